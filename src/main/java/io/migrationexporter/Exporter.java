@@ -1,0 +1,81 @@
+package io.migrationexporter;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.app.Runtime;
+import io.migrationexporter.app.Version;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.Plan;
+import io.migrationexporter.event.Journal;
+import io.migrationexporter.metrics.Exposition;
+import io.migrationexporter.phase.PhaseController;
+import io.migrationexporter.phase.PhaseStateException;
+import io.migrationexporter.phase.PhaseStore;
+import io.migrationexporter.server.HttpServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** A whole exporter: configuration, phase, collection and HTTP server, wired together. */
+public final class Exporter implements AutoCloseable {
+  private final Runtime runtime;
+  private final HttpServer server;
+
+  private Exporter(Runtime runtime, HttpServer server) {
+    this.runtime = runtime;
+    this.server = server;
+  }
+
+  /**
+   * Loads {@code configFile}, restores the phase and starts serving; the first collection runs in
+   * the background.
+   *
+   * @throws ConfigException the configuration is invalid: nothing was started
+   * @throws PhaseStateException the phase state file is unusable: nothing was started
+   * @throws IOException the initial phase state could not be written
+   */
+  public static Exporter start(Path configFile, Clock clock)
+      throws ConfigException, PhaseStateException, IOException {
+    ConfigLoader loader = Modules.loader();
+    Plan plan = loader.load(configFile);
+    return start(plan, loader, clock);
+  }
+
+  public static Exporter start(Plan plan, ConfigLoader loader, Clock clock)
+      throws PhaseStateException, IOException {
+    Journal journal = new Journal(clock, plan.journalCapacity());
+    PhaseController phases;
+    try {
+      phases = PhaseController.open(new PhaseStore(plan.phases().stateFile()), clock, journal,
+          plan.phases().order(), plan.phases().initial());
+    } catch (PhaseStateException | IOException | RuntimeException e) {
+      plan.closeSources();
+      throw e;
+    }
+    Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
+    HttpServer server;
+    try {
+      server = HttpServer.start(runtime, new Exposition(Version.get()), plan.server().host(),
+          plan.server().port());
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    runtime.start();
+    return new Exporter(runtime, server);
+  }
+
+  public Runtime runtime() {
+    return runtime;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    runtime.close();
+  }
+}

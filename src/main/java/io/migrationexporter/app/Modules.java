@@ -1,0 +1,25 @@
+package io.migrationexporter.app;
+
+import io.migrationexporter.config.CheckKind;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.source.http.HttpCheckKind;
+import io.migrationexporter.source.tcp.TcpCheckKind;
+import java.util.List;
+
+/** The one place that lists every kind of check and source the exporter knows. */
+public final class Modules {
+  private Modules() {}
+
+  public static List<CheckKind<?>> checkKinds() {
+    return List.of(new HttpCheckKind(), new TcpCheckKind());
+  }
+
+  public static List<SourceKind> sourceKinds() {
+    return List.of();
+  }
+
+  public static ConfigLoader loader() {
+    return new ConfigLoader(checkKinds(), sourceKinds());
+  }
+}

@@ -1,0 +1,300 @@
+package io.migrationexporter.app;
+
+import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.check.CheckResult;
+import io.migrationexporter.check.CheckState;
+import io.migrationexporter.check.Evaluator;
+import io.migrationexporter.check.GateDefinition;
+import io.migrationexporter.check.GateResult;
+import io.migrationexporter.collect.Collector;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.Plan;
+import io.migrationexporter.event.Journal;
+import io.migrationexporter.phase.PhaseController;
+import io.migrationexporter.phase.PhaseState;
+import io.migrationexporter.phase.PhaseStateException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The running exporter without its HTTP face: the active plan and its collector, the phase, the
+ * journal, and the current {@link Board}. Reloads swap plan and collector at once; a configuration
+ * that does not load leaves everything as it was.
+ */
+public final class Runtime implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Runtime.class.getName());
+  private static final int BLOCKING_THREADS = 16;
+
+  private final Clock clock;
+  private final ConfigLoader loader;
+  private final PhaseController phases;
+  private final Journal journal;
+  private final ExecutorService blockingExecutor;
+  private final Object boardLock = new Object();
+  private volatile Active active;
+  private volatile Board board;
+  private volatile Board.ConfigStatus configStatus;
+  private volatile boolean ready;
+
+  /** The plan in force and the collector reading its sources. */
+  private record Active(Plan plan, Collector collector, Map<String, SourceSchedule> schedules) {}
+
+  /** What a board was built from; a board is rebuilt when any of it changes. */
+  private Object boardKey;
+
+  public Runtime(Plan plan, ConfigLoader loader, PhaseController phases, Journal journal,
+      Clock clock) {
+    this.clock = clock;
+    this.loader = loader;
+    this.phases = phases;
+    this.journal = journal;
+    this.blockingExecutor = blockingPool();
+    this.active = activate(plan, null);
+    this.configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
+  }
+
+  private static ExecutorService blockingPool() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "source-refresh-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  private Active activate(Plan plan, Collector previous) {
+    Collector collector = Collector.successor(previous, plan.sources(), clock, blockingExecutor);
+    Map<String, SourceSchedule> schedules = new HashMap<>();
+    collector.sources().forEach(source -> schedules.put(source.id(), source.schedule()));
+    return new Active(plan, collector, schedules);
+  }
+
+  /** Starts the first collection; the exporter is ready when it has finished. */
+  public CompletableFuture<Void> start() {
+    return active.collector().refreshDue().whenComplete((ignored, error) -> {
+      ready = true;
+      current();
+    });
+  }
+
+  public boolean ready() {
+    return ready;
+  }
+
+  public Plan plan() {
+    return active.plan();
+  }
+
+  public PhaseController phases() {
+    return phases;
+  }
+
+  public Journal journal() {
+    return journal;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** True when answering now needs no refresh: the current board can be served at once. */
+  public boolean settled() {
+    return active.collector().settled();
+  }
+
+  /**
+   * Refreshes what is due, waits for it until {@code deadline} at the latest, and returns the
+   * board. A refresh still running at the deadline goes on; the board then shows the data held
+   * before it, with its age.
+   */
+  public Board board(Instant deadline) {
+    CompletableFuture<Void> refreshing = active.collector().refreshDue();
+    long waitMillis = Duration.between(clock.instant(), deadline).toMillis();
+    try {
+      if (waitMillis > 0) {
+        refreshing.get(waitMillis, TimeUnit.MILLISECONDS);
+      }
+    } catch (TimeoutException e) {
+      // the deadline won: answer with the data held now
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // refreshes record their own failures in the source state
+    }
+    return current();
+  }
+
+  /** The board for the data held now, without starting any refresh. */
+  public Board current() {
+    Active now = active;
+    PhaseState phase = phases.state();
+    Instant at = clock.instant();
+    Board.ConfigStatus config = configStatus;
+    List<Object> key = List.of(now, now.collector().generation(), phase, phases.order(), config);
+    Board existing = board;
+    if (existing != null && key.equals(boardKey) && at.isBefore(existing.validUntil())) {
+      return existing;
+    }
+    synchronized (boardLock) {
+      existing = board;
+      if (existing != null && key.equals(boardKey) && at.isBefore(existing.validUntil())) {
+        return existing;
+      }
+      Board built = build(now, phase, config, at);
+      if (existing != null) {
+        recordChanges(existing, built);
+      }
+      board = built;
+      boardKey = key;
+      return built;
+    }
+  }
+
+  private Board build(Active now, PhaseState phase, Board.ConfigStatus config, Instant at) {
+    Map<String, SourceState> sources = now.collector().states();
+    Map<String, List<CheckResult>> byPhase = new HashMap<>();
+    List<CheckResult> checks = evaluate(now, phase.current(), sources, at);
+    byPhase.put(phase.current(), checks);
+    List<GateResult> gates = new ArrayList<>();
+    for (GateDefinition gate : now.plan().gates()) {
+      List<CheckResult> inPhase = byPhase.computeIfAbsent(gate.phase(),
+          p -> evaluate(now, p, sources, at));
+      gates.add(Evaluator.evaluate(gate, inPhase));
+    }
+    return new Board(at, phase, phases.order(), checks, gates, sources, now.schedules(), config,
+        staleness(sources, now.schedules(), at));
+  }
+
+  private static List<CheckResult> evaluate(Active now, String phase,
+      Map<String, SourceState> sources, Instant at) {
+    List<CheckResult> results = new ArrayList<>();
+    for (CheckDefinition check : now.plan().checks()) {
+      results.add(Evaluator.evaluate(check, phase, sources.get(check.sourceId()),
+          now.schedules().get(check.sourceId()), at));
+    }
+    return results;
+  }
+
+  /** The next instant some source's data turns stale: the board must be re-evaluated then. */
+  private static Instant staleness(Map<String, SourceState> sources,
+      Map<String, SourceSchedule> schedules, Instant at) {
+    Instant next = at.plus(Duration.ofMinutes(1));
+    for (SourceState state : sources.values()) {
+      if (state.lastSuccessAt().isPresent()) {
+        Instant stale = state.lastSuccessAt().get().plus(schedules.get(state.sourceId()).staleAfter());
+        if (stale.isAfter(at) && stale.isBefore(next)) {
+          next = stale.plusMillis(1);
+        }
+      }
+    }
+    return next;
+  }
+
+  private void recordChanges(Board before, Board after) {
+    Map<String, CheckResult> previous = new LinkedHashMap<>();
+    before.checks().forEach(result -> previous.put(result.check().name(), result));
+    for (CheckResult result : after.checks()) {
+      CheckResult old = previous.get(result.check().name());
+      CheckState from = old == null ? null : old.state();
+      if (from != result.state()) {
+        journal.record("check", result.check().name(), from == null ? null : from.label(),
+            result.state().label(), result.check().name() + " is " + result.state().label()
+                + (result.state() == CheckState.OK ? ": " + result.value() : ": " + result.reason()));
+      }
+    }
+    Map<String, GateResult> gatesBefore = new HashMap<>();
+    before.gates().forEach(gate -> gatesBefore.put(gate.gate().name(), gate));
+    for (GateResult gate : after.gates()) {
+      GateResult old = gatesBefore.get(gate.gate().name());
+      if (old == null || old.open() != gate.open()) {
+        journal.record("gate", gate.gate().name(), old == null ? null : openWord(old.open()),
+            openWord(gate.open()), "gate " + gate.gate().name() + " is " + openWord(gate.open())
+                + (gate.open() ? "" : " (" + gate.blocking().size() + " of " + gate.selected()
+                    + " checks not ok)"));
+      }
+    }
+  }
+
+  private static String openWord(boolean open) {
+    return open ? "open" : "closed";
+  }
+
+  /**
+   * Enters {@code phase} and re-evaluates at once, so the journal records which checks the new
+   * phase turns failing or ok.
+   */
+  public PhaseState enterPhase(String phase, String actor) throws java.io.IOException {
+    PhaseState state = phases.set(phase, actor);
+    current();
+    return state;
+  }
+
+  /**
+   * Loads the configuration file again. On success the new plan takes over at once, keeping the
+   * data of unchanged sources; on failure nothing changes and the problems are returned.
+   */
+  public synchronized List<String> reload() {
+    Active old = active;
+    Plan plan;
+    try {
+      plan = loader.load(old.plan().file());
+      if (!plan.server().equals(old.plan().server())) {
+        LOG.warning("server settings changed in " + plan.file()
+            + "; they take effect at the next restart");
+      }
+      phases.reorder(plan.phases().order());
+    } catch (ConfigException e) {
+      return refused(old, e.problems().stream().map(Object::toString).toList());
+    } catch (PhaseStateException e) {
+      return refused(old, List.of(e.getMessage()));
+    }
+    Active next = activate(plan, old.collector());
+    active = next;
+    for (Source gone : next.collector().dropped(old.collector())) {
+      gone.close();
+    }
+    configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
+    journal.record("config", plan.file().getFileName().toString(), null, "loaded",
+        "configuration reloaded: " + plan.checks().size() + " checks, " + plan.sources().size()
+            + " sources");
+    return List.of();
+  }
+
+  private List<String> refused(Active old, List<String> problems) {
+    Board.ConfigStatus previous = configStatus;
+    configStatus = new Board.ConfigStatus(previous.file(), false, previous.lastSuccessAt(),
+        String.join("\n", problems));
+    journal.record("config", old.plan().file().getFileName().toString(), null, "refused",
+        "configuration reload refused, the previous one stays in force: "
+            + String.join("; ", problems));
+    return problems;
+  }
+
+  @Override
+  public void close() {
+    active.collector().sources().forEach(Source::close);
+    blockingExecutor.shutdownNow();
+  }
+}

@@ -1,0 +1,39 @@
+package io.migrationexporter.cli;
+
+import io.migrationexporter.app.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code java -jar migration-exporter.jar [--config FILE | COMMAND]}. */
+@Command(name = "migration-exporter", mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = {
+        "Prometheus exporter for planned maintenance windows and long database migrations:",
+        "is every app closed, every container stopped, monitoring paused, no stray connection",
+        "left, where the migration is, and later, is everything back.",
+        "",
+        "Run the exporter with --config FILE, or use one of the commands below."},
+    subcommands = {CheckConfigCommand.class, PhaseCommand.class, CommandLine.HelpCommand.class})
+public final class Main extends RunCommand {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (0 ok, 1 failure, 2 usage or config error). */
+  public static int run(String... args) {
+    CommandLine line = new CommandLine(new Main());
+    line.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+      commandLine.getErr().println("migration-exporter: " + error.getMessage());
+      return 1;
+    });
+    return line.execute(args);
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"migration-exporter " + Version.get(),
+          "Java " + System.getProperty("java.version")};
+    }
+  }
+}

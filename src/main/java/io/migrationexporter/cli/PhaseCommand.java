@@ -1,0 +1,115 @@
+package io.migrationexporter.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Reads or changes the phase of a running exporter through its API. */
+@Command(name = "phase", mixinStandardHelpOptions = true,
+    description = "Show or change the phase of a running exporter.",
+    subcommands = {PhaseCommand.Get.class, PhaseCommand.Set.class})
+final class PhaseCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String TOKEN_VARIABLE = "MIGRATION_EXPORTER_ADMIN_TOKEN";
+
+  /** Options shared by both verbs. */
+  static class Target {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8642",
+        description = "Base URL of the exporter (default: ${DEFAULT-VALUE}).")
+    URI url;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+        description = "How long to wait for the exporter (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+      Duration wait = Duration.parse("PT" + timeout.toUpperCase());
+      HttpClient client = HttpClient.newBuilder().connectTimeout(wait).build();
+      return client.send(request.timeout(wait).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    URI endpoint() {
+      String base = url.toString().replaceAll("/+$", "");
+      return URI.create(base + "/api/phase");
+    }
+
+    int report(HttpResponse<String> response) throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      JsonNode body;
+      try {
+        body = JSON.readTree(response.body());
+      } catch (IOException e) {
+        err.println("migration-exporter: unexpected answer (HTTP " + response.statusCode() + ")");
+        return 1;
+      }
+      if (response.statusCode() != 200) {
+        err.println("migration-exporter: HTTP " + response.statusCode() + ": "
+            + body.path("error").asText("no explanation"));
+        return 1;
+      }
+      out.println("phase " + body.path("current").asText() + " since "
+          + body.path("entered_at").asText() + " (phases: "
+          + String.join(" > ", JSON.convertValue(body.path("order"), String[].class)) + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Print the current phase.")
+  static final class Get extends Target implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      return report(send(HttpRequest.newBuilder(endpoint()).GET()));
+    }
+  }
+
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = {"Enter a phase. The admin token is read from --token-file, or from the",
+          "environment variable " + TOKEN_VARIABLE + "."})
+  static final class Set extends Target implements Callable<Integer> {
+    @Parameters(paramLabel = "PHASE", description = "The phase to enter, e.g. maintenance.")
+    String phase;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the admin token.")
+    Path tokenFile;
+
+    @Override
+    public Integer call() throws Exception {
+      String token;
+      if (tokenFile != null) {
+        token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } else {
+        token = System.getenv(TOKEN_VARIABLE);
+      }
+      if (token == null || token.isEmpty()) {
+        spec.commandLine().getErr().println("migration-exporter: no admin token: use --token-file"
+            + " FILE or set " + TOKEN_VARIABLE);
+        return 2;
+      }
+      String body = JSON.createObjectNode().put("phase", phase).put("actor", "cli").toString();
+      return report(send(HttpRequest.newBuilder(endpoint())
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(body))));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.migrationexporter.collect;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The immutable result of one successful refresh of a source: the samples it exposes and the
+ * observations its checks evaluate, keyed by a name the source and its checks agree on.
+ */
+public final class Reading {
+  private final List<Sample> samples;
+  private final Map<String, Observation> observations;
+
+  private Reading(Builder builder) {
+    this.samples = Collections.unmodifiableList(new ArrayList<>(builder.samples));
+    this.observations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.observations));
+  }
+
+  public List<Sample> samples() {
+    return samples;
+  }
+
+  public Map<String, Observation> observations() {
+    return observations;
+  }
+
+  public Optional<Observation> observation(String key) {
+    return Optional.ofNullable(observations.get(key));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private final List<Sample> samples = new ArrayList<>();
+    private final Map<String, Observation> observations = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder sample(MetricDef metric, double value, String... labelValues) {
+      samples.add(new Sample(metric, List.of(labelValues), value));
+      return this;
+    }
+
+    public Builder observation(String key, Observation observation) {
+      if (observations.putIfAbsent(key, observation) != null) {
+        throw new IllegalStateException("observation " + key + " set twice");
+      }
+      return this;
+    }
+
+    public Reading build() {
+      return new Reading(this);
+    }
+  }
+}

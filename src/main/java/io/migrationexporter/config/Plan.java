@@ -1,0 +1,35 @@
+package io.migrationexporter.config;
+
+import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.check.GateDefinition;
+import io.migrationexporter.collect.Source;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A validated configuration, ready to run: everything the exporter does follows from it. */
+public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSettings phases,
+    int journalCapacity, Map<String, AppDefinition> apps, List<Source> sources,
+    List<CheckDefinition> checks, List<GateDefinition> gates) {
+
+  public Plan {
+    apps = Map.copyOf(apps);
+    sources = List.copyOf(sources);
+    checks = List.copyOf(checks);
+    gates = List.copyOf(gates);
+  }
+
+  public Optional<Source> source(String id) {
+    return sources.stream().filter(source -> source.id().equals(id)).findFirst();
+  }
+
+  public Optional<GateDefinition> gate(String name) {
+    return gates.stream().filter(gate -> gate.name().equals(name)).findFirst();
+  }
+
+  /** Closes every source: for a plan that was validated but will not run (check-config, refused reload). */
+  public void closeSources() {
+    sources.forEach(Source::close);
+  }
+}

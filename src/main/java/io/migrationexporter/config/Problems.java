@@ -1,0 +1,64 @@
+package io.migrationexporter.config;
+
+import com.typesafe.config.ConfigOrigin;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the problems of one configuration load, so that a user sees them all at once. */
+public final class Problems {
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  /** Thrown to abandon the entry being parsed once its problem is recorded. */
+  public static final class Invalid extends RuntimeException {
+    Invalid() {
+      super(null, null, false, false);
+    }
+  }
+
+  public Invalid add(ConfigOrigin origin, String key, String message) {
+    problems.add(new ConfigProblem(fileOf(origin), origin == null ? -1 : origin.lineNumber(), key,
+        message));
+    return new Invalid();
+  }
+
+  public Invalid add(ConfigProblem problem) {
+    problems.add(problem);
+    return new Invalid();
+  }
+
+  /** Runs one entry's parsing; an {@link Invalid} ends that entry only, the rest goes on. */
+  public void attempt(Runnable parse) {
+    try {
+      parse.run();
+    } catch (Invalid recorded) {
+      // already recorded: go on with the next entry so that every problem is reported
+    }
+  }
+
+  public boolean isEmpty() {
+    return problems.isEmpty();
+  }
+
+  public List<ConfigProblem> list() {
+    return List.copyOf(problems);
+  }
+
+  public void throwIfAny() throws ConfigException {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  static String fileOf(ConfigOrigin origin) {
+    if (origin == null) {
+      return null;
+    }
+    if (origin.filename() != null) {
+      return origin.filename();
+    }
+    if (origin.resource() != null) {
+      return origin.resource();
+    }
+    return origin.description();
+  }
+}

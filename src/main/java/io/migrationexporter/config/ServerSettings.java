@@ -1,0 +1,14 @@
+package io.migrationexporter.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * @param host address to listen on
+ * @param port TCP port; 0 picks a free one (tests)
+ * @param adminToken bearer token for changing the phase; empty disables changes over HTTP
+ * @param defaultScrapeTimeout scrape deadline when the scraper sends no timeout header
+ * @param scrapeTimeoutOffset kept from the scraper's timeout so the answer arrives in time
+ */
+public record ServerSettings(String host, int port, Optional<Secret> adminToken,
+    Duration defaultScrapeTimeout, Duration scrapeTimeoutOffset) {}

@@ -1,0 +1,53 @@
+package io.migrationexporter.event;
+
+import io.migrationexporter.config.Redactor;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** The last state changes, bounded in memory, each also logged as one line. */
+public final class Journal {
+  private static final Logger LOG = Logger.getLogger("io.migrationexporter.events");
+
+  private final Clock clock;
+  private final int capacity;
+  private final Deque<Event> events;
+  private long sequence;
+
+  public Journal(Clock clock, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity " + capacity);
+    }
+    this.clock = clock;
+    this.capacity = capacity;
+    this.events = new ArrayDeque<>(capacity);
+  }
+
+  public Event record(String type, String subject, String from, String to, String message) {
+    Event event;
+    synchronized (this) {
+      event = new Event(++sequence, clock.instant(), type, subject, from, to,
+          Redactor.redact(message));
+      if (events.size() == capacity) {
+        events.removeFirst();
+      }
+      events.addLast(event);
+    }
+    LOG.info(() -> type + " " + subject + ": " + event.message());
+    return event;
+  }
+
+  /** Events after {@code sequence}, oldest first, at most {@code limit} of the newest. */
+  public synchronized List<Event> after(long afterSequence, int limit) {
+    List<Event> out = new ArrayList<>();
+    for (Event event : events) {
+      if (event.sequence() > afterSequence) {
+        out.add(event);
+      }
+    }
+    return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
+  }
+}

@@ -1,0 +1,244 @@
+package io.migrationexporter.metrics;
+
+import io.migrationexporter.app.Board;
+import io.migrationexporter.check.CheckResult;
+import io.migrationexporter.check.Expectation;
+import io.migrationexporter.check.GateResult;
+import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.Sample;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceState;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Turns a {@link Board} into Prometheus metric snapshots and serialized bytes. Bytes are cached on
+ * the board per format and encoding: under heavy scraping, serializing once per board instead of
+ * once per scrape is what keeps /metrics cheap.
+ */
+public final class Exposition {
+  static final MetricDef BUILD_INFO = MetricDef.gauge("migration_exporter_build_info",
+      "Always 1; the version of the running exporter.", "version");
+  static final MetricDef RELOAD_OK = MetricDef.gauge(
+      "migration_exporter_config_last_reload_successful",
+      "1 when the last configuration load or reload succeeded, 0 when it was refused.");
+  static final MetricDef RELOAD_AT = MetricDef.gauge(
+      "migration_exporter_config_last_reload_success_timestamp_seconds",
+      "When the configuration in force was loaded.");
+  static final MetricDef PHASE = MetricDef.gauge("migration_phase",
+      "1 for the current phase of the operation, 0 for the others.", "phase");
+  static final MetricDef PHASE_ENTERED = MetricDef.gauge("migration_phase_entered_timestamp_seconds",
+      "When each phase was last entered.", "phase");
+  static final MetricDef CHECK_STATUS = MetricDef.gauge("migration_check_status",
+      "Check outcome in the current phase: 1 ok, 0 failing, -1 unknown (never ok).",
+      "check", "group", "app", "kind");
+  static final MetricDef CHECK_EXPECTED = MetricDef.gauge("migration_check_expected",
+      "1 for what the current phase expects of the check's target: closed, open or any.",
+      "check", "expected");
+  static final MetricDef CHECK_OBSERVED = MetricDef.gauge("migration_check_observed",
+      "1 for what was last seen of the check's target: closed, open, neither, or unknown.",
+      "check", "observed");
+  static final MetricDef CHECK_OBSERVED_AT = MetricDef.gauge(
+      "migration_check_observed_timestamp_seconds",
+      "When the data a check rests on was read.", "check");
+  static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
+      "1 when every check the gate selects is ok in the gate's phase.", "gate");
+  static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
+      "How many checks keep the gate closed.", "gate");
+  static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
+      "1 when the last refresh of the source succeeded.", "source");
+  static final MetricDef SOURCE_DURATION = MetricDef.gauge("migration_source_duration_seconds",
+      "Duration of the last refresh of the source.", "source");
+  static final MetricDef SOURCE_SUCCESS_AT = MetricDef.gauge(
+      "migration_source_last_success_timestamp_seconds",
+      "When the source was last read successfully.", "source");
+  static final MetricDef SOURCE_INTERVAL = MetricDef.gauge("migration_source_interval_seconds",
+      "Minimum time between two refreshes of the source.", "source");
+  static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge("migration_source_stale_after_seconds",
+      "Age after which the source's data no longer counts and its checks turn unknown.", "source");
+  static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
+      "Refreshes of the source, successful or not.", "source");
+  static final MetricDef SOURCE_ERRORS = MetricDef.counter("migration_source_errors",
+      "Failed refreshes of the source by kind: auth, not-found, rate-limited, server, transport,"
+          + " timeout, bad-payload, internal.", "source", "kind");
+
+  private static final List<String> OBSERVED = List.of("closed", "open", "neither", "unknown");
+
+  private final String version;
+  private final ExpositionFormats formats = ExpositionFormats.init();
+
+  public Exposition(String version) {
+    this.version = version;
+  }
+
+  /** The writer for a scraper's Accept header: protobuf, OpenMetrics or the Prometheus text format. */
+  public ExpositionFormatWriter writer(String acceptHeader) {
+    return formats.findWriter(acceptHeader);
+  }
+
+  /** The serialized board for {@code writer}, gzipped if asked; computed once per board. */
+  public byte[] bytes(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    String key = "metrics:" + writer.getContentType();
+    byte[] plain = board.rendering(key, () -> serialize(board, writer));
+    return gzip ? board.rendering(key + ":gzip", () -> gzip(plain)) : plain;
+  }
+
+  private byte[] serialize(Board board, ExpositionFormatWriter writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    try {
+      writer.write(out, snapshots(board));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gzip(byte[] plain) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(plain);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public MetricSnapshots snapshots(Board board) {
+    Families families = new Families();
+    families.add(BUILD_INFO, 1, version);
+    families.add(RELOAD_OK, board.config().lastReloadSuccessful() ? 1 : 0);
+    families.add(RELOAD_AT, seconds(board.config().lastSuccessAt()));
+
+    String current = board.phase().current();
+    for (String phase : board.phaseOrder()) {
+      families.add(PHASE, phase.equals(current) ? 1 : 0, phase);
+      Instant entered = board.phase().entered().get(phase);
+      if (entered != null) {
+        families.add(PHASE_ENTERED, seconds(entered), phase);
+      }
+    }
+
+    for (CheckResult result : board.checks()) {
+      String check = result.check().name();
+      families.add(CHECK_STATUS, result.state().value(), check, result.check().group(),
+          result.check().app(), result.check().kind());
+      for (Expectation expectation : Expectation.values()) {
+        families.add(CHECK_EXPECTED, expectation == result.expected() ? 1 : 0, check,
+            expectation.label());
+      }
+      String observed = observed(result);
+      for (String state : OBSERVED) {
+        families.add(CHECK_OBSERVED, state.equals(observed) ? 1 : 0, check, state);
+      }
+      if (result.observedAt() != null) {
+        families.add(CHECK_OBSERVED_AT, seconds(result.observedAt()), check);
+      }
+    }
+
+    for (GateResult gate : board.gates()) {
+      families.add(GATE_OPEN, gate.open() ? 1 : 0, gate.gate().name());
+      families.add(GATE_BLOCKING, gate.blocking().size(), gate.gate().name());
+    }
+
+    for (SourceState source : board.sources().values()) {
+      String id = source.sourceId();
+      SourceSchedule schedule = board.schedules().get(id);
+      families.add(SOURCE_UP, source.up() ? 1 : 0, id);
+      source.lastDuration().ifPresent(d -> families.add(SOURCE_DURATION, d.toNanos() / 1e9, id));
+      source.lastSuccessAt().ifPresent(at -> families.add(SOURCE_SUCCESS_AT, seconds(at), id));
+      families.add(SOURCE_INTERVAL, schedule.minInterval().toMillis() / 1e3, id);
+      families.add(SOURCE_STALE_AFTER, schedule.staleAfter().toMillis() / 1e3, id);
+      families.add(SOURCE_REFRESHES, source.refreshes(), id);
+      for (Map.Entry<ErrorKind, Long> failures : source.failures().entrySet()) {
+        families.add(SOURCE_ERRORS, failures.getValue(), id, failures.getKey().label());
+      }
+      // A source's own samples are shown while they are evidence, and dropped once stale.
+      boolean fresh = source.age(board.at())
+          .map(age -> age.compareTo(schedule.staleAfter()) <= 0).orElse(false);
+      if (fresh) {
+        source.lastReading().ifPresent(reading -> reading.samples().forEach(families::add));
+      }
+    }
+    return families.build();
+  }
+
+  private static String observed(CheckResult result) {
+    if (result.observedClosed() == null) {
+      return "unknown";
+    }
+    if (result.observedClosed()) {
+      return "closed";
+    }
+    return result.observedOpen() ? "open" : "neither";
+  }
+
+  private static double seconds(Instant at) {
+    return at.toEpochMilli() / 1e3;
+  }
+
+  /** Groups samples by family, keeping the order in which families first appear. */
+  private static final class Families {
+    private final Map<String, MetricDef> defs = new LinkedHashMap<>();
+    private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
+
+    void add(MetricDef def, double value, String... labelValues) {
+      add(new Sample(def, List.of(labelValues), value));
+    }
+
+    void add(Sample sample) {
+      MetricDef def = sample.metric();
+      MetricDef known = defs.putIfAbsent(def.name(), def);
+      if (known != null && !known.equals(def)) {
+        throw new IllegalStateException("two definitions of " + def.name());
+      }
+      samples.computeIfAbsent(def.name(), name -> new ArrayList<>()).add(sample);
+    }
+
+    MetricSnapshots build() {
+      List<MetricSnapshot> out = new ArrayList<>(defs.size());
+      for (MetricDef def : defs.values()) {
+        out.add(snapshot(def, samples.get(def.name())));
+      }
+      return new MetricSnapshots(out);
+    }
+
+    private static MetricSnapshot snapshot(MetricDef def, List<Sample> samples) {
+      if (def.type() == MetricDef.Type.COUNTER) {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(def.name()).help(def.help());
+        for (Sample sample : samples) {
+          counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+              .labels(labels(def, sample)).value(sample.value()).build());
+        }
+        return counter.build();
+      }
+      GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(def.name()).help(def.help());
+      for (Sample sample : samples) {
+        gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+            .labels(labels(def, sample)).value(sample.value()).build());
+      }
+      return gauge.build();
+    }
+
+    private static Labels labels(MetricDef def, Sample sample) {
+      if (def.labelNames().isEmpty()) {
+        return Labels.EMPTY;
+      }
+      return Labels.of(def.labelNames(), sample.labelValues());
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.migrationexporter.server;
+
+import io.migrationexporter.app.Board;
+import io.migrationexporter.app.Runtime;
+import io.migrationexporter.check.CheckResult;
+import io.migrationexporter.check.GateResult;
+import io.migrationexporter.metrics.Exposition;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.xnio.Options;
+
+/** The exporter's HTTP face, on Undertow. */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
+
+  private final Undertow undertow;
+  private final int port;
+
+  private HttpServer(Undertow undertow) {
+    this.undertow = undertow;
+    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /**
+   * Starts listening on {@code host:port} (port 0 picks a free one).
+   *
+   * @throws RuntimeException when the address cannot be bound
+   */
+  public static HttpServer start(Runtime runtime, Exposition exposition, String host, int port) {
+    ApiHandler api = new ApiHandler(runtime);
+    RoutingHandler routes = new RoutingHandler()
+        .get("/metrics", new MetricsHandler(runtime, exposition))
+        .get("/", exchange -> landing(exchange, runtime))
+        .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy.\n"))
+        .get("/-/ready", exchange -> {
+          boolean ready = runtime.ready();
+          Responses.text(exchange, ready ? 200 : 503, ready ? "Ready.\n"
+              : "Not ready: the first collection has not finished.\n");
+        })
+        .post("/-/reload", blocking(exchange -> {
+          List<String> problems = runtime.reload();
+          Responses.json(exchange, problems.isEmpty() ? 200 : 400,
+              ApiHandler.reloadAnswer(problems, runtime.clock().instant()));
+        }))
+        .get("/api/status", blocking(api::status))
+        .get("/api/events", api::events)
+        .get("/api/gates", blocking(api::gates))
+        .get("/api/gates/{name}", blocking(api::gate))
+        .get("/api/phase", api::getPhase)
+        .put("/api/phase", blocking(api::putPhase))
+        .setFallbackHandler(exchange -> Responses.error(exchange, 404,
+            "not found; see / for the endpoints"))
+        .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
+            "method " + exchange.getRequestMethod() + " is not allowed here"));
+
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(port, host)
+        .setIoThreads(2)
+        .setWorkerThreads(32)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
+        .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+        .setSocketOption(Options.TCP_NODELAY, true)
+        .setHandler(guarded(routes))
+        .build();
+    undertow.start();
+    return new HttpServer(undertow);
+  }
+
+  private static HttpHandler blocking(Handler handler) {
+    return new BlockingHandler(handler::handle);
+  }
+
+  /** A handler that may throw checked exceptions; {@link #guarded} turns failures into a 500. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(HttpServerExchange exchange) throws Exception;
+  }
+
+  /** A bug in a handler answers 500 without details and is logged; the server goes on. */
+  private static HttpHandler guarded(HttpHandler next) {
+    return exchange -> {
+      try {
+        next.handleRequest(exchange);
+      } catch (Exception | LinkageError e) {
+        LOG.log(Level.SEVERE, "request " + exchange.getRequestMethod() + " "
+            + exchange.getRequestPath() + " failed", e);
+        if (!exchange.isResponseStarted()) {
+          Responses.error(exchange, 500, "internal error, see the exporter's log");
+        }
+      }
+    };
+  }
+
+  private static void landing(HttpServerExchange exchange, Runtime runtime) {
+    Board board = runtime.current();
+    StringBuilder html = new StringBuilder(4096);
+    html.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>migration-exporter</title></head><body>")
+        .append("<h1>migration-exporter</h1><p>Phase: <strong>")
+        .append(escape(board.phase().current())).append("</strong> since ")
+        .append(escape(board.phase().enteredAt().toString())).append("</p><ul>");
+    for (GateResult gate : board.gates()) {
+      html.append("<li>Gate ").append(escape(gate.gate().name())).append(": <strong>")
+          .append(gate.open() ? "GO" : "NO GO").append("</strong></li>");
+    }
+    html.append("</ul><table><tr><th>check</th><th>group</th><th>state</th><th>value</th></tr>");
+    for (CheckResult check : board.checks()) {
+      html.append("<tr><td>").append(escape(check.check().title())).append("</td><td>")
+          .append(escape(check.check().group())).append("</td><td>")
+          .append(escape(check.state().label())).append("</td><td>")
+          .append(escape(check.value())).append("</td></tr>");
+    }
+    html.append("</table><p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/status\">/api/status</a>")
+        .append(" · <a href=\"/api/gates\">/api/gates</a> · <a href=\"/api/events\">/api/events</a>")
+        .append(" · <a href=\"/api/phase\">/api/phase</a> · <a href=\"/-/healthy\">/-/healthy</a>")
+        .append(" · <a href=\"/-/ready\">/-/ready</a></p></body></html>\n");
+    exchange.getResponseHeaders().put(new HttpString("Content-Security-Policy"), "default-src 'none'");
+    exchange.getResponseHeaders().put(Headers.X_FRAME_OPTIONS, "DENY");
+    Responses.html(exchange, html.toString());
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public void close() {
+    undertow.stop();
+  }
+}

@@ -1,0 +1,65 @@
+package io.migrationexporter.server;
+
+import io.migrationexporter.app.Board;
+import io.migrationexporter.app.Runtime;
+import io.migrationexporter.metrics.Exposition;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+
+/**
+ * /metrics. When nothing is due, the cached bytes of the current board are sent straight from the
+ * I/O thread; otherwise the request moves to a worker thread and waits for the refreshes, no longer
+ * than its deadline.
+ */
+final class MetricsHandler implements HttpHandler {
+  private final Runtime runtime;
+  private final Exposition exposition;
+
+  MetricsHandler(Runtime runtime, Exposition exposition) {
+    this.runtime = runtime;
+    this.exposition = exposition;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    if (exchange.isInIoThread() && !runtime.settled()) {
+      exchange.dispatch(this);
+      return;
+    }
+    Board board = runtime.board(Deadlines.of(exchange, runtime.plan().server(),
+        runtime.clock().instant()));
+    ExpositionFormatWriter writer =
+        exposition.writer(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
+    boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
+    byte[] body = exposition.bytes(board, writer, gzip);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, writer.getContentType());
+    exchange.getResponseHeaders().put(Headers.VARY, "Accept, Accept-Encoding");
+    if (gzip) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, "gzip");
+    }
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /** True when the client lists gzip without refusing it ({@code gzip;q=0}). */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String part : acceptEncoding.split(",")) {
+      String[] pieces = part.trim().split(";");
+      if (pieces[0].trim().equalsIgnoreCase("gzip")) {
+        for (int i = 1; i < pieces.length; i++) {
+          String parameter = pieces[i].trim().replace(" ", "");
+          if (parameter.matches("q=0(\\.0*)?")) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+package io.migrationexporter.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.config.Redactor;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Sending answers; everything served passes the redactor. */
+final class Responses {
+  private Responses() {}
+
+  static void json(HttpServerExchange exchange, int status, JsonNode body) {
+    String text;
+    try {
+      text = Views.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a JSON tree", e);
+    }
+    send(exchange, status, "application/json", Redactor.redact(text) + "\n");
+  }
+
+  static void error(HttpServerExchange exchange, int status, String message) {
+    json(exchange, status, Views.error(message));
+  }
+
+  static void text(HttpServerExchange exchange, int status, String body) {
+    send(exchange, status, "text/plain; charset=utf-8", Redactor.redact(body));
+  }
+
+  static void html(HttpServerExchange exchange, String body) {
+    send(exchange, 200, "text/html; charset=utf-8", body);
+  }
+
+  private static void send(HttpServerExchange exchange, int status, String type, String body) {
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.getResponseSender().send(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
+  }
+}

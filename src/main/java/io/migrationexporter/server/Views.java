@@ -1,0 +1,152 @@
+package io.migrationexporter.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migrationexporter.app.Board;
+import io.migrationexporter.check.CheckResult;
+import io.migrationexporter.check.GateResult;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.event.Event;
+import io.migrationexporter.phase.PhaseState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON shapes of the API, built field by field so that nothing unintended is ever serialized. */
+final class Views {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Views() {}
+
+  static ObjectNode status(Board board, Instant now) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("generated_at", board.at().toString());
+    root.set("phase", phase(board.phase(), board.phaseOrder()));
+    ArrayNode checks = root.putArray("checks");
+    board.checks().forEach(result -> checks.add(check(result, now)));
+    ArrayNode gates = root.putArray("gates");
+    board.gates().forEach(gate -> gates.add(gate(gate)));
+    ArrayNode sources = root.putArray("sources");
+    board.sources().values().forEach(state ->
+        sources.add(source(state, board.schedules().get(state.sourceId()), now)));
+    ObjectNode config = root.putObject("config");
+    config.put("file", board.config().file());
+    config.put("last_reload_successful", board.config().lastReloadSuccessful());
+    config.put("last_success_at", board.config().lastSuccessAt().toString());
+    if (!board.config().lastError().isEmpty()) {
+      config.put("last_error", board.config().lastError());
+    }
+    return root;
+  }
+
+  static ObjectNode phase(PhaseState state, List<String> order) {
+    ObjectNode phase = JSON.createObjectNode();
+    phase.put("current", state.current());
+    phase.put("entered_at", state.enteredAt().toString());
+    phase.put("changed_by", state.changedBy());
+    ArrayNode phases = phase.putArray("order");
+    order.forEach(phases::add);
+    ObjectNode entered = phase.putObject("entered");
+    order.forEach(name -> {
+      Instant at = state.entered().get(name);
+      if (at != null) {
+        entered.put(name, at.toString());
+      }
+    });
+    return phase;
+  }
+
+  static ObjectNode check(CheckResult result, Instant now) {
+    ObjectNode check = JSON.createObjectNode();
+    check.put("name", result.check().name());
+    check.put("title", result.check().title());
+    check.put("group", result.check().group());
+    check.put("app", result.check().app());
+    check.put("kind", result.check().kind());
+    check.put("source", result.check().sourceId());
+    check.put("phase", result.phase());
+    check.put("expected", result.expected().label());
+    check.put("state", result.state().label());
+    check.put("value", result.value());
+    if (!result.reason().isEmpty()) {
+      check.put("reason", result.reason());
+    }
+    if (result.observedAt() != null) {
+      check.put("observed_at", result.observedAt().toString());
+      check.put("age_seconds", seconds(Duration.between(result.observedAt(), now)));
+    }
+    return check;
+  }
+
+  static ObjectNode gate(GateResult result) {
+    ObjectNode gate = JSON.createObjectNode();
+    gate.put("name", result.gate().name());
+    gate.put("title", result.gate().title());
+    gate.put("phase", result.gate().phase());
+    gate.put("open", result.open());
+    gate.put("checks", result.selected());
+    ArrayNode blocking = gate.putArray("blocking");
+    for (CheckResult check : result.blocking()) {
+      ObjectNode entry = blocking.addObject();
+      entry.put("check", check.check().name());
+      entry.put("state", check.state().label());
+      entry.put("value", check.value());
+      entry.put("reason", check.reason());
+    }
+    if (result.selected() == 0) {
+      gate.put("reason", "the gate selects no check");
+    }
+    return gate;
+  }
+
+  static ObjectNode source(SourceState state, SourceSchedule schedule, Instant now) {
+    ObjectNode source = JSON.createObjectNode();
+    source.put("id", state.sourceId());
+    source.put("up", state.up());
+    source.put("interval_seconds", seconds(schedule.minInterval()));
+    source.put("stale_after_seconds", seconds(schedule.staleAfter()));
+    source.put("refreshes", state.refreshes());
+    state.lastSuccessAt().ifPresent(at -> {
+      source.put("last_success_at", at.toString());
+      source.put("age_seconds", seconds(Duration.between(at, now)));
+    });
+    state.lastDuration().ifPresent(d -> source.put("last_duration_seconds", seconds(d)));
+    if (state.neverCompleted()) {
+      source.put("last_error", "not yet polled");
+    }
+    state.lastErrorKind().ifPresent(kind -> source.put("last_error_kind", kind.label()));
+    if (state.lastAttemptFailed()) {
+      state.lastError().ifPresent(error -> source.put("last_error", error));
+    }
+    state.retryNotBefore().ifPresent(at -> source.put("retry_not_before", at.toString()));
+    return source;
+  }
+
+  static ObjectNode event(Event event) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("sequence", event.sequence());
+    node.put("at", event.at().toString());
+    node.put("type", event.type());
+    node.put("subject", event.subject());
+    if (event.from() != null) {
+      node.put("from", event.from());
+    }
+    if (event.to() != null) {
+      node.put("to", event.to());
+    }
+    node.put("message", event.message());
+    return node;
+  }
+
+  static ObjectNode error(String message) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("error", message);
+    return node;
+  }
+
+  private static double seconds(Duration duration) {
+    return Math.round(duration.toMillis() / 100.0) / 10.0;
+  }
+}
