@@ -4,6 +4,7 @@ import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Instant;
 import java.util.List;
@@ -22,22 +23,23 @@ import java.util.function.Supplier;
  * @param validUntil the instant some data on this board turns stale, forcing a new board
  */
 public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
-    List<CheckResult> checks, List<GateResult> gates, Map<String, SourceState> sources,
-    Map<String, SourceSchedule> schedules, ConfigStatus config, Instant validUntil,
-    Map<String, byte[]> renderings) {
+    List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
+    Map<String, SourceState> sources, Map<String, SourceSchedule> schedules, ConfigStatus config,
+    Instant validUntil, Map<String, byte[]> renderings) {
 
   public Board {
     phaseOrder = List.copyOf(phaseOrder);
     checks = List.copyOf(checks);
     gates = List.copyOf(gates);
+    migrations = List.copyOf(migrations);
     sources = Map.copyOf(sources);
     schedules = Map.copyOf(schedules);
   }
 
   Board(Instant at, PhaseState phase, List<String> phaseOrder, List<CheckResult> checks,
-      List<GateResult> gates, Map<String, SourceState> sources,
+      List<GateResult> gates, List<MigrationStatus> migrations, Map<String, SourceState> sources,
       Map<String, SourceSchedule> schedules, ConfigStatus config, Instant validUntil) {
-    this(at, phase, phaseOrder, checks, gates, sources, schedules, config, validUntil,
+    this(at, phase, phaseOrder, checks, gates, migrations, sources, schedules, config, validUntil,
         new ConcurrentHashMap<>());
   }
 

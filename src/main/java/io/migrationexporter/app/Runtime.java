@@ -14,6 +14,8 @@ import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Journal;
+import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
 import io.migrationexporter.phase.PhaseStateException;
@@ -183,8 +185,13 @@ public final class Runtime implements AutoCloseable {
           p -> evaluate(now, p, sources, at));
       gates.add(Evaluator.evaluate(gate, inPhase));
     }
-    return new Board(at, phase, phases.order(), checks, gates, sources, now.schedules(), config,
-        staleness(sources, now.schedules(), at));
+    List<MigrationStatus> migrations = new ArrayList<>();
+    for (MigrationDefinition migration : now.plan().migrations()) {
+      migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
+          now.schedules().get(migration.sourceId()), at));
+    }
+    return new Board(at, phase, phases.order(), checks, gates, migrations, sources,
+        now.schedules(), config, staleness(sources, now.schedules(), at));
   }
 
   private static List<CheckResult> evaluate(Active now, String phase,
@@ -224,6 +231,17 @@ public final class Runtime implements AutoCloseable {
                 + (result.state() == CheckState.OK ? ": " + result.value() : ": " + result.reason()));
       }
     }
+    Map<String, MigrationStatus> migrationsBefore = new HashMap<>();
+    before.migrations().forEach(m -> migrationsBefore.put(m.migration().name(), m));
+    for (MigrationStatus migration : after.migrations()) {
+      MigrationStatus old = migrationsBefore.get(migration.migration().name());
+      String from = old == null ? null : stepWords(old);
+      String to = stepWords(migration);
+      if (!to.equals(from) && migration.known()) {
+        journal.record("step", migration.migration().name(), from, to,
+            migration.migration().name() + ": " + to);
+      }
+    }
     Map<String, GateResult> gatesBefore = new HashMap<>();
     before.gates().forEach(gate -> gatesBefore.put(gate.gate().name(), gate));
     for (GateResult gate : after.gates()) {
@@ -235,6 +253,19 @@ public final class Runtime implements AutoCloseable {
                     + " checks not ok)"));
       }
     }
+  }
+
+  private static String stepWords(MigrationStatus migration) {
+    if (!migration.known()) {
+      return "unknown";
+    }
+    if (migration.done()) {
+      return "done";
+    }
+    return migration.currentStep()
+        .map(step -> "step " + migration.stepNumber() + " of " + migration.migration().steps().size()
+            + ": " + step.title())
+        .orElse("not started");
   }
 
   private static String openWord(boolean open) {

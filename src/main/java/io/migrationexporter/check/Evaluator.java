@@ -4,6 +4,8 @@ import io.migrationexporter.collect.Durations;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.MigrationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,20 +23,12 @@ public final class Evaluator {
   public static CheckResult evaluate(CheckDefinition check, String phase, SourceState source,
       SourceSchedule schedule, Instant now) {
     Expectation expected = check.expectation(phase);
-    if (source == null || source.neverCompleted()) {
-      return unknown(check, phase, expected, "not yet polled", null);
-    }
-    if (source.lastAttemptFailed()) {
-      String error = source.lastError().orElse("refresh failed");
-      return unknown(check, phase, expected, "source unreachable: " + error,
-          source.lastSuccessAt().orElse(null));
+    Optional<String> notFresh = whyNotFresh(source, schedule, now);
+    if (notFresh.isPresent()) {
+      return unknown(check, phase, expected, notFresh.get(),
+          source == null ? null : source.lastSuccessAt().orElse(null));
     }
     Instant at = source.lastSuccessAt().orElseThrow();
-    Duration age = Duration.between(at, now);
-    if (age.compareTo(schedule.staleAfter()) > 0) {
-      return unknown(check, phase, expected, "data is " + Durations.format(age.withNanos(0))
-          + " old (stale after " + Durations.format(schedule.staleAfter()) + ")", at);
-    }
     Optional<Observation> seen = source.lastReading().flatMap(r -> r.observation(check.observationKey()));
     if (seen.isEmpty()) {
       return unknown(check, phase, expected, "the source reported nothing for " + check.observationKey(), at);
@@ -49,6 +43,38 @@ public final class Evaluator {
         + observation.summary();
     return new CheckResult(check, phase, expected, ok ? CheckState.OK : CheckState.FAILING,
         observation.closed(), observation.open(), observation.summary(), reason, at);
+  }
+
+  /**
+   * Why the source's data is no evidence now, or empty when it is: never read, last refresh
+   * failed, or older than its staleness limit. Checks and migrations both go by this.
+   */
+  public static Optional<String> whyNotFresh(SourceState source, SourceSchedule schedule,
+      Instant now) {
+    if (source == null || source.neverCompleted()) {
+      return Optional.of("not yet polled");
+    }
+    if (source.lastAttemptFailed()) {
+      return Optional.of("source unreachable: " + source.lastError().orElse("refresh failed"));
+    }
+    Duration age = Duration.between(source.lastSuccessAt().orElseThrow(), now);
+    if (age.compareTo(schedule.staleAfter()) > 0) {
+      return Optional.of("data is " + Durations.format(age.withNanos(0)) + " old (stale after "
+          + Durations.format(schedule.staleAfter()) + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** A migration from its source's last reading, or unknown with the reason. */
+  public static MigrationStatus evaluate(MigrationDefinition migration, SourceState source,
+      SourceSchedule schedule, Instant now) {
+    Optional<String> notFresh = whyNotFresh(source, schedule, now);
+    if (notFresh.isPresent()) {
+      return MigrationStatus.unknown(migration, notFresh.get());
+    }
+    return source.lastReading().flatMap(reading -> reading.migration(migration.name()))
+        .map(progress -> MigrationStatus.of(migration, progress))
+        .orElse(MigrationStatus.unknown(migration, "the source reported nothing for it"));
   }
 
   private static CheckResult unknown(CheckDefinition check, String phase, Expectation expected,

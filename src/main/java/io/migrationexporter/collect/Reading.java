@@ -6,18 +6,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.migrationexporter.migration.StepProgress;
 
 /**
- * The immutable result of one successful refresh of a source: the samples it exposes and the
- * observations its checks evaluate, keyed by a name the source and its checks agree on.
+ * The immutable result of one successful refresh of a source: the samples it exposes, the
+ * observations its checks evaluate (keyed by a name the source and its checks agree on), and the
+ * progress of the migrations it follows.
  */
 public final class Reading {
   private final List<Sample> samples;
   private final Map<String, Observation> observations;
+  private final Map<String, StepProgress> migrations;
 
   private Reading(Builder builder) {
     this.samples = Collections.unmodifiableList(new ArrayList<>(builder.samples));
     this.observations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.observations));
+    this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
   }
 
   public List<Sample> samples() {
@@ -32,6 +36,11 @@ public final class Reading {
     return Optional.ofNullable(observations.get(key));
   }
 
+  /** Progress of the migrations this source follows, by migration name. */
+  public Optional<StepProgress> migration(String name) {
+    return Optional.ofNullable(migrations.get(name));
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -39,6 +48,7 @@ public final class Reading {
   public static final class Builder {
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, Observation> observations = new LinkedHashMap<>();
+    private final Map<String, StepProgress> migrations = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -50,6 +60,13 @@ public final class Reading {
     public Builder observation(String key, Observation observation) {
       if (observations.putIfAbsent(key, observation) != null) {
         throw new IllegalStateException("observation " + key + " set twice");
+      }
+      return this;
+    }
+
+    public Builder migration(String name, StepProgress progress) {
+      if (migrations.putIfAbsent(name, progress) != null) {
+        throw new IllegalStateException("progress of migration " + name + " set twice");
       }
       return this;
     }

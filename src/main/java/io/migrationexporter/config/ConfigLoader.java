@@ -153,7 +153,7 @@ public final class ConfigLoader {
       return null;
     }
     return new Plan(file, server[0], log[0], phases[0], journal[0], apps, builder.sources(),
-        checks, gates);
+        checks, gates, builder.migrationDefinitions());
   }
 
   private static ServerSettings server(ConfigNode node) {

@@ -334,6 +334,25 @@ public final class ConfigNode {
     return secret;
   }
 
+  /** A list of objects, such as the steps of a migration; each element is a node of its own. */
+  public List<ConfigNode> objectList(String key) {
+    ConfigValue value = require(key);
+    if (value.valueType() != ConfigValueType.LIST) {
+      throw wrongType(key, value, "a list of objects [{ ... }, { ... }]");
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    int index = 0;
+    for (ConfigValue element : (ConfigList) value) {
+      String elementKey = key + "[" + index++ + "]";
+      if (element.valueType() != ConfigValueType.OBJECT) {
+        throw problems.add(element.origin(), key(elementKey), "expected an object { ... }, got "
+            + describe(element));
+      }
+      out.add(new ConfigNode((ConfigObject) element, key(elementKey), problems, baseDir));
+    }
+    return out;
+  }
+
   public ConfigNode child(String key) {
     ConfigValue value = require(key);
     if (value.valueType() != ConfigValueType.OBJECT) {

@@ -3,6 +3,7 @@ package io.migrationexporter.config;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.migration.MigrationDefinition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,11 @@ import java.util.Optional;
 /** A validated configuration, ready to run: everything the exporter does follows from it. */
 public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSettings phases,
     int journalCapacity, Map<String, AppDefinition> apps, List<Source> sources,
-    List<CheckDefinition> checks, List<GateDefinition> gates) {
+    List<CheckDefinition> checks, List<GateDefinition> gates,
+    List<MigrationDefinition> migrations) {
 
   public Plan {
+    migrations = List.copyOf(migrations);
     apps = Map.copyOf(apps);
     sources = List.copyOf(sources);
     checks = List.copyOf(checks);

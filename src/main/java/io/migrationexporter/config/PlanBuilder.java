@@ -3,6 +3,8 @@ package io.migrationexporter.config;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.StepDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.function.Function;
 public final class PlanBuilder {
   private final Map<String, Source> sources = new LinkedHashMap<>();
   private final List<CheckDefinition> impliedChecks = new ArrayList<>();
+  private final Map<String, MigrationDefinition> migrations = new LinkedHashMap<>();
   private final Map<Class<?>, Object> shared;
   private final Duration defaultInterval;
   private final List<String> phases;
@@ -84,6 +87,62 @@ public final class PlanBuilder {
   /** A check that a source declaration implies (the connections check of a database). */
   public void addImpliedCheck(CheckDefinition check) {
     impliedChecks.add(check);
+  }
+
+  /** Reads one step's own keys (how the source recognises it) and returns them. */
+  @FunctionalInterface
+  public interface StepReader<S> {
+    S read(ConfigNode step, int index);
+  }
+
+  /** A migration with what its source needs to recognise each step, in step order. */
+  public record DeclaredMigration<S>(MigrationDefinition definition, List<S> matchers) {}
+
+  /**
+   * Parses and registers the migrations under {@code node.migrations}: each has a title and an
+   * ordered list of steps with a name, a title and an expected duration; {@code reader} reads
+   * the keys by which the source recognises a step.
+   */
+  public <S> List<DeclaredMigration<S>> migrations(ConfigNode node, String sourceId,
+      StepReader<S> reader) {
+    List<DeclaredMigration<S>> declared = new ArrayList<>();
+    for (Map.Entry<String, ConfigNode> entry : node.children("migrations").entrySet()) {
+      node.problems().attempt(() -> {
+        String name = entry.getKey();
+        ConfigNode migration = entry.getValue();
+        if (migrations.containsKey(name)) {
+          throw migration.failHere("a migration named '" + name + "' already exists");
+        }
+        List<ConfigNode> stepNodes = migration.objectList("steps");
+        if (stepNodes.isEmpty()) {
+          throw migration.fail("steps", "a migration needs at least one step");
+        }
+        List<StepDefinition> steps = new ArrayList<>();
+        List<S> matchers = new ArrayList<>();
+        Set<String> stepNames = new java.util.HashSet<>();
+        for (int i = 0; i < stepNodes.size(); i++) {
+          ConfigNode step = stepNodes.get(i);
+          String stepName = step.string("name");
+          if (!stepNames.add(stepName)) {
+            throw step.fail("name", "step '" + stepName + "' is listed twice");
+          }
+          steps.add(new StepDefinition(stepName, step.string("title", stepName),
+              step.optDuration("expected-duration")));
+          matchers.add(reader.read(step, i));
+          step.finish();
+        }
+        MigrationDefinition definition = new MigrationDefinition(name,
+            migration.string("title", name), sourceId, steps);
+        migration.finish();
+        migrations.put(name, definition);
+        declared.add(new DeclaredMigration<>(definition, matchers));
+      });
+    }
+    return declared;
+  }
+
+  List<MigrationDefinition> migrationDefinitions() {
+    return List.copyOf(migrations.values());
   }
 
   List<Source> sources() {

@@ -9,6 +9,9 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Sample;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.migration.StepProgress;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -76,6 +79,33 @@ public final class Exposition {
   static final MetricDef SOURCE_ERRORS = MetricDef.counter("migration_source_errors",
       "Failed refreshes of the source by kind: auth, not-found, rate-limited, server, transport,"
           + " timeout, bad-payload, internal.", "source", "kind");
+
+  static final MetricDef STEPS = MetricDef.gauge("migration_steps",
+      "Number of configured steps of the migration.", "migration");
+  static final MetricDef STEP_EXPECTED = MetricDef.gauge("migration_step_expected_duration_seconds",
+      "Expected duration of each step, from the configuration.", "migration", "step", "index");
+  static final MetricDef KNOWN = MetricDef.gauge("migration_progress_known",
+      "1 when the migration's source gave fresh data; when 0, the other migration metrics are"
+          + " absent rather than old.", "migration");
+  static final MetricDef STEP_INDEX = MetricDef.gauge("migration_step_index",
+      "Current step as people count: 0 before the first step, n of n once done.", "migration");
+  static final MetricDef STEP_INFO = MetricDef.gauge("migration_step_info",
+      "1 for the current step of the migration, 0 for the others.", "migration", "step", "index");
+  static final MetricDef STEP_STARTED = MetricDef.gauge("migration_step_started_timestamp_seconds",
+      "When the current step started.", "migration");
+  static final MetricDef STEP_PROGRESS = MetricDef.gauge("migration_step_progress_ratio",
+      "Measured progress of the current step, 0 to 1, when the source can measure it.",
+      "migration");
+  static final MetricDef PROGRESS = MetricDef.gauge("migration_progress_ratio",
+      "Overall progress, steps weighted by their expected durations; absent when a figure is"
+          + " missing.", "migration");
+  static final MetricDef ETA = MetricDef.gauge("migration_eta_timestamp_seconds",
+      "When the migration should end, from measured step progress and expected durations.",
+      "migration");
+  static final MetricDef DONE = MetricDef.gauge("migration_done",
+      "1 once the last step of the migration finished.", "migration");
+  static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
+      "Last sign of life of the migration process.", "migration");
 
   private static final List<String> OBSERVED = List.of("closed", "open", "neither", "unknown");
 
@@ -155,6 +185,10 @@ public final class Exposition {
       families.add(GATE_BLOCKING, gate.blocking().size(), gate.gate().name());
     }
 
+    for (MigrationStatus migration : board.migrations()) {
+      addMigration(families, migration, board.at());
+    }
+
     for (SourceState source : board.sources().values()) {
       String id = source.sourceId();
       SourceSchedule schedule = board.schedules().get(id);
@@ -175,6 +209,34 @@ public final class Exposition {
       }
     }
     return families.build();
+  }
+
+  private static void addMigration(Families families, MigrationStatus status, Instant now) {
+    String name = status.migration().name();
+    List<StepDefinition> steps = status.migration().steps();
+    families.add(STEPS, steps.size(), name);
+    for (int i = 0; i < steps.size(); i++) {
+      int index = i;
+      steps.get(i).expected().ifPresent(expected ->
+          families.add(STEP_EXPECTED, expected.toMillis() / 1e3, name, steps.get(index).name(),
+              Integer.toString(index + 1)));
+    }
+    families.add(KNOWN, status.known() ? 1 : 0, name);
+    if (!status.known()) {
+      return;
+    }
+    StepProgress progress = status.progress().orElseThrow();
+    families.add(STEP_INDEX, status.stepNumber(), name);
+    for (int i = 0; i < steps.size(); i++) {
+      boolean current = !progress.done() && progress.step() == i;
+      families.add(STEP_INFO, current ? 1 : 0, name, steps.get(i).name(), Integer.toString(i + 1));
+    }
+    progress.stepStartedAt().ifPresent(at -> families.add(STEP_STARTED, seconds(at), name));
+    progress.stepRatio().ifPresent(ratio -> families.add(STEP_PROGRESS, ratio, name));
+    status.overallRatio().ifPresent(ratio -> families.add(PROGRESS, ratio, name));
+    status.eta(now).ifPresent(at -> families.add(ETA, seconds(at), name));
+    families.add(DONE, progress.done() ? 1 : 0, name);
+    progress.heartbeatAt().ifPresent(at -> families.add(HEARTBEAT, seconds(at), name));
   }
 
   private static String observed(CheckResult result) {

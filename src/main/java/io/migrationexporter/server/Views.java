@@ -9,6 +9,7 @@ import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.event.Event;
+import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,8 @@ final class Views {
     board.checks().forEach(result -> checks.add(check(result, now)));
     ArrayNode gates = root.putArray("gates");
     board.gates().forEach(gate -> gates.add(gate(gate)));
+    ArrayNode migrations = root.putArray("migrations");
+    board.migrations().forEach(migration -> migrations.add(migration(migration, now)));
     ArrayNode sources = root.putArray("sources");
     board.sources().values().forEach(state ->
         sources.add(source(state, board.schedules().get(state.sourceId()), now)));
@@ -78,6 +81,42 @@ final class Views {
       check.put("age_seconds", seconds(Duration.between(result.observedAt(), now)));
     }
     return check;
+  }
+
+  static ObjectNode migration(MigrationStatus status, Instant now) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("name", status.migration().name());
+    node.put("title", status.migration().title());
+    node.put("source", status.migration().sourceId());
+    node.put("known", status.known());
+    if (!status.known()) {
+      node.put("reason", status.reason());
+    }
+    node.put("steps", status.migration().steps().size());
+    node.put("step", status.stepNumber());
+    node.put("done", status.done());
+    ArrayNode steps = node.putArray("step_list");
+    status.migration().steps().forEach(step -> {
+      ObjectNode entry = steps.addObject();
+      entry.put("name", step.name());
+      entry.put("title", step.title());
+      step.expected().ifPresent(d -> entry.put("expected_seconds", seconds(d)));
+    });
+    status.currentStep().ifPresent(step -> node.put("step_name", step.name())
+        .put("step_title", step.title()));
+    status.progress().ifPresent(progress -> {
+      progress.stepStartedAt().ifPresent(at -> node.put("step_started_at", at.toString())
+          .put("step_elapsed_seconds", seconds(Duration.between(at, now))));
+      progress.stepRatio().ifPresent(ratio -> node.put("step_progress", ratio));
+      progress.heartbeatAt().ifPresent(at -> node.put("heartbeat_at", at.toString())
+          .put("heartbeat_age_seconds", seconds(Duration.between(at, now))));
+      if (!progress.detail().isEmpty()) {
+        node.put("detail", progress.detail());
+      }
+    });
+    status.overallRatio().ifPresent(ratio -> node.put("progress", ratio));
+    status.eta(now).ifPresent(at -> node.put("eta", at.toString()));
+    return node;
   }
 
   static ObjectNode gate(GateResult result) {

@@ -1,0 +1,46 @@
+package io.migrationexporter.migration;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What a source saw of one migration at one refresh.
+ *
+ * @param step index of the current step in the definition, -1 before the first one started
+ * @param done true once the last step finished
+ * @param stepStartedAt when the current step started, if the source knows
+ * @param stepRatio measured progress of the current step, 0 to 1, if the source can measure it
+ * @param stepEta when the current step should end by the source's measure, if it has one
+ * @param heartbeatAt the last sign of life of the migration process, if the source sees one
+ * @param detail what the step is doing now, in words ("rewriting the table", "sorting an
+ *     index"), or empty
+ */
+public record StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
+    OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
+    String detail) {
+
+  public StepProgress {
+    Objects.requireNonNull(stepStartedAt);
+    Objects.requireNonNull(stepRatio);
+    Objects.requireNonNull(stepEta);
+    Objects.requireNonNull(heartbeatAt);
+    Objects.requireNonNull(detail);
+    if (step < -1) {
+      throw new IllegalArgumentException("step index " + step);
+    }
+    if (stepRatio.isPresent() && !(stepRatio.getAsDouble() >= 0 && stepRatio.getAsDouble() <= 1)) {
+      throw new IllegalArgumentException("step ratio " + stepRatio.getAsDouble() + " is not in [0, 1]");
+    }
+  }
+
+  public static StepProgress notStarted() {
+    return new StepProgress(-1, false, Optional.empty(), OptionalDouble.empty(), Optional.empty(),
+        Optional.empty(), "");
+  }
+
+  public StepProgress withHeartbeat(Instant at) {
+    return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, Optional.of(at), detail);
+  }
+}
