@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,11 @@ public final class Runtime implements AutoCloseable {
   private final PhaseController phases;
   private final Journal journal;
   private final ExecutorService blockingExecutor;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "board-evaluation");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Object boardLock = new Object();
   private volatile Active active;
   private volatile Board board;
@@ -93,8 +100,13 @@ public final class Runtime implements AutoCloseable {
     return new Active(plan, collector, schedules);
   }
 
-  /** Starts the first collection; the exporter is ready when it has finished. */
+  /**
+   * Starts the first collection (the exporter is ready when it has finished) and a once-a-second
+   * evaluation, so that the journal and the log record changes when they happen, not at the next
+   * request. The evaluation reads what sources hold; only requests trigger refreshes.
+   */
   public CompletableFuture<Void> start() {
+    ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
     return active.collector().refreshDue().whenComplete((ignored, error) -> {
       ready = true;
       current();
@@ -325,6 +337,7 @@ public final class Runtime implements AutoCloseable {
 
   @Override
   public void close() {
+    ticker.shutdownNow();
     active.collector().sources().forEach(Source::close);
     blockingExecutor.shutdownNow();
   }

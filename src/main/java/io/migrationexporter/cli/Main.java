@@ -1,6 +1,7 @@
 package io.migrationexporter.cli;
 
 import io.migrationexporter.app.Version;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,9 @@ public final class Main extends RunCommand {
   /** Runs the command line and returns the exit status (0 ok, 1 failure, 2 usage or config error). */
   public static int run(String... args) {
     CommandLine line = new CommandLine(new Main());
+    for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+      line.addSubcommand(extension.command());
+    }
     line.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       commandLine.getErr().println("migration-exporter: " + error.getMessage());
       return 1;
