@@ -5,6 +5,8 @@ import io.migrationexporter.check.GateDefinition;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.migration.MigrationDefinition;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +19,7 @@ public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSetti
 
   public Plan {
     migrations = List.copyOf(migrations);
-    apps = Map.copyOf(apps);
+    apps = Collections.unmodifiableMap(new LinkedHashMap<>(apps));
     sources = List.copyOf(sources);
     checks = List.copyOf(checks);
     gates = List.copyOf(gates);
