@@ -64,8 +64,33 @@ public final class Runtime implements AutoCloseable {
   private volatile Board.ConfigStatus configStatus;
   private volatile boolean ready;
 
-  /** The plan in force and the collector reading its sources. */
-  private record Active(Plan plan, Collector collector, Map<String, SourceSchedule> schedules) {}
+  /**
+   * The plan in force and the collector reading its sources. Compared by identity: a board key
+   * must not compare whole plans on every request.
+   */
+  private static final class Active {
+    private final Plan plan;
+    private final Collector collector;
+    private final Map<String, SourceSchedule> schedules;
+
+    Active(Plan plan, Collector collector, Map<String, SourceSchedule> schedules) {
+      this.plan = plan;
+      this.collector = collector;
+      this.schedules = schedules;
+    }
+
+    Plan plan() {
+      return plan;
+    }
+
+    Collector collector() {
+      return collector;
+    }
+
+    Map<String, SourceSchedule> schedules() {
+      return schedules;
+    }
+  }
 
   /** What a board was built from; a board is rebuilt when any of it changes. */
   private Object boardKey;
