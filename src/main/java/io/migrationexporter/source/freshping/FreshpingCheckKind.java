@@ -1,6 +1,5 @@
 package io.migrationexporter.source.freshping;
 
-import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.source.saas.NoDefaults;
 
@@ -8,20 +7,10 @@ import io.migrationexporter.source.saas.NoDefaults;
  * {@code freshping { account = pix, check = "Pix App" }} (or {@code check-id = 123456}, or
  * {@code all = true}): the monitoring is paused in closed phases and runs in open ones.
  */
-public final class FreshpingCheckKind implements CheckKind<NoDefaults> {
+public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
   @Override
   public String name() {
     return "freshping";
-  }
-
-  @Override
-  public String defaultGroup() {
-    return "maintenance";
-  }
-
-  @Override
-  public NoDefaults parseDefaults(ConfigNode defaults) {
-    return NoDefaults.NONE;
   }
 
   @Override

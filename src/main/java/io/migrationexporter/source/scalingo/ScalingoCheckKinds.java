@@ -24,17 +24,7 @@ public final class ScalingoCheckKinds {
   }
 
   private record Kind(String name, BinaryOperator<String> sourceId, String observation,
-      String declaredWith) implements CheckKind<NoDefaults> {
-    @Override
-    public String defaultGroup() {
-      return "maintenance";
-    }
-
-    @Override
-    public NoDefaults parseDefaults(ConfigNode defaults) {
-      return NoDefaults.NONE;
-    }
-
+      String declaredWith) implements NoDefaults.SourceCheckKind {
     @Override
     public Binding bind(CheckContext<NoDefaults> check) {
       ConfigNode block = check.block();
