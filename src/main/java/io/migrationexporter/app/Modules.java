@@ -3,7 +3,12 @@ package io.migrationexporter.app;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.source.datadog.DatadogSourceKind;
+import io.migrationexporter.source.freshping.FreshpingCheckKind;
+import io.migrationexporter.source.freshping.FreshpingSourceKind;
 import io.migrationexporter.source.http.HttpCheckKind;
+import io.migrationexporter.source.scalingo.ScalingoCheckKinds;
+import io.migrationexporter.source.scalingo.ScalingoSourceKind;
 import io.migrationexporter.source.tcp.TcpCheckKind;
 import java.util.List;
 
@@ -12,11 +17,12 @@ public final class Modules {
   private Modules() {}
 
   public static List<CheckKind<?>> checkKinds() {
-    return List.of(new HttpCheckKind(), new TcpCheckKind());
+    return List.of(new HttpCheckKind(), new TcpCheckKind(), ScalingoCheckKinds.containers(),
+        ScalingoCheckKinds.backups(), new FreshpingCheckKind());
   }
 
   public static List<SourceKind> sourceKinds() {
-    return List.of();
+    return List.of(new ScalingoSourceKind(), new FreshpingSourceKind(), new DatadogSourceKind());
   }
 
   public static ConfigLoader loader() {

@@ -1,0 +1,90 @@
+package io.migrationexporter.source.datadog;
+
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.PlanBuilder;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.source.saas.SaasHttp;
+import io.migrationexporter.source.saas.Schedules;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sources.datadog.<account> { site, api-key, application-key, logs { ... }, metrics { ... } }}:
+ * one source per log follower ({@code datadog-logs:<account>/<name>}, with its migrations) and
+ * one per metric query ({@code datadog-metric:<account>/<name>}).
+ */
+public final class DatadogSourceKind implements SourceKind {
+  static final Duration LOGS_INTERVAL = Duration.ofSeconds(30);
+  static final Duration METRIC_INTERVAL = Duration.ofSeconds(60);
+  static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+  static final Duration DEFAULT_HEARTBEAT_WINDOW = Duration.ofMinutes(10);
+  static final Duration DEFAULT_METRIC_WINDOW = Duration.ofMinutes(10);
+  /** The log search API's largest page. */
+  static final int MAX_PAGE_SIZE = 1000;
+
+  @Override
+  public String name() {
+    return "datadog";
+  }
+
+  @Override
+  public void declare(String accountName, ConfigNode node, PlanBuilder plan) {
+    DatadogAccount account = DatadogAccount.read(accountName, node);
+    SaasHttp http = SaasHttp.shared(plan);
+    Map<String, ConfigNode> logs = node.children("logs");
+    Map<String, ConfigNode> metrics = node.children("metrics");
+    if (logs.isEmpty() && metrics.isEmpty()) {
+      throw node.failHere("declare what to read: logs { <name> { query, migrations { ... } } }"
+          + " or metrics { <name> { query } }");
+    }
+    logs.forEach((name, logsNode) -> node.problems().attempt(() -> {
+      declareLogs(account, name, logsNode, plan, http);
+      logsNode.finish();
+    }));
+    metrics.forEach((name, metricNode) -> node.problems().attempt(() -> {
+      String query = metricNode.string("query");
+      Duration window = metricNode.duration("window", DEFAULT_METRIC_WINDOW);
+      SourceSchedule schedule = Schedules.read(metricNode, METRIC_INTERVAL,
+          account.calls().refreshTimeout(1));
+      metricNode.finish();
+      plan.addSource(new DatadogMetricSource(account,
+          new DatadogMetricSource.Settings(name, query, window), schedule,
+          account.calls().api(http, "Datadog", schedule.minInterval())), node, "metrics");
+    }));
+  }
+
+  private static void declareLogs(DatadogAccount account, String name, ConfigNode node,
+      PlanBuilder plan, SaasHttp http) {
+    String query = node.string("query");
+    Optional<String> heartbeatQuery = node.optString("heartbeat-query");
+    Optional<String> heartbeat = node.optRegex("heartbeat").map(Pattern::pattern);
+    Optional<String> host = node.optRegex("host").map(Pattern::pattern);
+    Duration window = node.duration("window", DEFAULT_WINDOW);
+    Duration heartbeatWindow = node.duration("heartbeat-window", DEFAULT_HEARTBEAT_WINDOW);
+    String messageField = node.string("message-field", "message");
+    int pageSize = node.integer("page-size", 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    int maxPages = node.integer("max-pages", 1, 100, 10);
+    int callsInSeries = maxPages + 1;
+    SourceSchedule schedule = Schedules.read(node, LOGS_INTERVAL,
+        account.calls().refreshTimeout(callsInSeries));
+    if (!node.has("migrations")) {
+      throw node.fail("migrations", "declare the migrations these logs follow: migrations {"
+          + " <name> { steps = [ { name, start, done } ] } }");
+    }
+    String id = DatadogLogsSource.id(account.name(), name);
+    List<PlanBuilder.DeclaredMigration<DatadogLogsSource.StepMatcher>> migrations =
+        plan.migrations(node, id, (step, index) -> new DatadogLogsSource.StepMatcher(
+            step.regex("start").pattern(), step.optRegex("done").map(Pattern::pattern)));
+    if (migrations.isEmpty()) {
+      return;
+    }
+    plan.addSource(new DatadogLogsSource(account, new DatadogLogsSource.Settings(name, query,
+        heartbeatQuery, heartbeat, host, window, heartbeatWindow, messageField, pageSize, maxPages),
+        migrations, schedule, account.calls().api(http, "Datadog", schedule.minInterval())),
+        node, "query");
+  }
+}

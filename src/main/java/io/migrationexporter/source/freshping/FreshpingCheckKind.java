@@ -1,0 +1,44 @@
+package io.migrationexporter.source.freshping;
+
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.source.saas.NoDefaults;
+
+/**
+ * {@code freshping { account = pix, check = "Pix App" }} (or {@code check-id = 123456}, or
+ * {@code all = true}): the monitoring is paused in closed phases and runs in open ones.
+ */
+public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
+  @Override
+  public String name() {
+    return "freshping";
+  }
+
+  @Override
+  public Binding bind(CheckContext<NoDefaults> check) {
+    ConfigNode block = check.block();
+    String account = block.string("account");
+    boolean all = block.bool("all", false);
+    int given = (block.has("check") ? 1 : 0) + (block.has("check-id") ? 1 : 0) + (all ? 1 : 0);
+    if (given != 1) {
+      throw block.failHere("select exactly one of: check = \"name\", check-id = 123, all = true");
+    }
+    FreshpingSource.Selector selector;
+    if (all) {
+      selector = FreshpingSource.Selector.ALL;
+    } else if (block.has("check")) {
+      selector = new FreshpingSource.Selector("name", block.string("check"));
+    } else {
+      String id = block.string("check-id");
+      if (!id.matches("[0-9]+")) {
+        throw block.fail("check-id", "expected the numeric id of a Freshping check, got '" + id + "'");
+      }
+      selector = new FreshpingSource.Selector("id", id);
+    }
+    String sourceId = FreshpingSource.id(account);
+    FreshpingSource source = check.plan().source(sourceId)
+        .filter(FreshpingSource.class::isInstance).map(FreshpingSource.class::cast)
+        .orElseThrow(() -> block.fail("account", "no Freshping account '" + account
+            + "' under sources.freshping"));
+    return new Binding(sourceId, source.observe(selector));
+  }
+}

@@ -1,0 +1,45 @@
+package io.migrationexporter.source.freshping;
+
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.PlanBuilder;
+import io.migrationexporter.config.Secret;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.source.saas.CallSettings;
+import io.migrationexporter.source.saas.SaasHttp;
+import io.migrationexporter.source.saas.Schedules;
+import java.time.Duration;
+import okhttp3.HttpUrl;
+
+/** {@code sources.freshping.<account> { api-key, subdomain }}: one source per account. */
+public final class FreshpingSourceKind implements SourceKind {
+  /** One list call a minute: 60 of the 100 calls an hour the smallest plan allows. */
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+  static final String DEFAULT_URL = "https://api.freshping.io/api/v1/";
+  private static final int CALLS_IN_SERIES = 2;
+
+  @Override
+  public String name() {
+    return "freshping";
+  }
+
+  @Override
+  public void declare(String account, ConfigNode node, PlanBuilder plan) {
+    Secret apiKey = node.secret("api-key").orElseThrow(() -> node.fail("api-key",
+        "missing: set api-key = ${?FRESHPING_API_KEY} or api-key-file = /path/to/file"));
+    String subdomain = node.string("subdomain");
+    if (!subdomain.matches("[A-Za-z0-9-]+")) {
+      throw node.fail("subdomain", "expected the account's sub-domain, such as 'acme' for"
+          + " acme.freshping.io");
+    }
+    String url = node.has("url") ? node.url("url").toString() : DEFAULT_URL;
+    HttpUrl base = HttpUrl.get(url.endsWith("/") ? url : url + "/");
+    CallSettings calls = CallSettings.read(node);
+    SourceSchedule schedule = Schedules.read(node, DEFAULT_INTERVAL,
+        calls.refreshTimeout(CALLS_IN_SERIES));
+    FreshpingSource source = new FreshpingSource(
+        new FreshpingSource.Settings(account, apiKey, subdomain, base, calls), schedule,
+        calls.api(SaasHttp.shared(plan), "Freshping", schedule.minInterval()));
+    plan.addSource(source, node, "api-key");
+  }
+}

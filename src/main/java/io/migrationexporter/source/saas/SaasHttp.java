@@ -1,0 +1,72 @@
+package io.migrationexporter.source.saas;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.migrationexporter.config.PlanBuilder;
+import java.time.Duration;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * The one HTTP client of every SaaS source of the process. Calls are asynchronous: a call waiting
+ * for a slow API holds a socket and a dispatcher thread, never a thread of the collector's
+ * blocking pool, which the database sources need. The dispatcher bounds the calls in flight to one
+ * host ({@link #MAX_REQUESTS_PER_HOST}): fifty apps of one Scalingo account refresh concurrently
+ * without opening fifty connections at once.
+ */
+public final class SaasHttp {
+  /** Calls in flight to one host; the others wait in the dispatcher's queue. */
+  public static final int MAX_REQUESTS_PER_HOST = 8;
+  private static final int MAX_REQUESTS = 64;
+
+  /**
+   * Decodes every answer into records whose components are the APIs' snake_case fields in
+   * camelCase; fields an API adds later are ignored, not errors.
+   */
+  static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final OkHttpClient client;
+
+  SaasHttp() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, MAX_REQUESTS, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "saas-http-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    Dispatcher dispatcher = new Dispatcher(threads);
+    dispatcher.setMaxRequests(MAX_REQUESTS);
+    dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_PER_HOST);
+    client = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(MAX_REQUESTS_PER_HOST * 2, 30, TimeUnit.SECONDS))
+        // Retries are decided by SaasApi, which knows which requests are safe to send again.
+        .retryOnConnectionFailure(false)
+        // An API answering with a redirect is misconfigured; following it could carry credentials
+        // to another host.
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(30))
+        .writeTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /** The process-wide instance, created by the first SaaS source of the first plan. */
+  public static SaasHttp shared(PlanBuilder plan) {
+    return plan.shared(SaasHttp.class, type -> new SaasHttp());
+  }
+
+  OkHttpClient client() {
+    return client;
+  }
+}

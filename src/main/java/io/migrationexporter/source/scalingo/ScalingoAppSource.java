@@ -1,0 +1,190 @@
+package io.migrationexporter.source.scalingo;
+
+import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.Observation;
+import io.migrationexporter.collect.Reading;
+import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.source.saas.Answer;
+import io.migrationexporter.source.saas.SaasApi;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The containers of one Scalingo app: what runs ({@code /ps}), one-off containers apart since the
+ * migration itself runs in one, and the desired formation ({@code /containers}). Its observation
+ * {@value #OBSERVATION} is closed when no container other than one-off (and ignored types) is left.
+ */
+final class ScalingoAppSource implements Source {
+  static final String OBSERVATION = "containers";
+  static final String ONE_OFF = "one-off";
+
+  static final MetricDef CONTAINERS = MetricDef.gauge("migration_scalingo_containers",
+      "Containers of a Scalingo app by process type (one-off included), in any state.",
+      "account", "app", "type");
+  static final MetricDef FORMATION = MetricDef.gauge("migration_scalingo_formation_containers",
+      "Desired number of containers of a Scalingo app by process type (its formation).",
+      "account", "app", "type");
+  static final MetricDef ONE_OFF_STARTED = MetricDef.gauge(
+      "migration_scalingo_oneoff_started_timestamp_seconds",
+      "When each one-off container of a Scalingo app was started.", "account", "app", "label");
+  static final MetricDef APP_FOUND = MetricDef.gauge("migration_scalingo_app_found",
+      "1 when Scalingo knows the app, 0 when it answered 404 for it.", "account", "app");
+
+  /**
+   * How the app is judged.
+   *
+   * @param ignoredTypes process types that never count (beside one-off)
+   * @param openMinimum running containers each type needs to count as open; when empty, one
+   *     running container of any counted type is enough
+   */
+  record AppSettings(String app, Set<String> ignoredTypes, Map<String, Integer> openMinimum) {
+    AppSettings {
+      ignoredTypes = Set.copyOf(ignoredTypes);
+      openMinimum = Map.copyOf(openMinimum);
+    }
+  }
+
+  record Definition(ScalingoAccount.Settings account, AppSettings app) {}
+
+  private final ScalingoAccount account;
+  private final AppSettings app;
+  private final SourceSchedule schedule;
+
+  ScalingoAppSource(ScalingoAccount account, AppSettings app, SourceSchedule schedule) {
+    this.account = account;
+    this.app = app;
+    this.schedule = schedule;
+  }
+
+  static String id(String account, String app) {
+    return "scalingo:" + account + "/" + app;
+  }
+
+  @Override
+  public String id() {
+    return id(account.settings().name(), app.app());
+  }
+
+  @Override
+  public SourceSchedule schedule() {
+    return schedule;
+  }
+
+  @Override
+  public Object definition() {
+    return new Definition(account.settings(), app);
+  }
+
+  @Override
+  public String describe() {
+    return "Scalingo app " + app.app() + ": GET /ps and /containers, " + account.describe()
+        + (app.ignoredTypes().isEmpty() ? "" : ", ignores types " + new TreeSet<>(app.ignoredTypes()))
+        + (app.openMinimum().isEmpty() ? ", open with one running container"
+            : ", open with at least " + new TreeMap<>(app.openMinimum()) + " running");
+  }
+
+  @Override
+  public CompletableFuture<Reading> refresh(RefreshContext context) {
+    CompletableFuture<Answer> ps = account.get(account.appUrl(app.app(), "ps"), context);
+    CompletableFuture<Answer> formation = account.get(account.appUrl(app.app(), "containers"), context);
+    return ps.thenCombine(formation, this::reading);
+  }
+
+  private Reading reading(Answer psAnswer, Answer formationAnswer) {
+    String name = account.settings().name();
+    Reading.Builder reading = Reading.builder();
+    if (psAnswer.status() == 404) {
+      return reading.sample(APP_FOUND, 0, name, app.app())
+          .observation(OBSERVATION, Observation.neither("App " + app.app()
+              + " not found on Scalingo (HTTP 404)"))
+          .build();
+    }
+    List<ScalingoJson.Container> containers = psAnswer.json(ScalingoJson.PsAnswer.class).containers();
+    List<ScalingoJson.Formation> formation =
+        formationAnswer.json(ScalingoJson.FormationAnswer.class).containers();
+    if (containers == null || formation == null) {
+      throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, "Scalingo answered without a containers list for app " + app.app());
+    }
+    reading.sample(APP_FOUND, 1, name, app.app());
+    Map<String, Integer> byType = new TreeMap<>();
+    Map<String, Integer> runningByType = new TreeMap<>();
+    int oneOff = 0;
+    for (ScalingoJson.Container container : containers) {
+      String type = container.type() == null ? "unknown" : container.type();
+      byType.merge(type, 1, Integer::sum);
+      if (ONE_OFF.equals(type)) {
+        oneOff++;
+        startedAt(container).ifPresent(at -> reading.sample(ONE_OFF_STARTED, at, name, app.app(),
+            container.label() == null ? "unknown" : container.label()));
+      } else if ("running".equals(container.state())) {
+        runningByType.merge(type, 1, Integer::sum);
+      }
+    }
+    byType.forEach((type, count) -> reading.sample(CONTAINERS, count, name, app.app(), type));
+    for (ScalingoJson.Formation process : formation) {
+      if (process.name() != null && process.amount() != null) {
+        reading.sample(FORMATION, process.amount(), name, app.app(), process.name());
+      }
+    }
+    return reading.observation(OBSERVATION, observe(byType, runningByType, oneOff)).build();
+  }
+
+  private Observation observe(Map<String, Integer> byType, Map<String, Integer> runningByType,
+      int oneOff) {
+    int counted = 0;
+    int running = 0;
+    for (Map.Entry<String, Integer> entry : byType.entrySet()) {
+      if (counts(entry.getKey())) {
+        counted += entry.getValue();
+        running += runningByType.getOrDefault(entry.getKey(), 0);
+      }
+    }
+    String oneOffWords = oneOff == 0 ? "" : ", " + oneOff + " one-off";
+    if (counted == 0) {
+      return Observation.closed("Down" + oneOffWords);
+    }
+    List<String> missing = new ArrayList<>();
+    app.openMinimum().forEach((type, minimum) -> {
+      int have = runningByType.getOrDefault(type, 0);
+      if (have < minimum) {
+        missing.add(type + " " + have + " of " + minimum);
+      }
+    });
+    if (running > 0 && missing.isEmpty()) {
+      return Observation.open("Running (" + running + ")" + oneOffWords);
+    }
+    if (running == 0) {
+      return Observation.neither(counted + " container(s), none running yet" + oneOffWords);
+    }
+    missing.sort(null);
+    return Observation.neither("Running (" + running + "), below the minimum: "
+        + String.join(", ", missing) + oneOffWords);
+  }
+
+  private boolean counts(String type) {
+    return !ONE_OFF.equals(type) && !app.ignoredTypes().contains(type);
+  }
+
+  private static Optional<Double> startedAt(ScalingoJson.Container container) {
+    if (container.createdAt() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          OffsetDateTime.parse(container.createdAt()).toInstant().toEpochMilli() / 1e3);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.migrationexporter.source.scalingo;
+
+import io.migrationexporter.config.CheckKind;
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.source.saas.NoDefaults;
+import java.util.function.BinaryOperator;
+
+/**
+ * The checks on Scalingo sources: {@code scalingo-containers { account, app }} (closed when no
+ * container but one-off is left) and {@code scalingo-backups { account, app }} (closed when
+ * periodic backups are disabled). The app is declared once under {@code sources.scalingo}.
+ */
+public final class ScalingoCheckKinds {
+  private ScalingoCheckKinds() {}
+
+  public static CheckKind<NoDefaults> containers() {
+    return new Kind("scalingo-containers", ScalingoAppSource::id, ScalingoAppSource.OBSERVATION,
+        "");
+  }
+
+  public static CheckKind<NoDefaults> backups() {
+    return new Kind("scalingo-backups", ScalingoDatabaseSource::id,
+        ScalingoDatabaseSource.OBSERVATION, " with a database { } block");
+  }
+
+  private record Kind(String name, BinaryOperator<String> sourceId, String observation,
+      String declaredWith) implements NoDefaults.SourceCheckKind {
+    @Override
+    public Binding bind(CheckContext<NoDefaults> check) {
+      ConfigNode block = check.block();
+      String account = block.string("account");
+      String app = block.string("app");
+      String id = sourceId.apply(account, app);
+      if (check.plan().source(id).isEmpty()) {
+        throw block.fail("app", "no app '" + app + "'" + declaredWith + " under sources.scalingo."
+            + account + ".apps; declare it there");
+      }
+      return new Binding(id, observation);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.migrationexporter.source.scalingo;
+
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.PlanBuilder;
+import io.migrationexporter.config.Secret;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.source.saas.CallSettings;
+import io.migrationexporter.source.saas.SaasHttp;
+import io.migrationexporter.source.saas.Schedules;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code sources.scalingo.<account> { token, region, apps { <app> { ... } } }}: one source per app
+ * ({@code scalingo:<account>/<app>}, its containers) and one per app database add-on
+ * ({@code scalingo-database:<account>/<app>}), all sharing the account's JWT.
+ */
+public final class ScalingoSourceKind implements SourceKind {
+  /** Scalingo documents rate limits without figures: poll no faster than this by default. */
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+  /** Exchange, re-exchange after a 401 and the call again, each at most one call timeout. */
+  private static final int CALLS_IN_SERIES = 5;
+
+  @Override
+  public String name() {
+    return "scalingo";
+  }
+
+  @Override
+  public void declare(String accountName, ConfigNode node, PlanBuilder plan) {
+    Secret token = node.secret("token").orElseThrow(() -> node.fail("token",
+        "missing: set token = ${?SCALINGO_TOKEN} or token-file = /path/to/file"));
+    ScalingoEndpoints endpoints = ScalingoEndpoints.read(node);
+    CallSettings calls = CallSettings.read(node);
+    SourceSchedule schedule = Schedules.read(node, DEFAULT_INTERVAL,
+        calls.refreshTimeout(CALLS_IN_SERIES));
+    ScalingoAccount account = new ScalingoAccount(
+        new ScalingoAccount.Settings(accountName, token, endpoints, calls), SaasHttp.shared(plan),
+        schedule.minInterval());
+    Map<String, ConfigNode> apps = node.children("apps");
+    if (apps.isEmpty()) {
+      throw node.fail("apps", "declare at least one app: apps { my-app {} }");
+    }
+    apps.forEach((app, appNode) -> node.problems().attempt(() -> {
+      plan.addSource(new ScalingoAppSource(account, appSettings(app, appNode), schedule), node,
+          "apps");
+      appNode.optChild("database").ifPresent(databaseNode -> {
+        if (endpoints.databaseApi().isEmpty()) {
+          throw node.fail("db-api-url", "needed by " + databaseNode.path()
+              + " since api-url replaces the region");
+        }
+        Optional<String> addon = databaseNode.optString("addon");
+        String provider = databaseNode.string("provider", "postgresql");
+        databaseNode.finish();
+        plan.addSource(new ScalingoDatabaseSource(account,
+            new ScalingoDatabaseSource.DatabaseSettings(app, addon, provider), schedule,
+            endpoints.databaseApi().get()), appNode, "database");
+      });
+      appNode.finish();
+    }));
+  }
+
+  private static ScalingoAppSource.AppSettings appSettings(String app, ConfigNode node) {
+    Set<String> ignored = Set.copyOf(node.optStringList("ignore-types").orElse(java.util.List.of()));
+    if (ignored.contains(ScalingoAppSource.ONE_OFF)) {
+      throw node.fail("ignore-types", "one-off containers are always apart, no need to list them");
+    }
+    Map<String, Integer> minimum = new LinkedHashMap<>();
+    node.stringMap("open-minimum").forEach((type, value) -> {
+      try {
+        int count = Integer.parseInt(value);
+        if (count < 1) {
+          throw node.fail("open-minimum", "the minimum of " + type + " must be at least 1");
+        }
+        minimum.put(type, count);
+      } catch (NumberFormatException e) {
+        throw node.fail("open-minimum", "the minimum of " + type + " must be a whole number, got '"
+            + value + "'");
+      }
+    });
+    return new ScalingoAppSource.AppSettings(app, ignored, minimum);
+  }
+}

@@ -1,0 +1,225 @@
+package io.migrationexporter.source.datadog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.demo.fakes.Fault;
+import io.migrationexporter.demo.fakes.FakeDatadog;
+import io.migrationexporter.source.saas.Await;
+import io.migrationexporter.source.saas.ExporterHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DatadogSourceTest {
+  static final String API_KEY = "dd-test-api-key-00000001";
+  static final String APP_KEY = "dd-test-app-key-00000001";
+  static final String LOGS = "datadog-logs:pix/answers";
+  static final Duration WAIT = Duration.ofSeconds(15);
+  static final String HOST = "pix-api-production-one-off-1166";
+  static final String OTHER_HOST = "pix-api-production-one-off-1167";
+
+  @TempDir
+  Path dir;
+  FakeDatadog fake;
+  ExporterHarness exporter;
+
+  @BeforeEach
+  void fake() {
+    fake = new FakeDatadog(API_KEY, APP_KEY);
+    fake.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (exporter != null) {
+      exporter.close();
+    }
+    fake.close();
+  }
+
+  /** The four Pix steps, each with its In progress and Done lines. */
+  static String steps() {
+    StringBuilder steps = new StringBuilder("[\n");
+    String[][] pix = {
+        {"answers-id", "answers.id", "510m"},
+        {"ke-answer-id", "knowledge-elements.answerId", "1s"},
+        {"flash-answers", "flash-assessment-results.answerId", "4h"},
+        {"sequence", "answers_id_seq", "1s"}};
+    for (String[] step : pix) {
+      String quoted = step[1].replace(".", "\\\\.");
+      steps.append("  { name = ").append(step[0]).append(", expected-duration = ").append(step[2])
+          .append(", start = \"Altering ").append(quoted).append(" type to BIGINT - In progress\"")
+          .append(", done = \"Altering ").append(quoted).append(" type to BIGINT - Done\" }\n");
+    }
+    return steps.append("]").toString();
+  }
+
+  void startExporter(String window, String pageSize) throws Exception {
+    exporter = ExporterHarness.start(dir, """
+        sources.datadog.pix {
+          url = "%s"
+          api-key = "%s"
+          application-key = "%s"
+          timeout = 1s
+          logs {
+            answers {
+              query = "service:pix-api-production \\"type to BIGINT\\""
+              heartbeat-query = "service:pix-api-production alive"
+              heartbeat = "^alive$"
+              host = "one-off-1166$"
+              window = %s
+              page-size = %s
+              interval = 200ms
+              migrations {
+                answers-bigint { title = "answers.id to bigint", steps = %s }
+              }
+            }
+          }
+          metrics {
+            db-cpu { query = "avg:postgresql.cpu{app:pix-api}", interval = 200ms }
+          }
+        }
+        # The default gate needs a check to look at.
+        checks.fake-port { tcp { address = "127.0.0.1:%d" } }
+        """.formatted(fake.url(), API_KEY, APP_KEY, window, pageSize, steps(), fake.port()));
+  }
+
+  void line(Instant at, String host, String message) {
+    fake.log(at, host, "pix-api-production", message);
+  }
+
+  JsonNode awaitStep(int step, boolean done) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until(WAIT, () -> {
+      last[0] = exporter.migration("answers-bigint");
+      return last[0].get("known").asBoolean() && last[0].get("step").asInt() == step
+          && last[0].get("done").asBoolean() == done;
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  @Test
+  void theStepComesFromTheLatestLineOfTheBoundHost() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant started = now.minus(Duration.ofHours(3));
+    line(started, HOST, "Altering answers.id type to BIGINT - In progress");
+    // Another migration container further on must not be taken for this one.
+    line(now.minusSeconds(60), OTHER_HOST, "Altering flash-assessment-results.answerId type to BIGINT - In progress");
+    line(now.minusSeconds(30), OTHER_HOST, "alive");
+    line(now.minusSeconds(2), HOST, "alive");
+    startExporter("24h", "1000");
+
+    JsonNode migration = awaitStep(1, false);
+    assertThat(migration.get("step_name").asText()).isEqualTo("answers-id");
+    assertThat(migration.get("step_started_at").asText()).isEqualTo(started.toString());
+    assertThat(migration.get("heartbeat_at").asText()).isEqualTo(now.minusSeconds(2).toString());
+    assertThat(migration.get("detail").asText()).isEqualTo("on host " + HOST);
+    assertThat(migration.has("eta")).as("the core derives the ETA from expected durations").isTrue();
+
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    line(at.minusMillis(500), HOST, "Altering answers.id type to BIGINT - Done");
+    line(at.minusMillis(400), HOST, "Altering knowledge-elements.answerId type to BIGINT - In progress");
+    line(at.minusMillis(300), HOST, "Altering knowledge-elements.answerId type to BIGINT - Done");
+    assertThat(awaitStep(3, false).get("step_started_at").asText())
+        .as("a step without its start line yet starts when the previous one finished")
+        .isEqualTo(at.minusMillis(300).toString());
+    line(at.minusMillis(200), HOST, "Altering flash-assessment-results.answerId type to BIGINT - In progress");
+    line(at.minusMillis(100), HOST, "Altering flash-assessment-results.answerId type to BIGINT - Done");
+    line(at.minusMillis(50), HOST, "Altering answers_id_seq type to BIGINT - In progress");
+    awaitStep(4, false);
+    line(at, HOST, "Altering answers_id_seq type to BIGINT - Done");
+    awaitStep(4, true);
+
+    String metrics = exporter.metrics();
+    assertThat(metrics)
+        .contains("migration_done{migration=\"answers-bigint\"} 1")
+        .contains("migration_datadog_host_step{account=\"pix\",host=\"" + HOST
+            + "\",logs=\"answers\",migration=\"answers-bigint\"} 4.0")
+        .doesNotContain(OTHER_HOST);
+  }
+
+  @Test
+  void theStepSurvivesQuietPeriodsLongerThanTheWindow() throws Exception {
+    startExporter("2s", "1000");
+    awaitStep(0, false);
+    Instant now = Instant.now();
+    line(now, HOST, "Altering answers.id type to BIGINT - In progress");
+    awaitStep(1, false);
+    // Nothing but heartbeats from now on: the start line leaves the window.
+    Instant out = now.plusSeconds(3);
+    Await.until(WAIT, () -> Instant.now().isAfter(out), () -> "waiting for the line to age out");
+    line(Instant.now(), HOST, "alive");
+    int refreshes = exporter.source(LOGS).get("refreshes").asInt();
+    Await.until(WAIT, () -> exporter.source(LOGS).get("refreshes").asInt() > refreshes + 2,
+        () -> "refreshing");
+    JsonNode migration = exporter.migration("answers-bigint");
+    assertThat(migration.get("known").asBoolean()).isTrue();
+    assertThat(migration.get("step").asInt()).isEqualTo(1);
+    assertThat(exporter.metrics()).contains("migration_datadog_log_lines{account=\"pix\",logs=\"answers\"} 0");
+  }
+
+  @Test
+  void pagesAreFollowedWithTheCursor() throws Exception {
+    Instant now = Instant.now();
+    line(now.minusSeconds(50), HOST, "Altering answers.id type to BIGINT - In progress");
+    line(now.minusSeconds(40), HOST, "Altering answers.id type to BIGINT - Done");
+    line(now.minusSeconds(30), HOST, "Altering knowledge-elements.answerId type to BIGINT - In progress");
+    line(now.minusSeconds(20), HOST, "Altering knowledge-elements.answerId type to BIGINT - Done");
+    line(now.minusSeconds(10), HOST, "Altering flash-assessment-results.answerId type to BIGINT - In progress");
+    startExporter("1h", "2");
+    JsonNode migration = awaitStep(3, false);
+    assertThat(migration.get("step_started_at").asText()).isEqualTo(now.minusSeconds(10).toString());
+    assertThat(fake.requests("POST /api/v2/logs/events/search")).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void aMetricQueryExposesItsLastPoint() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    fake.point("avg:postgresql.cpu{app:pix-api}", now.minusSeconds(120), 40);
+    fake.point("avg:postgresql.cpu{app:pix-api}", now.minusSeconds(60), 87.5);
+    startExporter("1h", "1000");
+    exporter.awaitSource("datadog-metric:pix/db-cpu", true, WAIT);
+    assertThat(exporter.metrics())
+        .contains("migration_datadog_metric_value{account=\"pix\",metric=\"db-cpu\",scope=\"app:pix-api\"} 87.5")
+        .contains("migration_datadog_metric_series{account=\"pix\",metric=\"db-cpu\"} 1");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "UNAUTHORIZED, auth, 'Datadog refused the credentials (HTTP 401)'",
+      "FORBIDDEN, auth, 'Datadog refused the credentials (HTTP 403)'",
+      "NOT_FOUND, not-found, 'Datadog answered HTTP 404: not found'",
+      "RATE_LIMITED, rate-limited, 'Datadog rate limit reached (HTTP 429), next try in 1s (X-RateLimit-Reset)'",
+      "SERVER_ERROR, server, 'Datadog failed (HTTP 500)'",
+      "HANG, timeout, 'Datadog did not answer within 1s'",
+      "TRUNCATED_JSON, bad-payload, 'Datadog answered with invalid or unexpected JSON (truncated)'",
+      "HTML, bad-payload, 'Datadog answered with an HTML page instead of JSON (HTTP 200)'",
+      "HUGE_BODY, bad-payload, 'Datadog answered with more than 4MiB, the body limit'",
+  })
+  void everyFaultIsClassifiedAndTheSourceRecoversOnceItClears(Fault fault, String kind,
+      String words) throws Exception {
+    line(Instant.now().minusSeconds(5), HOST, "Altering answers.id type to BIGINT - In progress");
+    startExporter("1h", "1000");
+    awaitStep(1, false);
+    fake.fault(fault);
+    JsonNode source = exporter.awaitSource(LOGS, false, WAIT);
+    assertThat(source.get("last_error_kind").asText()).isEqualTo(kind);
+    assertThat(source.get("last_error").asText()).isEqualTo(words);
+    assertThat(exporter.migration("answers-bigint").get("known").asBoolean()).isFalse();
+
+    fake.clearFaults();
+    long cleared = System.nanoTime();
+    exporter.awaitSource(LOGS, true, WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - cleared))
+        .isLessThan(Duration.ofMillis(200 + 1000 + 1500));
+    awaitStep(1, false);
+  }
+}

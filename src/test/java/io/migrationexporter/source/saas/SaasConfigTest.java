@@ -1,0 +1,84 @@
+package io.migrationexporter.source.saas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.Plan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SaasConfigTest {
+  @TempDir
+  Path dir;
+
+  private String problems(String body) throws Exception {
+    Path config = ExporterHarness.write(dir, body);
+    try {
+      Modules.loader().load(config).closeSources();
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("the configuration loaded");
+  }
+
+  @Test
+  void theExampleSnippetLoadsAndDeclaresEveryPixCard() throws Exception {
+    Files.copy(Path.of("examples/pix-saas-snippet.conf"), dir.resolve("pix-saas-snippet.conf"));
+    Path config = ExporterHarness.write(dir, """
+        include "pix-saas-snippet.conf"
+        apps { api {}, metabase {}, datawarehouse {}, datawarehouse-ex {} }
+        sources.scalingo.pix.token = "tk-us-example-token"
+        sources.freshping.pix.api-key = "example-freshping-key"
+        sources.datadog.pix { api-key = "example-dd-api-key", application-key = "example-dd-app-key" }
+        """);
+    Plan plan = Modules.loader().load(config);
+    try {
+      assertThat(plan.checks()).extracting(c -> c.name()).contains("freshping-paused",
+          "api-containers", "metabase-containers", "datawarehouse-containers",
+          "datawarehouse-ex-containers", "database-backups");
+      assertThat(plan.migrations()).hasSize(2)
+          .allSatisfy(migration -> assertThat(migration.steps()).hasSize(4));
+      assertThat(plan.sources()).extracting(s -> s.id()).contains(
+          "scalingo:pix/pix-api-production", "scalingo-database:pix/pix-api-production",
+          "freshping:pix", "datadog-logs:pix/answers-bigint-main",
+          "datadog-logs:pix/answers-bigint-datawarehouse");
+      assertThat(plan.sources().stream().map(s -> s.describe()).toList().toString())
+          .contains("https://api.osc-secnum-fr1.scalingo.com/", "https://api.datadoghq.eu/")
+          .doesNotContain("tk-us-example-token", "example-freshping-key", "example-dd-api-key");
+    } finally {
+      plan.closeSources();
+    }
+  }
+
+  @Test
+  void badSettingsAreOneLineNamingTheKey() throws Exception {
+    assertThat(problems("""
+        sources.scalingo.pix { token = "tk-us-123456", region = osc-fr2, apps { a {} } }
+        """)).contains("exporter.conf:2: sources.scalingo.pix.region: unknown region 'osc-fr2',"
+            + " expected osc-fr1 or osc-secnum-fr1");
+    assertThat(problems("""
+        sources.scalingo.pix { region = osc-fr1, apps { a {} } }
+        """)).contains("sources.scalingo.pix.token: missing: set token = ${?SCALINGO_TOKEN}");
+    assertThat(problems("""
+        sources.scalingo.pix { token = "tk-us-123456", region = osc-fr1, apps { a {} } }
+        checks.c { scalingo-backups { account = pix, app = a } }
+        """)).contains("checks.c.scalingo-backups.app: no app 'a' with a database { } block under"
+            + " sources.scalingo.pix.apps");
+    assertThat(problems("""
+        sources.freshping.pix { api-key = "key-123456", subdomain = pix }
+        checks.c { freshping { account = pix, check = "A", all = true } }
+        """)).contains("checks.c.freshping: select exactly one of");
+    assertThat(problems("""
+        sources.datadog.pix { site = mars, api-key = "key-123456", application-key = "key-654321",
+          metrics { m { query = "avg:x{*}" } } }
+        """)).contains("sources.datadog.pix.site: unknown site 'mars'");
+    assertThatThrownBy(() -> Modules.loader().load(ExporterHarness.write(dir, """
+        sources.datadog.pix { site = eu, api-key = "key-123456", application-key = "key-654321",
+          logs { l { query = q, windw = 1h, migrations { m { steps = [ { name = s, start = x } ] } } } } }
+        """))).hasMessageContaining("sources.datadog.pix.logs.l.windw: unknown key (did you mean 'window'?)");
+  }
+}

@@ -1,0 +1,74 @@
+package io.migrationexporter.source.scalingo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.demo.fakes.FakeScalingo;
+import io.migrationexporter.source.saas.Await;
+import io.migrationexporter.source.saas.ExporterHarness;
+import io.migrationexporter.source.saas.SaasHttp;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScalingoScaleTest {
+  static final int APPS = 50;
+  /** What a distant API costs per call. */
+  static final Duration LATENCY = Duration.ofMillis(100);
+  /** The default scrape deadline: 10s less the 500ms offset. */
+  static final Duration DEADLINE = Duration.ofMillis(9500);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void fiftyAppsRefreshWithinOneDeadlineWithBoundedConcurrency() throws Exception {
+    try (FakeScalingo fake = new FakeScalingo(Clock.systemUTC())) {
+      fake.start();
+      fake.acceptToken(ScalingoSourceTest.TOKEN);
+      StringBuilder apps = new StringBuilder();
+      for (int i = 0; i < APPS; i++) {
+        fake.app("app-" + i).scale("web", 1);
+        apps.append("    app-").append(i).append(" {}\n");
+      }
+      fake.delay(LATENCY);
+      String config = """
+          sources.scalingo.pix {
+            token = "%s"
+            api-url = "%s"
+            auth-url = "%s"
+            interval = 60s
+            timeout = 5s
+            apps {
+          %s  }
+          }
+          checks.app-0 { scalingo-containers { account = pix, app = app-0 } }
+          """.formatted(ScalingoSourceTest.TOKEN, fake.url(), fake.url(), apps);
+      long start = System.nanoTime();
+      try (ExporterHarness exporter = ExporterHarness.start(dir, config)) {
+        Await.until(Duration.ofSeconds(30), () -> upSources(exporter) == APPS,
+            () -> upSources(exporter) + " of " + APPS + " up");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as("50 apps, 101 calls of 100ms").isLessThan(DEADLINE);
+        assertThat(fake.maxConcurrentRequests())
+            .as("calls run concurrently, bounded by the per-host limit")
+            .isBetween(4, SaasHttp.MAX_REQUESTS_PER_HOST);
+        assertThat(fake.requests("POST /v1/tokens/exchange")).as("one JWT for the account").isEqualTo(1);
+        System.out.printf("50 Scalingo apps refreshed in %d ms, at most %d calls at once%n",
+            took.toMillis(), fake.maxConcurrentRequests());
+      }
+    }
+  }
+
+  private static int upSources(ExporterHarness exporter) {
+    int up = 0;
+    for (JsonNode source : exporter.status().get("sources")) {
+      if (source.get("id").asText().startsWith("scalingo:") && source.get("up").asBoolean()) {
+        up++;
+      }
+    }
+    return up;
+  }
+}

@@ -1,0 +1,246 @@
+package io.migrationexporter.source.scalingo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.demo.fakes.Fault;
+import io.migrationexporter.demo.fakes.FakeScalingo;
+import io.migrationexporter.source.saas.Await;
+import io.migrationexporter.source.saas.ExporterHarness;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ScalingoSourceTest {
+  static final String TOKEN = "tk-us-test-scalingo-token-0001";
+  static final Duration WAIT = Duration.ofSeconds(15);
+  static final String API = "scalingo:pix/pix-api";
+  static final String DATABASE = "scalingo-database:pix/pix-api";
+
+  @TempDir
+  Path dir;
+  FakeScalingo fake;
+  ExporterHarness exporter;
+
+  @BeforeEach
+  void fake() {
+    fake = new FakeScalingo(Clock.systemUTC());
+    fake.start();
+    fake.acceptToken(TOKEN);
+    fake.app("pix-api").scale("web", 2).scale("worker", 1).database("ad-pix-api-pg")
+        .backups(true).connections(12);
+    fake.app("pix-metabase").scale("web", 1);
+  }
+
+  @AfterEach
+  void stop() {
+    if (exporter != null) {
+      exporter.close();
+    }
+    fake.close();
+  }
+
+  static String config(FakeScalingo fake, String token, String interval) {
+    return """
+        sources.scalingo.pix {
+          token = "%s"
+          api-url = "%s"
+          db-api-url = "%s"
+          auth-url = "%s"
+          interval = %s
+          timeout = 1s
+          apps {
+            pix-api { database {} }
+            pix-metabase { ignore-types = [clock] }
+          }
+        }
+        checks {
+          api-containers { title = "API", scalingo-containers { account = pix, app = pix-api } }
+          metabase-containers { scalingo-containers { account = pix, app = pix-metabase } }
+          db-backups { scalingo-backups { account = pix, app = pix-api } }
+        }
+        """.formatted(token, fake.url(), fake.url(), fake.url(), interval);
+  }
+
+  void startExporter(String token, String interval) throws Exception {
+    exporter = ExporterHarness.start(dir, config(fake, token, interval));
+  }
+
+  @Test
+  void containersAndBackupsFollowThePhases() throws Exception {
+    startExporter(TOKEN, "200ms");
+    assertThat(exporter.awaitCheck("api-containers", "ok", WAIT).get("value").asText())
+        .isEqualTo("Running (3)");
+    assertThat(exporter.awaitCheck("db-backups", "ok", WAIT).get("value").asText())
+        .isEqualTo("Backups enabled");
+    exporter.awaitCheck("metabase-containers", "ok", WAIT);
+
+    exporter.phase("maintenance");
+    assertThat(exporter.awaitCheck("api-containers", "failing", WAIT).get("reason").asText())
+        .contains("expected closed", "Running (3)");
+    exporter.awaitCheck("db-backups", "failing", WAIT);
+
+    Instant migrationStart = Instant.parse("2022-07-23T22:01:02Z");
+    String label = fake.app("pix-api").scale("web", 0).scale("worker", 0).runOneOff(migrationStart);
+    fake.app("pix-api").database("ad-pix-api-pg").backups(false);
+    fake.app("pix-metabase").scale("web", 0).scale("clock", 1);
+    assertThat(exporter.awaitCheck("api-containers", "ok", WAIT).get("value").asText())
+        .isEqualTo("Down, 1 one-off");
+    assertThat(exporter.awaitCheck("metabase-containers", "ok", WAIT).get("value").asText())
+        .as("ignored types do not count").isEqualTo("Down");
+    assertThat(exporter.awaitCheck("db-backups", "ok", WAIT).get("value").asText())
+        .isEqualTo("Backups disabled");
+
+    String metrics = exporter.metrics();
+    assertThat(metrics)
+        .contains("migration_scalingo_containers{account=\"pix\",app=\"pix-api\",type=\"one-off\"} 1")
+        .contains("migration_scalingo_formation_containers{account=\"pix\",app=\"pix-api\",type=\"web\"} 0")
+        .contains("migration_scalingo_oneoff_started_timestamp_seconds{account=\"pix\",app=\"pix-api\",label=\""
+            + label + "\"} 1.658613662E9")
+        .contains("migration_scalingo_database_backups_enabled{account=\"pix\",app=\"pix-api\"} 0")
+        .contains("migration_scalingo_database_connections{account=\"pix\",app=\"pix-api\"} 12")
+        .contains("migration_scalingo_app_found{account=\"pix\",app=\"pix-api\"} 1");
+
+    exporter.phase("reopening");
+    exporter.awaitCheck("api-containers", "failing", WAIT);
+    fake.app("pix-api").stopOneOffs().scale("web", 2);
+    fake.app("pix-api").database("ad-pix-api-pg").backups(true);
+    exporter.awaitCheck("api-containers", "ok", WAIT);
+    exporter.awaitCheck("db-backups", "ok", WAIT);
+  }
+
+  @Test
+  void theJwtIsReusedUntilFiveMinutesBeforeItExpires() throws Exception {
+    startExporter(TOKEN, "100ms");
+    exporter.awaitSource(API, true, WAIT);
+    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= 5),
+        () -> exporter.source(API).toString());
+    assertThat(fake.requests("POST /v1/tokens/exchange")).as("one exchange for all calls").isEqualTo(1);
+
+    fake.jwtLifetime(Duration.ofMinutes(4));
+    fake.expireIssuedJwts();
+    int before = fake.requests("POST /v1/tokens/exchange");
+    int psBefore = fake.requests("GET /v1/apps/pix-api/ps");
+    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= psBefore + 8),
+        () -> exporter.source(API).toString());
+    assertThat(fake.requests("POST /v1/tokens/exchange") - before)
+        .as("a JWT with less than 5 minutes left is exchanged again at each refresh")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(exporter.source(API).get("up").asBoolean()).isTrue();
+  }
+
+  @Test
+  void anExpiredJwtMidRunIsExchangedAgainWithoutAFailedRefresh() throws Exception {
+    startExporter(TOKEN, "100ms");
+    exporter.awaitSource(API, true, WAIT);
+    exporter.awaitSource(DATABASE, true, WAIT);
+    fake.expireIssuedJwts();
+    int exchanges = fake.requests("POST /v1/tokens/exchange");
+    int ps = fake.requests("GET /v1/apps/pix-api/ps");
+    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= ps + 6),
+        () -> exporter.source(API).toString());
+    assertThat(fake.requests("POST /v1/tokens/exchange")).isGreaterThan(exchanges);
+    assertThat(exporter.source(API).path("last_error_kind").isMissingNode()).isTrue();
+    assertThat(exporter.source(API).get("up").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aWrongTokenIsAClearAuthError() throws Exception {
+    startExporter("tk-us-wrong-token-000000", "200ms");
+    JsonNode source = exporter.awaitSource(API, false, WAIT);
+    assertThat(source.get("last_error_kind").asText()).isEqualTo("auth");
+    assertThat(source.get("last_error").asText())
+        .isEqualTo("Scalingo refused the API token of account pix at the token exchange (HTTP 401)");
+    exporter.awaitCheck("api-containers", "unknown", WAIT);
+  }
+
+  @Test
+  void aJwtRefusedTwiceGivesUpAfterOneNewExchange() throws Exception {
+    startExporter(TOKEN, "200ms");
+    exporter.awaitSource(API, true, WAIT);
+    fake.fault("/v1/apps/", Fault.UNAUTHORIZED);
+    JsonNode source = exporter.awaitSource(API, false, WAIT);
+    assertThat(source.get("last_error").asText())
+        .isEqualTo("Scalingo refused a freshly exchanged token of account pix (HTTP 401)");
+    fake.clearFaults();
+    exporter.awaitSource(API, true, WAIT);
+  }
+
+  @Test
+  void anUnknownAppFailsTheCheckWithTheReason() throws Exception {
+    fake.removeApp("pix-metabase");
+    startExporter(TOKEN, "200ms");
+    JsonNode check = exporter.awaitCheck("metabase-containers", "failing", WAIT);
+    assertThat(check.get("value").asText()).isEqualTo("App pix-metabase not found on Scalingo (HTTP 404)");
+    assertThat(exporter.metrics())
+        .contains("migration_scalingo_app_found{account=\"pix\",app=\"pix-metabase\"} 0");
+    fake.app("pix-metabase").scale("web", 1);
+    exporter.awaitCheck("metabase-containers", "ok", WAIT);
+  }
+
+  @ParameterizedTest(name = "{0} on {1}")
+  @CsvSource({
+      "FORBIDDEN, /v1/apps/, auth, Scalingo refused the credentials (HTTP 403)",
+      "RATE_LIMITED, /v1/apps/, rate-limited, Scalingo rate limit reached (HTTP 429)",
+      "RATE_LIMITED_SILENTLY, /v1/apps/, rate-limited, no Retry-After: backing off",
+      "SERVER_ERROR, /v1/apps/, server, Scalingo failed (HTTP 500)",
+      "HANG, /v1/apps/, timeout, Scalingo did not answer within 1s",
+      "SLOW, /v1/apps/, timeout, Scalingo did not answer within 1s",
+      "TRUNCATED_JSON, /v1/apps/, bad-payload, invalid or unexpected JSON (truncated)",
+      "HTML, /v1/apps/, bad-payload, HTML page instead of JSON",
+      "HUGE_BODY, /v1/apps/, bad-payload, more than 4MiB",
+      "SERVER_ERROR, /v1/tokens/, server, Scalingo authentication failed (HTTP 500)",
+      "HANG, /v1/tokens/, timeout, Scalingo authentication did not answer within 1s",
+      "HTML, /v1/tokens/, bad-payload, HTML page instead of JSON",
+      "SERVER_ERROR, /api/databases/, server, Scalingo database API failed (HTTP 500)",
+      "TRUNCATED_JSON, /api/databases/, bad-payload, truncated",
+  })
+  void everyFaultIsClassifiedAndTheSourceRecoversOnceItClears(Fault fault, String path,
+      String kind, String words) throws Exception {
+    fake.slowDelay(Duration.ofSeconds(3));
+    startExporter(TOKEN, "300ms");
+    exporter.awaitSource(API, true, WAIT);
+    exporter.awaitSource(DATABASE, true, WAIT);
+    if (path.startsWith("/v1/tokens/")) {
+      fake.expireIssuedJwts();
+    }
+    fake.fault(path, fault);
+    String sourceId = path.startsWith("/api/databases/") ? DATABASE : API;
+    String check = sourceId.equals(API) ? "api-containers" : "db-backups";
+    JsonNode source = exporter.awaitSource(sourceId, false, WAIT);
+    assertThat(source.get("last_error_kind").asText()).isEqualTo(kind);
+    assertThat(source.get("last_error").asText()).contains(words);
+    assertThat(exporter.check(check).get("state").asText()).isEqualTo("unknown");
+
+    fake.clearFaults();
+    long cleared = System.nanoTime();
+    exporter.awaitSource(sourceId, true, WAIT);
+    Duration recovery = Duration.ofNanos(System.nanoTime() - cleared);
+    // One interval, plus the rate-limit wait the API asked for (1s) or the back-off (2 intervals),
+    // plus the refresh itself.
+    assertThat(recovery).isLessThan(Duration.ofMillis(300 + 1000 + 1500));
+    exporter.awaitCheck(check, "ok", WAIT);
+  }
+
+  @Test
+  void aRateLimitIsHonouredWithoutPolling() throws Exception {
+    startExporter(TOKEN, "100ms");
+    exporter.awaitSource(API, true, WAIT);
+    fake.fault("/v1/apps/", Fault.RATE_LIMITED);
+    JsonNode source = exporter.awaitSource(API, false, WAIT);
+    assertThat(source.has("retry_not_before")).isTrue();
+    Instant retryAt = Instant.parse(source.get("retry_not_before").asText());
+    int calls = fake.requests("GET /v1/apps/pix-api/ps");
+    while (Instant.now().isBefore(retryAt.minusMillis(150))) {
+      exporter.metrics();
+      assertThat(fake.requests("GET /v1/apps/pix-api/ps")).as("no call before Retry-After").isEqualTo(calls);
+    }
+  }
+}
