@@ -60,10 +60,19 @@ public final class PlanBuilder {
 
   /**
    * The schedule of a source declared at {@code node}: {@code interval} (default from
-   * {@code defaults.interval}), {@code stale-after} (default three intervals) and the time a
-   * refresh may take, which the source knows from its own timeouts.
+   * {@code defaults.interval}), {@code stale-after} (default three intervals plus the refresh
+   * limit) and the time a refresh may take, which the source knows from its own timeouts.
    */
   public SourceSchedule schedule(ConfigNode node, Duration refreshTimeout) {
+    return schedule(node, defaultInterval, refreshTimeout);
+  }
+
+  /**
+   * The same with a default interval of the source's own: rate-limited APIs must not be polled as
+   * often as an HTTP check just because {@code defaults.interval} says so.
+   */
+  public SourceSchedule schedule(ConfigNode node, Duration defaultInterval,
+      Duration refreshTimeout) {
     Duration interval = node.duration("interval", defaultInterval);
     Duration staleAfter = node.duration("stale-after", interval.multipliedBy(3).plus(refreshTimeout));
     if (staleAfter.compareTo(interval) <= 0) {

@@ -5,7 +5,6 @@ import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.SaasHttp;
-import io.migrationexporter.source.saas.Schedules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class DatadogSourceKind implements SourceKind {
     metrics.forEach((name, metricNode) -> node.problems().attempt(() -> {
       String query = metricNode.string("query");
       Duration window = metricNode.duration("window", DEFAULT_METRIC_WINDOW);
-      SourceSchedule schedule = Schedules.read(metricNode, METRIC_INTERVAL,
+      SourceSchedule schedule = plan.schedule(metricNode, METRIC_INTERVAL,
           account.calls().refreshTimeout(1));
       metricNode.finish();
       plan.addSource(new DatadogMetricSource(account,
@@ -69,7 +68,7 @@ public final class DatadogSourceKind implements SourceKind {
     int pageSize = node.integer("page-size", 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE);
     int maxPages = node.integer("max-pages", 1, 100, 10);
     int callsInSeries = maxPages + 1;
-    SourceSchedule schedule = Schedules.read(node, LOGS_INTERVAL,
+    SourceSchedule schedule = plan.schedule(node, LOGS_INTERVAL,
         account.calls().refreshTimeout(callsInSeries));
     if (!node.has("migrations")) {
       throw node.fail("migrations", "declare the migrations these logs follow: migrations {"

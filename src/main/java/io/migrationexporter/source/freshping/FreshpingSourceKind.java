@@ -7,7 +7,6 @@ import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.SaasHttp;
-import io.migrationexporter.source.saas.Schedules;
 import java.time.Duration;
 import okhttp3.HttpUrl;
 
@@ -35,7 +34,7 @@ public final class FreshpingSourceKind implements SourceKind {
     String url = node.has("url") ? node.url("url").toString() : DEFAULT_URL;
     HttpUrl base = HttpUrl.get(url.endsWith("/") ? url : url + "/");
     CallSettings calls = CallSettings.read(node);
-    SourceSchedule schedule = Schedules.read(node, DEFAULT_INTERVAL,
+    SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
     FreshpingSource source = new FreshpingSource(
         new FreshpingSource.Settings(account, apiKey, subdomain, base, calls), schedule,

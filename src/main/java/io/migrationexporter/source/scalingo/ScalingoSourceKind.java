@@ -7,7 +7,6 @@ import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.SaasHttp;
-import io.migrationexporter.source.saas.Schedules;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class ScalingoSourceKind implements SourceKind {
         "missing: set token = ${?SCALINGO_TOKEN} or token-file = /path/to/file"));
     ScalingoEndpoints endpoints = ScalingoEndpoints.read(node);
     CallSettings calls = CallSettings.read(node);
-    SourceSchedule schedule = Schedules.read(node, DEFAULT_INTERVAL,
+    SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
     ScalingoAccount account = new ScalingoAccount(
         new ScalingoAccount.Settings(accountName, token, endpoints, calls), SaasHttp.shared(plan),
