@@ -33,6 +33,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class ConfigNode {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+  private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
 
   private final ConfigObject object;
   private final String path;
@@ -258,21 +259,29 @@ public final class ConfigNode {
     return out;
   }
 
-  /** An absolute http or https URL. */
+  /**
+   * An absolute http or https URL without a user name or password: those would be printed with
+   * the URL (check-config, logs), and HTTP clients do not send them anyway.
+   */
   public URI url(String key) {
     String text = string(key);
+    String shown = USER_INFO.matcher(text).replaceFirst("//" + Redactor.MASK + "@");
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw fail(key, "'" + text + "' is not a valid URL: " + e.getReason());
+      throw fail(key, "'" + shown + "' is not a valid URL: " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw fail(key, "'" + text + "' is not an http or https URL");
+      throw fail(key, "'" + shown + "' is not an http or https URL");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw fail(key, "the URL carries a user name or password, which would be shown wherever the"
+          + " URL is; send credentials in a header (Authorization), which is kept secret");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw fail(key, "'" + text + "' has no host");
+      throw fail(key, "'" + shown + "' has no host");
     }
     return uri;
   }
