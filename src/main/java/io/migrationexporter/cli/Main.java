@@ -1,6 +1,7 @@
 package io.migrationexporter.cli;
 
 import io.migrationexporter.app.Version;
+import io.migrationexporter.config.Redactor;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -41,7 +42,10 @@ public final class Main extends RunCommand {
 
   private static int run(CommandLine line, String... args) {
     line.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-      commandLine.getErr().println("migration-exporter: " + error.getMessage());
+      // A bare message can be null or quote a credential: fall back to the type, and redact.
+      String message = error.getMessage() == null ? error.getClass().getSimpleName()
+          : error.getMessage();
+      commandLine.getErr().println("migration-exporter: " + Redactor.redact(message));
       return 1;
     });
     return line.execute(args);
