@@ -136,9 +136,9 @@ public final class TestExporter implements AutoCloseable {
     return Scrape.parse(response.body());
   }
 
-  /** GET {@code path}, which must answer JSON with {@code status}. */
-  public JsonNode json(String path, int status) {
-    HttpResponse<String> response = get(path);
+  /** GET {@code path} with {@code headers}, which must answer JSON with {@code status}. */
+  public JsonNode json(String path, int status, String... headers) {
+    HttpResponse<String> response = get(path, headers);
     if (response.statusCode() != status) {
       throw new AssertionError("GET " + path + " answered " + response.statusCode()
           + " instead of " + status + ": " + response.body());
@@ -155,8 +155,8 @@ public final class TestExporter implements AutoCloseable {
   }
 
   /** The entry of /api/status for check {@code name}. */
-  public JsonNode checkStatus(String name) {
-    for (JsonNode check : json("/api/status", 200).path("checks")) {
+  public JsonNode checkStatus(String name, String... headers) {
+    for (JsonNode check : json("/api/status", 200, headers).path("checks")) {
       if (check.path("name").asText().equals(name)) {
         return check;
       }
