@@ -23,14 +23,20 @@ final class Definitions {
   private static final Definitions NONE = new Definitions("", Map.of());
 
   private final String file;
-  private final Map<String, List<Integer>> lines;
+  /** The lines of every path defined more than once; usually none. */
+  private final Map<String, List<Integer>> repeated;
 
   /** A path defined more than once in {@code file}, with the lines of its first two definitions. */
   record Repeat(String file, String path, int firstLine, int secondLine) {}
 
   private Definitions(String file, Map<String, List<Integer>> lines) {
     this.file = file;
-    this.lines = lines;
+    this.repeated = new LinkedHashMap<>();
+    lines.forEach((path, at) -> {
+      if (at.size() > 1) {
+        repeated.put(path, at);
+      }
+    });
   }
 
   static Definitions none() {
@@ -50,8 +56,7 @@ final class Definitions {
 
   /** The repeat of {@code path} itself or of a path under it, the shallowest first. */
   Optional<Repeat> under(String path) {
-    return lines.entrySet().stream()
-        .filter(e -> e.getValue().size() > 1)
+    return repeated.entrySet().stream()
         .filter(e -> e.getKey().equals(path) || e.getKey().startsWith(path + "."))
         .map(e -> new Repeat(file, e.getKey(), e.getValue().get(0), e.getValue().get(1)))
         .min(Comparator.comparingInt((Repeat r) -> r.path().length())
