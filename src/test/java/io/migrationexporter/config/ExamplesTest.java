@@ -13,7 +13,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** The configurations shipped in examples/ are valid: a newcomer starts from them. */
+/**
+ * The configurations shipped in examples/ are valid: a newcomer starts from them. Snippets
+ * ({@code *-snippet.conf}) are fragments to merge into a configuration; the tests that include
+ * them check them.
+ */
 class ExamplesTest {
   private static final Path EXAMPLES = Path.of("examples");
 
@@ -34,7 +38,9 @@ class ExamplesTest {
     assumeTrue(Files.isDirectory(EXAMPLES), "there is no examples/ directory yet");
     List<Path> files;
     try (Stream<Path> listing = Files.list(EXAMPLES)) {
-      files = listing.filter(file -> file.toString().endsWith(".conf")).sorted().toList();
+      files = listing.map(Path::toString)
+          .filter(name -> name.endsWith(".conf") && !name.endsWith("-snippet.conf"))
+          .sorted().map(Path::of).toList();
     }
     return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
         () -> loads(file)));
