@@ -1,6 +1,8 @@
 package io.migrationexporter.cli;
 
 import io.migrationexporter.app.Version;
+import io.migrationexporter.config.Redactor;
+import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,12 +24,28 @@ public final class Main extends RunCommand {
 
   /** Runs the command line and returns the exit status (0 ok, 1 failure, 2 usage or config error). */
   public static int run(String... args) {
+    return run(commandLine(), args);
+  }
+
+  /** The same, writing to {@code out} and {@code err} instead of the process's streams (tests). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(commandLine().setOut(out).setErr(err), args);
+  }
+
+  private static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Main());
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
       line.addSubcommand(extension.command());
     }
+    return line;
+  }
+
+  private static int run(CommandLine line, String... args) {
     line.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-      commandLine.getErr().println("migration-exporter: " + error.getMessage());
+      // A bare message can be null or quote a credential: fall back to the type, and redact.
+      String message = error.getMessage() == null ? error.getClass().getSimpleName()
+          : error.getMessage();
+      commandLine.getErr().println("migration-exporter: " + Redactor.redact(message));
       return 1;
     });
     return line.execute(args);

@@ -2,6 +2,7 @@ package io.migrationexporter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migrationexporter.source.TransportError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,14 +41,24 @@ final class PhaseCommand {
     URI url;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-        description = "How long to wait for the exporter (default: ${DEFAULT-VALUE}).")
-    String timeout;
+        converter = WaitConverter.class,
+        description = "How long to wait for the exporter, such as 500ms, 10s or 1m"
+            + " (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
-    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-      Duration wait = Duration.parse("PT" + timeout.toUpperCase());
-      HttpClient client = HttpClient.newBuilder().connectTimeout(wait).build();
-      return client.send(request.timeout(wait).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    /** Sends the request and reports the answer; an exporter that cannot be reached is exit 1. */
+    int exchange(HttpRequest.Builder request) throws IOException, InterruptedException {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+      HttpResponse<String> response;
+      try {
+        response = client.send(request.timeout(timeout).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("migration-exporter: cannot reach the exporter at "
+            + url + ": " + TransportError.classify(e).words());
+        return 1;
+      }
+      return report(response);
     }
 
     URI endpoint() {
@@ -74,11 +88,31 @@ final class PhaseCommand {
     }
   }
 
+  /** {@code 500ms}, {@code 10s}, {@code 2m}. */
+  static final class WaitConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher matcher = FORMAT.matcher(value.trim());
+      if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+        throw new CommandLine.TypeConversionException("'" + value
+            + "' is not a duration such as 500ms, 10s or 1m");
+      }
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        default -> Duration.ofMinutes(amount);
+      };
+    }
+  }
+
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Print the current phase.")
   static final class Get extends Target implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      return report(send(HttpRequest.newBuilder(endpoint()).GET()));
+      return exchange(HttpRequest.newBuilder(endpoint()).GET());
     }
   }
 
@@ -96,7 +130,13 @@ final class PhaseCommand {
     public Integer call() throws Exception {
       String token;
       if (tokenFile != null) {
-        token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+        try {
+          token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          spec.commandLine().getErr().println("migration-exporter: cannot read the token file "
+              + tokenFile + " (" + e.getClass().getSimpleName() + ")");
+          return 2;
+        }
       } else {
         token = System.getenv(TOKEN_VARIABLE);
       }
@@ -106,10 +146,10 @@ final class PhaseCommand {
         return 2;
       }
       String body = JSON.createObjectNode().put("phase", phase).put("actor", "cli").toString();
-      return report(send(HttpRequest.newBuilder(endpoint())
+      return exchange(HttpRequest.newBuilder(endpoint())
           .header("Authorization", "Bearer " + token)
           .header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString(body))));
+          .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
   }
 }

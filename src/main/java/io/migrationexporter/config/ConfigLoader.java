@@ -4,10 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
+import java.io.IOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +32,11 @@ import java.util.Set;
  * {@link Plan}. Every problem is collected, each as one line naming file, line and key.
  */
 public final class ConfigLoader {
-  private static final String REFERENCE = "/reference.conf";
+  /** How values from the bundled defaults are located in messages, and told from the user's. */
+  static final String REFERENCE = "reference.conf";
+  private static final String REFERENCE_RESOURCE = "/reference.conf";
+  private static final List<String> SECTIONS = List.of("server", "log", "phases", "events",
+      "defaults", "apps", "sources", "checks", "gates");
 
   private final List<CheckKind<?>> checkKinds;
   private final List<SourceKind> sourceKinds;
@@ -64,8 +73,9 @@ public final class ConfigLoader {
           e.origin() == null ? -1 : e.origin().lineNumber(), null, syntaxMessage(e)));
     }
     Problems problems = new Problems();
-    ConfigNode root = new ConfigNode(merged.root(), "", problems, absolute.getParent());
-    Plan plan = parse(absolute, root, problems);
+    ConfigNode root = new ConfigNode(merged.root(), "", problems, absolute.getParent(),
+        definitions(absolute));
+    Plan plan = parse(absolute, merged, root, problems);
     if (!problems.isEmpty()) {
       if (plan != null) {
         plan.closeSources();
@@ -75,12 +85,24 @@ public final class ConfigLoader {
     return plan;
   }
 
+  private static Definitions definitions(Path file) {
+    try {
+      return Definitions.scan(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Definitions.none();
+    }
+  }
+
+  /**
+   * The defaults, with origins named "reference.conf" whether they come from a jar or a
+   * directory, so that messages and {@link ConfigNode#isDefault} do not depend on the packaging.
+   */
   private static Config reference() {
-    URL url = ConfigLoader.class.getResource(REFERENCE);
+    URL url = ConfigLoader.class.getResource(REFERENCE_RESOURCE);
     if (url == null) {
       throw new IllegalStateException("reference.conf is missing from the build");
     }
-    return ConfigFactory.parseURL(url);
+    return ConfigFactory.parseURL(url, ConfigParseOptions.defaults().setOriginDescription(REFERENCE));
   }
 
   /** Typesafe's messages start with the origin we already print; keep what follows it. */
@@ -95,7 +117,11 @@ public final class ConfigLoader {
     return Redactor.redact(message);
   }
 
-  private Plan parse(Path file, ConfigNode root, Problems problems) {
+  /** What every check falls back to: {@code defaults.*}. */
+  private record SharedDefaults(Set<String> closed, Set<String> open, Duration interval,
+      Map<String, Object> kinds) {}
+
+  private Plan parse(Path file, Config merged, ConfigNode root, Problems problems) {
     ServerSettings[] server = new ServerSettings[1];
     LogSettings[] log = new LogSettings[1];
     PhaseSettings[] phases = new PhaseSettings[1];
@@ -109,44 +135,41 @@ public final class ConfigLoader {
       events.finish();
     });
     if (phases[0] == null) {
-      root.finish();
-      return null;
+      return abandon(root);
     }
     List<String> order = phases[0].order();
-
-    ConfigNode defaults = root.child("defaults");
-    Set<String> defaultClosed = phaseSet(defaults, "closed-phases", order);
-    Set<String> defaultOpen = phaseSet(defaults, "open-phases", order);
-    overlap(defaults, defaultClosed, defaultOpen);
-    Duration interval = defaults.duration("interval");
-    Map<String, Object> kindDefaults = new HashMap<>();
-    for (CheckKind<?> kind : checkKinds) {
-      problems.attempt(() -> {
-        ConfigNode node = defaults.child(kind.name());
-        kindDefaults.put(kind.name(), kind.parseDefaults(node));
-        node.finish();
-      });
+    if (!defaultPhasesListed(merged, root, order)) {
+      return abandon(root);
     }
-    defaults.finish();
+    SharedDefaults[] defaults = new SharedDefaults[1];
+    problems.attempt(() -> defaults[0] = defaults(root.child("defaults"), order, problems));
+    if (defaults[0] == null) {
+      return abandon(root);
+    }
+    Set<String> defaultClosed = defaults[0].closed();
+    Set<String> defaultOpen = defaults[0].open();
 
-    PlanBuilder builder = new PlanBuilder(shared, interval, order, defaultClosed, defaultOpen);
+    PlanBuilder builder = new PlanBuilder(shared, defaults[0].interval(), order, defaultClosed,
+        defaultOpen);
     Map<String, AppDefinition> apps = apps(root);
     declareSources(root, builder);
 
     List<CheckDefinition> checks = new ArrayList<>(builder.impliedChecks());
     Set<String> checkNames = new HashSet<>();
     checks.forEach(check -> checkNames.add(check.name()));
-    for (Map.Entry<String, ConfigNode> entry : root.children("checks").entrySet()) {
+    Map<String, ConfigNode> declared = root.children("checks");
+    for (Map.Entry<String, ConfigNode> entry : declared.entrySet()) {
       problems.attempt(() -> {
         String name = entry.getKey();
         if (!checkNames.add(name)) {
           throw entry.getValue().failHere("a check named '" + name + "' already exists");
         }
-        checks.add(check(name, entry.getValue(), apps, builder, kindDefaults, defaultClosed,
-            defaultOpen));
+        checks.add(check(name, entry.getValue(), apps, builder, defaults[0].kinds(),
+            defaultClosed, defaultOpen));
       });
     }
-    List<GateDefinition> gates = gates(root, order, checks);
+    boolean everyCheckParsed = checks.size() == builder.impliedChecks().size() + declared.size();
+    List<GateDefinition> gates = gates(root, order, checks, checkNames, everyCheckParsed);
     root.finish();
     if (server[0] == null || log[0] == null) {
       builder.closeAll();
@@ -154,6 +177,84 @@ public final class ConfigLoader {
     }
     return new Plan(file, server[0], log[0], phases[0], journal[0], apps, builder.sources(),
         checks, gates, builder.migrationDefinitions());
+  }
+
+  /**
+   * Gives up after a problem the rest depends on (the phases, the defaults): the sections not read
+   * are not reported as unknown keys on top of it.
+   */
+  private static Plan abandon(ConfigNode root) {
+    SECTIONS.forEach(root::has);
+    root.finish();
+    return null;
+  }
+
+  private SharedDefaults defaults(ConfigNode defaults, List<String> order, Problems problems) {
+    Set<String> closed = phaseSet(defaults, "closed-phases", order);
+    Set<String> open = phaseSet(defaults, "open-phases", order);
+    overlap(defaults, closed, open);
+    Duration interval = defaults.duration("interval");
+    Map<String, Object> kinds = new HashMap<>();
+    for (CheckKind<?> kind : checkKinds) {
+      problems.attempt(() -> {
+        ConfigNode node = defaults.child(kind.name());
+        kinds.put(kind.name(), kind.parseDefaults(node));
+        node.finish();
+      });
+    }
+    defaults.finish();
+    return new SharedDefaults(closed, open, interval, kinds);
+  }
+
+  /**
+   * The bundled defaults name phases (defaults.closed-phases and open-phases, the phase of the
+   * default gate). A phases.order that drops one of them, where the user did not set those keys,
+   * is one mistake: it is reported once, on phases.order, not on lines of reference.conf.
+   */
+  private static boolean defaultPhasesListed(Config merged, ConfigNode root, List<String> order) {
+    Map<String, List<String>> users = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>(List.of("defaults.closed-phases", "defaults.open-phases"));
+    if (merged.hasPath("gates") && merged.getValue("gates") instanceof ConfigObject gates) {
+      gates.keySet().forEach(gate -> keys.add(ConfigUtil.joinPath("gates", gate, "phase")));
+    }
+    for (String key : keys) {
+      for (String phase : defaultPhases(merged, key)) {
+        if (!order.contains(phase)) {
+          users.computeIfAbsent(phase, p -> new ArrayList<>()).add(key);
+        }
+      }
+    }
+    if (users.isEmpty()) {
+      return true;
+    }
+    List<String> names = users.keySet().stream().map(phase -> "'" + phase + "'").toList();
+    Set<String> where = new LinkedHashSet<>();
+    users.values().forEach(where::addAll);
+    root.child("phases").problem("order", "lacks " + (names.size() == 1 ? "phase " : "phases ")
+        + String.join(", ", names) + ", which the defaults use in " + String.join(", ", where)
+        + ": list " + (names.size() == 1 ? "it" : "them") + ", or set those keys too");
+    return false;
+  }
+
+  /** The phases a key names when its value is the bundled default; none when the user set it. */
+  private static List<String> defaultPhases(Config merged, String key) {
+    ConfigValue value;
+    try {
+      value = merged.hasPath(key) ? merged.getValue(key) : null;
+    } catch (com.typesafe.config.ConfigException e) {
+      return List.of();
+    }
+    if (value == null || !REFERENCE.equals(Problems.fileOf(value.origin()))) {
+      return List.of();
+    }
+    Object unwrapped = value.unwrapped();
+    if (unwrapped instanceof String phase) {
+      return List.of(phase);
+    }
+    if (unwrapped instanceof List<?> list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    return List.of();
   }
 
   private static ServerSettings server(ConfigNode node) {
@@ -319,14 +420,15 @@ public final class ConfigLoader {
     return binding;
   }
 
+  /**
+   * @param names every check declared, those with problems included, so that a gate naming one
+   *     of them gets no second problem
+   * @param everyCheckParsed false when a check had a problem: its group is then unknown
+   */
   private static List<GateDefinition> gates(ConfigNode root, List<String> order,
-      List<CheckDefinition> checks) {
+      List<CheckDefinition> checks, Set<String> names, boolean everyCheckParsed) {
     Set<String> groups = new HashSet<>();
-    Set<String> names = new HashSet<>();
-    checks.forEach(check -> {
-      groups.add(check.group());
-      names.add(check.name());
-    });
+    checks.forEach(check -> groups.add(check.group()));
     List<GateDefinition> gates = new ArrayList<>();
     for (Map.Entry<String, ConfigNode> entry : root.children("gates").entrySet()) {
       root.problems().attempt(() -> {
@@ -345,7 +447,9 @@ public final class ConfigLoader {
         if (gateGroups.isEmpty() && gateChecks.isEmpty()) {
           throw node.failHere("a gate needs groups or checks to look at");
         }
-        if (gateChecks.isEmpty() && gateGroups.stream().noneMatch(groups::contains)) {
+        // The default gate may select nothing: it then stays closed and says why.
+        if (gateChecks.isEmpty() && everyCheckParsed && !node.isDefault("groups")
+            && gateGroups.stream().noneMatch(groups::contains)) {
           throw node.fail("groups", "no check is in group " + String.join(" or ", gateGroups)
               + ", so the gate could never open");
         }

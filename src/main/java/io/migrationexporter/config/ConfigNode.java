@@ -33,19 +33,23 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class ConfigNode {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
-  private static final Pattern LINE_RANGE = Pattern.compile(": \\d+-\\d+$");
+  private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
 
   private final ConfigObject object;
   private final String path;
   private final Problems problems;
   private final Path baseDir;
+  private final Definitions definitions;
   private final Set<String> known = new HashSet<>();
 
-  ConfigNode(ConfigObject object, String path, Problems problems, Path baseDir) {
+  /** @param definitions where the user's file defines each path, to tell repeated names */
+  ConfigNode(ConfigObject object, String path, Problems problems, Path baseDir,
+      Definitions definitions) {
     this.object = object;
     this.path = path;
     this.problems = problems;
     this.baseDir = baseDir;
+    this.definitions = definitions;
   }
 
   public String path() {
@@ -63,6 +67,12 @@ public final class ConfigNode {
 
   public Problems problems() {
     return problems;
+  }
+
+  /** True when {@code key} has the value of the bundled defaults, not one the user wrote. */
+  public boolean isDefault(String key) {
+    ConfigValue value = object.get(key);
+    return value != null && ConfigLoader.REFERENCE.equals(Problems.fileOf(value.origin()));
   }
 
   public boolean has(String key) {
@@ -249,21 +259,29 @@ public final class ConfigNode {
     return out;
   }
 
-  /** An absolute http or https URL. */
+  /**
+   * An absolute http or https URL without a user name or password: those would be printed with
+   * the URL (check-config, logs), and HTTP clients do not send them anyway.
+   */
   public URI url(String key) {
     String text = string(key);
+    String shown = USER_INFO.matcher(text).replaceFirst("//" + Redactor.MASK + "@");
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw fail(key, "'" + text + "' is not a valid URL: " + e.getReason());
+      throw fail(key, "'" + shown + "' is not a valid URL: " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw fail(key, "'" + text + "' is not an http or https URL");
+      throw fail(key, "'" + shown + "' is not an http or https URL");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw fail(key, "the URL carries a user name or password, which would be shown wherever the"
+          + " URL is; send credentials in a header (Authorization), which is kept secret");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw fail(key, "'" + text + "' has no host");
+      throw fail(key, "'" + shown + "' has no host");
     }
     return uri;
   }
@@ -348,7 +366,8 @@ public final class ConfigNode {
         throw problems.add(element.origin(), key(elementKey), "expected an object { ... }, got "
             + describe(element));
       }
-      out.add(new ConfigNode((ConfigObject) element, key(elementKey), problems, baseDir));
+      out.add(new ConfigNode((ConfigObject) element, key(elementKey), problems, baseDir,
+          definitions));
     }
     return out;
   }
@@ -358,7 +377,7 @@ public final class ConfigNode {
     if (value.valueType() != ConfigValueType.OBJECT) {
       throw wrongType(key, value, "an object { ... }");
     }
-    return new ConfigNode((ConfigObject) value, key(key), problems, baseDir);
+    return new ConfigNode((ConfigObject) value, key(key), problems, baseDir, definitions);
   }
 
   public Optional<ConfigNode> optChild(String key) {
@@ -387,26 +406,28 @@ public final class ConfigNode {
         continue;
       }
       ConfigValue value = entry.getValue();
-      if (definedTwice(value.origin())) {
-        parent.problem(name, "defined more than once (" + value.origin().description()
-            + "); each name must be unique");
+      Optional<Definitions.Repeat> repeat = definitions.under(parent.key(name));
+      if (repeat.isPresent()) {
+        problems.add(repeated(parent.key(name), repeat.get()));
         continue;
       }
       if (value.valueType() != ConfigValueType.OBJECT) {
         parent.problem(name, "expected an object { ... }, got " + describe(value));
         continue;
       }
-      out.put(name, new ConfigNode((ConfigObject) value, parent.key(name), problems, baseDir));
+      out.put(name, new ConfigNode((ConfigObject) value, parent.key(name), problems, baseDir,
+          definitions));
     }
     return out;
   }
 
-  /**
-   * HOCON silently merges two objects written under the same key; Typesafe Config then gives the
-   * merged value a line range in one file, which is how a duplicated name shows.
-   */
-  private static boolean definedTwice(ConfigOrigin origin) {
-    return origin.filename() != null && LINE_RANGE.matcher(origin.description()).find();
+  /** A name written twice (or a key under it set twice), located at its second definition. */
+  private static ConfigProblem repeated(String name, Definitions.Repeat repeat) {
+    String lines = " (lines " + repeat.firstLine() + " and " + repeat.secondLine() + ")";
+    String message = repeat.path().equals(name)
+        ? "defined more than once" + lines + "; each name must be unique"
+        : "sets " + repeat.path() + " more than once" + lines;
+    return new ConfigProblem(repeat.file(), repeat.secondLine(), name, message);
   }
 
   /** Entries of the user's file first, defaults from reference.conf after them. */

@@ -3,9 +3,11 @@ package io.migrationexporter.config;
 import com.typesafe.config.ConfigOrigin;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Collects the problems of one configuration load, so that a user sees them all at once. */
 public final class Problems {
+  private static final Pattern LINES = Pattern.compile(": \\d+(-\\d+)?$");
   private final List<ConfigProblem> problems = new ArrayList<>();
 
   /** Thrown to abandon the entry being parsed once its problem is recorded. */
@@ -59,6 +61,7 @@ public final class Problems {
     if (origin.resource() != null) {
       return origin.resource();
     }
-    return origin.description();
+    // An origin named by description (reference.conf) carries its line in the description too.
+    return LINES.matcher(origin.description()).replaceFirst("");
   }
 }

@@ -34,10 +34,14 @@ public record TransportError(String kind, String words) {
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    // The JDK HTTP client wraps a name that does not resolve in a ConnectException: look for
+    // the DNS failure along the whole chain before taking the outer exception for a refusal.
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
         return new TransportError(DNS, "host name does not resolve");
       }
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof HttpConnectTimeoutException) {
         return new TransportError(TIMEOUT, "no connection within the connect timeout");
       }

@@ -1,0 +1,116 @@
+package io.migrationexporter.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.testing.MutableClock;
+import io.migrationexporter.testing.Ports;
+import io.migrationexporter.testing.TestExporter;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gate a migration script waits on: 503 with what is not ok, then 200 once all is closed. */
+class GateTest {
+  private static final String TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
+  private static final String GATE = "/api/gates/ready-to-migrate";
+
+  @TempDir
+  Path dir;
+
+  private LoopbackTarget target;
+  private TestExporter exporter;
+
+  @AfterEach
+  void stop() {
+    if (exporter != null) {
+      exporter.close();
+    }
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  private static List<String> blocking(JsonNode gate) {
+    List<String> names = new ArrayList<>();
+    gate.path("blocking").forEach(entry -> names.add(entry.path("check").asText() + ":"
+        + entry.path("state").asText()));
+    return names;
+  }
+
+  @Test
+  void readyToMigrateOpensOnceEveryMaintenanceAndConnectionsCheckIsClosed() throws Exception {
+    target = LoopbackTarget.start();
+    target.answer("/front", Answer.status(200));
+    target.answer("/api", Answer.status(503).hanging());
+    target.answer("/status-page", Answer.status(200));
+    MutableClock clock = MutableClock.startingNow();
+    exporter = TestExporter.start(dir, """
+        phases.initial = maintenance
+        checks {
+          front.http.url = "%s"
+          api.http { url = "%s", timeout = 30s }
+          db { group = connections, tcp.address = "127.0.0.1:%d" }
+          status-page { group = reopening, http.url = "%s" }
+        }
+        """.formatted(target.url("/front"), target.url("/api"), Ports.closed(),
+        target.url("/status-page")), clock);
+
+    HttpResponse<String> closed = exporter.get(GATE, TIMEOUT_HEADER, "1");
+
+    assertThat(closed.statusCode()).isEqualTo(503);
+    JsonNode gate = TestExporter.parse(closed.body());
+    assertThat(gate.path("open").asBoolean()).isFalse();
+    assertThat(gate.path("phase").asText()).isEqualTo("migration");
+    assertThat(gate.path("checks").asInt()).as("status-page is not selected").isEqualTo(3);
+    assertThat(blocking(gate)).containsExactlyInAnyOrder("front:failing", "api:unknown");
+    assertThat(gate.path("blocking").get(0).path("reason").asText()).isNotEmpty();
+    assertThat(exporter.scrape(TIMEOUT_HEADER, "1").get("migration_gate_open", "gate",
+        "ready-to-migrate")).isEqualTo(0);
+
+    target.answer("/front", Answer.status(503));
+    target.release("/api");
+    clock.advance(Duration.ofSeconds(10));
+    HttpResponse<String> open = exporter.get(GATE);
+
+    assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+    assertThat(TestExporter.parse(open.body()).path("blocking")).isEmpty();
+    assertThat(exporter.scrape().get("migration_gate_open", "gate", "ready-to-migrate"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void gateThatSelectsNoCheckStaysClosedAndSaysWhy() throws Exception {
+    exporter = TestExporter.start(dir, """
+        checks.status-page { group = reopening, tcp.address = "127.0.0.1:%d" }
+        """.formatted(Ports.closed()));
+
+    HttpResponse<String> response = exporter.get(GATE);
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(TestExporter.parse(response.body()).path("reason").asText())
+        .isEqualTo("the gate selects no check");
+  }
+
+  @Test
+  void unknownGateIs404AndTheListShowsEveryGate() throws Exception {
+    exporter = TestExporter.start(dir, """
+        checks.db { group = connections, tcp.address = "127.0.0.1:%d" }
+        gates.reopened { phase = reopening, checks = [db] }
+        """.formatted(Ports.closed()));
+
+    HttpResponse<String> unknown = exporter.get("/api/gates/nope");
+    JsonNode all = exporter.json("/api/gates", 200);
+
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(all.path("gates").findValuesAsText("name"))
+        .containsExactlyInAnyOrder("ready-to-migrate", "reopened");
+  }
+}
