@@ -10,6 +10,7 @@ import io.migrationexporter.config.Secret;
 import io.migrationexporter.phase.PhaseState;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.logging.Logger;
 final class ApiHandler {
   private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
   private static final int MAX_BODY = 64 * 1024;
+  static final HttpString ADMIN_TOKEN_HEADER = new HttpString("X-Admin-Token");
 
   private final Runtime runtime;
 
@@ -121,7 +123,9 @@ final class ApiHandler {
 
   /**
    * 403 when changes are switched off (no token configured) or the token is wrong, 401 when none
-   * is sent. The comparison takes the same time wherever the tokens differ.
+   * is sent. The token comes as {@code Authorization: Bearer <token>} or, because basic auth
+   * (web configuration file) takes the Authorization header, as {@code X-Admin-Token: <token>}.
+   * The comparison takes the same time wherever the tokens differ.
    */
   private boolean authorized(HttpServerExchange exchange) {
     Optional<Secret> token = runtime.plan().server().adminToken();
@@ -130,13 +134,18 @@ final class ApiHandler {
           + " server.admin-token is configured");
       return false;
     }
+    String sent = exchange.getRequestHeaders().getFirst(ADMIN_TOKEN_HEADER);
     String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (sent == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      sent = header.substring(7);
+    }
+    if (sent == null) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"migration-exporter\"");
-      Responses.error(exchange, 401, "send the admin token as Authorization: Bearer <token>");
+      Responses.error(exchange, 401, "send the admin token as Authorization: Bearer <token>, or as "
+          + ADMIN_TOKEN_HEADER + ": <token> when basic auth is on");
       return false;
     }
-    if (!token.get().matches(header.substring(7).trim())) {
+    if (!token.get().matches(sent.trim())) {
       Responses.error(exchange, 403, "the admin token is wrong");
       return false;
     }
