@@ -132,6 +132,11 @@ public final class WebConfig {
     return headers;
   }
 
+  /** For tests of the package. */
+  Optional<BasicAuth> basicAuth() {
+    return basicAuth;
+  }
+
   public boolean tls() {
     return tls.isPresent();
   }
