@@ -84,13 +84,24 @@ final class ApiHandler {
     if (!authorized(exchange)) {
       return;
     }
-    JsonNode body;
+    byte[] bytes;
     try (InputStream in = exchange.getInputStream()) {
-      byte[] bytes = in.readNBytes(MAX_BODY + 1);
-      if (bytes.length > MAX_BODY) {
-        Responses.error(exchange, 413, "the body is larger than " + MAX_BODY + " bytes");
-        return;
+      bytes = in.readNBytes(MAX_BODY + 1);
+    } catch (IOException e) {
+      // A malformed chunked body or one over the server's limit: Undertow may have closed the
+      // connection already, and then there is nobody to answer.
+      if (!exchange.isResponseStarted()) {
+        Responses.error(exchange, 400, "the body could not be read: malformed, or larger than "
+            + MAX_BODY + " bytes");
       }
+      return;
+    }
+    if (bytes.length > MAX_BODY) {
+      Responses.error(exchange, 413, "the body is larger than " + MAX_BODY + " bytes");
+      return;
+    }
+    JsonNode body;
+    try {
       body = Views.JSON.readTree(bytes);
     } catch (IOException e) {
       Responses.error(exchange, 400, "the body is not JSON; send {\"phase\": \"<name>\"}");
