@@ -3,6 +3,7 @@ package io.migrationexporter.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,8 +12,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +34,7 @@ import picocli.CommandLine.Spec;
 final class PhaseCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TOKEN_VARIABLE = "MIGRATION_EXPORTER_ADMIN_TOKEN";
+  static final String PASSWORD_VARIABLE = "MIGRATION_EXPORTER_BASIC_AUTH_PASSWORD";
 
   /** Options shared by both verbs. */
   static class Target {
@@ -40,11 +49,56 @@ final class PhaseCommand {
         description = "How long to wait for the exporter (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    @Option(names = "--ca-file", paramLabel = "FILE",
+        description = "PEM CA certificates to trust for an https URL, instead of the system's.")
+    Path caFile;
+
+    @Option(names = "--user", paramLabel = "USER", description = {"Basic auth user, when the"
+        + " exporter's web configuration file has basic_auth_users. The password is read from",
+        "--password-file, or from the environment variable " + PASSWORD_VARIABLE + "."})
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+        description = "File holding the basic auth password.")
+    Path passwordFile;
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException,
+        GeneralSecurityException {
       Duration wait = Duration.parse("PT" + timeout.toUpperCase());
-      HttpClient client = HttpClient.newBuilder().connectTimeout(wait).build();
-      return client.send(request.timeout(wait).build(),
+      HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(wait);
+      if (caFile != null) {
+        client.sslContext(trusting(caFile));
+      }
+      if (user != null) {
+        String password = passwordFile != null
+            ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
+            : System.getenv(PASSWORD_VARIABLE);
+        if (password == null) {
+          throw new IllegalArgumentException("no basic auth password: use --password-file FILE"
+              + " or set " + PASSWORD_VARIABLE);
+        }
+        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      }
+      return client.build().send(request.timeout(wait).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      try (InputStream in = Files.newInputStream(caFile)) {
+        int index = 0;
+        for (Certificate certificate : CertificateFactory.getInstance("X.509")
+            .generateCertificates(in)) {
+          trusted.setCertificateEntry("ca-" + index++, certificate);
+        }
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
     }
 
     URI endpoint() {
@@ -84,7 +138,8 @@ final class PhaseCommand {
 
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = {"Enter a phase. The admin token is read from --token-file, or from the",
-          "environment variable " + TOKEN_VARIABLE + "."})
+          "environment variable " + TOKEN_VARIABLE + ". It is sent as Authorization: Bearer,",
+          "or as X-Admin-Token when --user sends basic auth in Authorization."})
   static final class Set extends Target implements Callable<Integer> {
     @Parameters(paramLabel = "PHASE", description = "The phase to enter, e.g. maintenance.")
     String phase;
@@ -106,8 +161,13 @@ final class PhaseCommand {
         return 2;
       }
       String body = JSON.createObjectNode().put("phase", phase).put("actor", "cli").toString();
-      return report(send(HttpRequest.newBuilder(endpoint())
-          .header("Authorization", "Bearer " + token)
+      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint());
+      if (user != null) {
+        request.header("X-Admin-Token", token);
+      } else {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return report(send(request
           .header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString(body))));
     }

@@ -128,6 +128,44 @@ class TlsTest {
   }
 
   @Test
+  void thePhaseCommandTalksHttpsWithBasicAuthAndTheAdminToken() throws Exception {
+    Files.writeString(dir.resolve("admin.token"), "cli-admin-token-1234\n");
+    Files.writeString(dir.resolve("password"), "U*U\n");
+    Files.writeString(dir.resolve("web.yml"), """
+        tls_server_config:
+          cert_file: %s
+          key_file: %s
+        basic_auth_users:
+          alice: %s
+        """.formatted(pki.file("ec.crt"), pki.file("ec.key"), WebConfigTest.U_STAR_U_2A));
+    try (TestExporter exporter = TestExporter.start(dir, """
+        server.web-config-file = web.yml
+        server.admin-token-file = admin.token
+        """, "https")) {
+      String url = "https://127.0.0.1:" + exporter.port();
+      String[] secured = {"--url", url, "--ca-file", pki.file("ec.crt").toString(), "--user",
+          "alice", "--password-file", dir.resolve("password").toString()};
+      WebConfigTest.Output set = WebConfigTest.run(concat(new String[] {"phase", "set",
+          "maintenance", "--token-file", dir.resolve("admin.token").toString()}, secured));
+      assertThat(set.status()).as(set.err()).isZero();
+      assertThat(set.out()).startsWith("phase maintenance since ");
+      WebConfigTest.Output get = WebConfigTest.run(concat(new String[] {"phase", "get"}, secured));
+      assertThat(get.out()).startsWith("phase maintenance since ");
+
+      WebConfigTest.Output anonymous = WebConfigTest.run("phase", "get", "--url", url,
+          "--ca-file", pki.file("ec.crt").toString());
+      assertThat(anonymous.status()).isEqualTo(1);
+      assertThat(anonymous.err()).contains("HTTP 401");
+    }
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
+
+  @Test
   void configuredHeadersAreOnEveryAnswerAndWinOverTheExportersOwn() throws Exception {
     try (TestExporter exporter = start("""
         tls_server_config:
