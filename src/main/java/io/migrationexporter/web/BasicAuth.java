@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * <p>An unknown user is checked against a made-up hash of the same cost, so it takes as long as a
  * wrong password and the answer does not tell which names exist. A successful verification is
  * remembered for {@link #REMEMBER_FOR}, keyed by a SHA-256 of a per-process random value, user,
- * password and stored hash (never the password itself): bcrypt is slow on purpose (about 80 ms at cost 10), and paying it on every
- * scrape would cap {@code /metrics}. Failures are never remembered. One bcrypt runs at a time, so a
- * flood of wrong passwords costs one core at most, not both.
+ * password and stored hash (never the password itself): bcrypt is slow on purpose (about 80 ms at
+ * cost 10), and paying it on every scrape would cap {@code /metrics}. Failures are never
+ * remembered. One bcrypt runs at a time, so a flood of wrong passwords costs one core at most, not
+ * both.
  */
 final class BasicAuth {
   static final Duration REMEMBER_FOR = Duration.ofMinutes(5);
@@ -61,7 +62,7 @@ final class BasicAuth {
     this.unknownUser = new BCrypt.HashData(cost, BCrypt.Version.VERSION_2A, salt, hash);
   }
 
-  /** Reads {@code basic_auth_users}; an empty mapping means no authentication, as in the toolkit. */
+  /** Reads {@code basic_auth_users}; an empty mapping means no authentication, as in Go. */
   static Optional<BasicAuth> parse(YamlMap node) {
     Map<String, BCrypt.HashData> users = new LinkedHashMap<>();
     for (String user : node.names()) {
@@ -123,7 +124,7 @@ final class BasicAuth {
     }
   }
 
-  /** True when these credentials verified recently: no bcrypt needed. Cheap, safe on I/O threads. */
+  /** True when these credentials verified recently: no bcrypt needed, safe on I/O threads. */
   boolean remembered(Credentials credentials) {
     BCrypt.HashData hash = users.get(credentials.user());
     if (hash == null) {
@@ -141,7 +142,8 @@ final class BasicAuth {
     }
     boolean verified;
     try {
-      verified = verifyer.verify(credentials.password(), hash == null ? unknownUser : hash).verified;
+      verified = verifyer.verify(credentials.password(),
+          hash == null ? unknownUser : hash).verified;
     } finally {
       hashing.release();
     }

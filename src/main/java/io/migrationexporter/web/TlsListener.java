@@ -264,7 +264,7 @@ final class TlsListener {
     return enabled;
   }
 
-  /** Proves that the key belongs to the certificate by signing with one and verifying with the other. */
+  /** Proves that the key belongs to the certificate: sign with one, verify with the other. */
   private static boolean matches(PrivateKey key, X509Certificate certificate) {
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";

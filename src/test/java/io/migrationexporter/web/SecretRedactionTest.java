@@ -129,8 +129,8 @@ class SecretRedactionTest {
         shown.add(get(exporter, path, alice));
       }
       shown.add(get(exporter, "/metrics", TestExporter.basic("alice", BASIC_PASSWORD + "x")));
-      shown.add(TestExporter.send(client, exporter.request("/metrics").header("Authorization", alice)
-          .POST(HttpRequest.BodyPublishers.noBody())).body());
+      shown.add(TestExporter.send(client, exporter.request("/metrics")
+          .header("Authorization", alice).POST(HttpRequest.BodyPublishers.noBody())).body());
 
       // A phase that cannot be saved answers 500 and logs the exception.
       Path state = dir.resolve("migration-exporter.state.json");
@@ -152,7 +152,8 @@ class SecretRedactionTest {
       shown.add(WebConfigTest.run("check-config", exporter.config().toString()).toString());
       Files.writeString(exporter.config(), config + TestExporter.ONE_CHECK
           + "\nserver.listen = \"127.0.0.1:0\"\n");
-      WebConfigTest.Output checked = WebConfigTest.run("check-config", exporter.config().toString());
+      WebConfigTest.Output checked =
+          WebConfigTest.run("check-config", exporter.config().toString());
       assertThat(checked.status()).isZero();
       assertThat(checked.out()).contains("http://127.0.0.1:" + target.getAddress().getPort()
           + "/userinfo", "Authorization=<redacted>", "basic auth for 1 users (alice)");

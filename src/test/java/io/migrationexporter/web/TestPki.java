@@ -80,7 +80,7 @@ final class TestPki {
       process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
           .start();
     } catch (IOException e) {
-      throw new AssertionError("the TLS tests need openssl on the PATH (apt-get install openssl)", e);
+      throw new AssertionError("the TLS tests need openssl (apt-get install openssl)", e);
     }
     byte[] output = process.getInputStream().readAllBytes();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

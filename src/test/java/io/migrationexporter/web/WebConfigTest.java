@@ -77,8 +77,9 @@ class WebConfigTest {
     assertThat(config.tls()).isTrue();
     assertThat(config.scheme()).isEqualTo("https");
     assertThat(config.describe())
-        .contains("TLS (TLSv1.2, TLSv1.3)", "CN=127.0.0.1 (RSA)", "client certificates not requested",
-            "basic auth for 2 users (alice, bob)", "headers X-Frame-Options, X-Content-Type-Options")
+        .contains("TLS (TLSv1.2, TLSv1.3)", "CN=127.0.0.1 (RSA)",
+            "client certificates not requested", "basic auth for 2 users (alice, bob)",
+            "headers X-Frame-Options, X-Content-Type-Options")
         .doesNotContain("HTTP/2", "$2", "CCCCCCCC", "BEGIN");
   }
 
@@ -300,7 +301,8 @@ class WebConfigTest {
   @Test
   void aWebConfigFileThatDoesNotExistIsAConfigurationError() throws Exception {
     Path config = dir.resolve("exporter.conf");
-    Files.writeString(config, TestExporter.ONE_CHECK + "server.web-config-file = \"missing.yml\"\n");
+    Files.writeString(config,
+        TestExporter.ONE_CHECK + "server.web-config-file = \"missing.yml\"\n");
     Output output = run("check-config", config.toString());
     assertThat(output.status).isEqualTo(2);
     assertThat(output.err).contains(config + ":2: server.web-config-file: cannot read file "
