@@ -84,6 +84,19 @@ class WebConfigTest {
   }
 
   @Test
+  void theExampleOfDocsSecurityMdLoads() throws Exception {
+    String doc = Files.readString(Path.of("docs/security.md"));
+    int start = doc.indexOf("```yaml\n# web.yml\n");
+    assertThat(start).isNotNegative();
+    String yaml = doc.substring(start + 8, doc.indexOf("```", start + 8));
+    Files.createDirectories(dir.resolve("tls"));
+    Files.copy(pki.file("ec.crt"), dir.resolve("tls/exporter.crt"));
+    Files.copy(pki.file("ec.key"), dir.resolve("tls/exporter.key"));
+    assertThat(WebConfig.load(write(yaml)).describe()).contains("TLS (TLSv1.2, TLSv1.3)",
+        "basic auth for 2 users (prometheus, operator)", "headers Strict-Transport-Security");
+  }
+
+  @Test
   void anEmptyFileMeansPlainHttpWithoutAuthenticationAsInTheToolkit() throws Exception {
     WebConfig config = WebConfig.load(write("# nothing yet\n"));
     assertThat(config.tls()).isFalse();
