@@ -50,14 +50,13 @@ final class CheckConfigCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      Path webFile = webConfigFile != null ? webConfigFile
-          : plan.server().webConfigFile().orElse(null);
+      Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
       WebConfig web;
       try {
-        web = WebConfig.load(Optional.ofNullable(webFile));
+        web = WebConfig.load(webFile);
       } catch (ConfigException e) {
         spec.commandLine().getErr().println(e.getMessage());
-        spec.commandLine().getErr().println("migration-exporter: " + webFile + " is invalid ("
+        spec.commandLine().getErr().println("migration-exporter: " + webFile.get() + " is invalid ("
             + e.problems().size() + (e.problems().size() == 1 ? " problem)" : " problems)"));
         return 2;
       }

@@ -56,15 +56,14 @@ class RunCommand implements Callable<Integer> {
       err.println("migration-exporter: " + config + " is invalid, nothing was started");
       return 2;
     }
-    Path webFile = webConfigFile != null ? webConfigFile
-        : plan.server().webConfigFile().orElse(null);
+    Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
     WebConfig web;
     try {
-      web = WebConfig.load(Optional.ofNullable(webFile));
+      web = WebConfig.load(webFile);
     } catch (ConfigException e) {
       plan.closeSources();
       err.println(e.getMessage());
-      err.println("migration-exporter: " + webFile + " is invalid, nothing was started");
+      err.println("migration-exporter: " + webFile.get() + " is invalid, nothing was started");
       return 2;
     }
     Logging.configure(plan.log());

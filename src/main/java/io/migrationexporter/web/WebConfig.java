@@ -3,6 +3,7 @@ package io.migrationexporter.web;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigProblem;
 import io.migrationexporter.config.Problems;
+import io.migrationexporter.config.ServerSettings;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -53,6 +54,11 @@ public final class WebConfig {
     this.basicAuth = basicAuth;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     this.http2 = http2;
+  }
+
+  /** The file named on the command line when it names one, else by server.web-config-file. */
+  public static Optional<Path> chosen(Path commandLine, ServerSettings server) {
+    return commandLine != null ? Optional.of(commandLine) : server.webConfigFile();
   }
 
   /** Reads {@code file} when there is one; {@link #PLAIN} otherwise. */
@@ -188,7 +194,8 @@ public final class WebConfig {
     out.append(tls.map(listener -> listener.describe() + (http2 ? ", HTTP/2 allowed" : ""))
         .orElse("plain HTTP"));
     out.append("; ").append(basicAuth.map(auth -> "basic auth for " + auth.users().size()
-        + " users (" + String.join(", ", auth.users()) + ")").orElse("no authentication"));
+        + (auth.users().size() == 1 ? " user (" : " users (") + String.join(", ", auth.users())
+        + ")").orElse("no authentication"));
     if (!headers.isEmpty()) {
       out.append("; headers ").append(String.join(", ", headers.keySet()));
     }

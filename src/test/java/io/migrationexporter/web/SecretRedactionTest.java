@@ -156,7 +156,7 @@ class SecretRedactionTest {
           WebConfigTest.run("check-config", exporter.config().toString());
       assertThat(checked.status()).isZero();
       assertThat(checked.out()).contains("http://127.0.0.1:" + target.getAddress().getPort()
-          + "/userinfo", "Authorization=<redacted>", "basic auth for 1 users (alice)");
+          + "/userinfo", "Authorization=<redacted>", "basic auth for 1 user (alice)");
       shown.add(checked.toString());
     }
     String logged = log.toString(StandardCharsets.UTF_8);

@@ -295,7 +295,7 @@ class WebConfigTest {
     Output valid = run("check-config", config.toString());
     assertThat(valid.status).isZero();
     assertThat(valid.out).contains("web: web configuration " + dir.resolve("web.yml")
-        + ": plain HTTP; basic auth for 1 users (alice)").doesNotContain("CCCCCCCC");
+        + ": plain HTTP; basic auth for 1 user (alice)").doesNotContain("CCCCCCCC");
 
     write("basic_auth_users:\n  alice: plaintext-password\n");
     Output invalid = run("check-config", config.toString());
