@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>An unknown user is checked against a made-up hash of the same cost, so it takes as long as a
  * wrong password and the answer does not tell which names exist. A successful verification is
  * remembered for {@link #REMEMBER_FOR}, keyed by a SHA-256 of a per-process random value, user,
- * password and stored hash (never the password itself): bcrypt is slow on purpose (about 80 ms at
+ * password and stored hash (never the password itself): bcrypt is slow on purpose (about 0.1 s at
  * cost 10), and paying it on every scrape would cap {@code /metrics}. Failures are never
  * remembered. One bcrypt runs at a time, so a flood of wrong passwords costs one core at most, not
  * both.
