@@ -12,6 +12,7 @@ import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseStateException;
 import io.migrationexporter.phase.PhaseStore;
 import io.migrationexporter.server.HttpServer;
+import io.migrationexporter.web.WebConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,10 +28,10 @@ public final class Exporter implements AutoCloseable {
   }
 
   /**
-   * Loads {@code configFile}, restores the phase and starts serving; the first collection runs in
-   * the background.
+   * Loads {@code configFile} and the web configuration file it names, restores the phase and starts
+   * serving; the first collection runs in the background.
    *
-   * @throws ConfigException the configuration is invalid: nothing was started
+   * @throws ConfigException the configuration or web configuration is invalid: nothing was started
    * @throws PhaseStateException the phase state file is unusable: nothing was started
    * @throws IOException the initial phase state could not be written
    */
@@ -38,10 +39,18 @@ public final class Exporter implements AutoCloseable {
       throws ConfigException, PhaseStateException, IOException {
     ConfigLoader loader = Modules.loader();
     Plan plan = loader.load(configFile);
-    return start(plan, loader, clock);
+    WebConfig web;
+    try {
+      web = WebConfig.load(plan.server().webConfigFile());
+    } catch (ConfigException e) {
+      plan.closeSources();
+      throw e;
+    }
+    return start(plan, web, loader, clock);
   }
 
-  public static Exporter start(Plan plan, ConfigLoader loader, Clock clock)
+  /** Starts a loaded plan, serving with the TLS and basic auth of {@code web}. */
+  public static Exporter start(Plan plan, WebConfig web, ConfigLoader loader, Clock clock)
       throws PhaseStateException, IOException {
     Journal journal = new Journal(clock, plan.journalCapacity());
     PhaseController phases;
@@ -56,7 +65,7 @@ public final class Exporter implements AutoCloseable {
     HttpServer server;
     try {
       server = HttpServer.start(runtime, new Exposition(Version.get()), plan.server().host(),
-          plan.server().port());
+          plan.server().port(), web);
     } catch (RuntimeException e) {
       runtime.close();
       throw e;

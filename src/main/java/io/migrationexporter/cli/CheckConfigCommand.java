@@ -9,19 +9,23 @@ import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.config.Redactor;
+import io.migrationexporter.web.WebConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Validates a configuration and prints the plan it resolves to, secrets redacted. */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
     description = {"Validate a configuration file and print the resolved plan: phases, apps,",
-        "checks, sources with their poll intervals, gates. Secrets are never printed.",
+        "checks, sources with their poll intervals, gates, and the web configuration file",
+        "(TLS, basic auth) when there is one. Secrets are never printed.",
         "Exit status: 0 valid, 2 invalid (one line per problem: file:line: key: what)."})
 final class CheckConfigCommand implements Callable<Integer> {
   @Spec
@@ -29,6 +33,10 @@ final class CheckConfigCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "FILE", description = "The configuration file to check.")
   Path file;
+
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Check this web configuration file instead of server.web-config-file.")
+  Path webConfigFile;
 
   @Override
   public Integer call() {
@@ -42,8 +50,18 @@ final class CheckConfigCommand implements Callable<Integer> {
       return 2;
     }
     try {
+      Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
+      WebConfig web;
+      try {
+        web = WebConfig.load(webFile);
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        spec.commandLine().getErr().println("migration-exporter: " + webFile.get() + " is invalid ("
+            + e.problems().size() + (e.problems().size() == 1 ? " problem)" : " problems)"));
+        return 2;
+      }
       PrintWriter out = spec.commandLine().getOut();
-      out.print(Redactor.redact(describe(plan)));
+      out.print(Redactor.redact(describe(plan, web)));
       out.flush();
       return 0;
     } finally {
@@ -51,7 +69,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
   }
 
-  static String describe(Plan plan) {
+  static String describe(Plan plan, WebConfig web) {
     StringBuilder out = new StringBuilder();
     out.append("configuration ").append(plan.file()).append(" is valid\n\n");
     out.append("server: listen ").append(plan.server().host()).append(':')
@@ -60,6 +78,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             .orElse("not set: phase changes over HTTP are switched off"))
         .append(", scrape deadline ").append(Durations.format(plan.server().defaultScrapeTimeout()))
         .append(" less ").append(Durations.format(plan.server().scrapeTimeoutOffset())).append('\n');
+    out.append("web: ").append(web.describe()).append('\n');
     out.append("phases: ").append(String.join(" > ", plan.phases().order()))
         .append(" (initial ").append(plan.phases().initial()).append(", state file ")
         .append(plan.phases().stateFile()).append(")\n");

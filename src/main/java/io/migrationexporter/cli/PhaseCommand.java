@@ -3,6 +3,7 @@ package io.migrationexporter.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migrationexporter.source.TransportError;
+import io.migrationexporter.web.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -12,11 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +34,7 @@ import picocli.CommandLine.Spec;
 final class PhaseCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TOKEN_VARIABLE = "MIGRATION_EXPORTER_ADMIN_TOKEN";
+  static final String PASSWORD_VARIABLE = "MIGRATION_EXPORTER_BASIC_AUTH_PASSWORD";
 
   /** Options shared by both verbs. */
   static class Target {
@@ -46,12 +51,42 @@ final class PhaseCommand {
             + " (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+        description = "PEM CA certificates to trust for an https URL, instead of the system's.")
+    Path caFile;
+
+    @Option(names = "--user", paramLabel = "USER", description = {"Basic auth user, when the"
+        + " exporter's web configuration file has basic_auth_users. The password is read from",
+        "--password-file, or from the environment variable " + PASSWORD_VARIABLE + "."})
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+        description = "File holding the basic auth password.")
+    Path passwordFile;
+
     /** Sends the request and reports the answer; an exporter that cannot be reached is exit 1. */
-    int exchange(HttpRequest.Builder request) throws IOException, InterruptedException {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    int exchange(HttpRequest.Builder request)
+        throws IOException, InterruptedException, GeneralSecurityException {
+      HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout);
+      if (caFile != null) {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, Pem.trustManagers(caFile), null);
+        client.sslContext(context);
+      }
+      if (user != null) {
+        String password = passwordFile != null
+            ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
+            : System.getenv(PASSWORD_VARIABLE);
+        if (password == null) {
+          throw new IllegalArgumentException("no basic auth password: use --password-file FILE"
+              + " or set " + PASSWORD_VARIABLE);
+        }
+        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      }
       HttpResponse<String> response;
       try {
-        response = client.send(request.timeout(timeout).build(),
+        response = client.build().send(request.timeout(timeout).build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         spec.commandLine().getErr().println("migration-exporter: cannot reach the exporter at "
@@ -118,7 +153,8 @@ final class PhaseCommand {
 
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = {"Enter a phase. The admin token is read from --token-file, or from the",
-          "environment variable " + TOKEN_VARIABLE + "."})
+          "environment variable " + TOKEN_VARIABLE + ". It is sent as Authorization: Bearer,",
+          "or as X-Admin-Token when --user sends basic auth in Authorization."})
   static final class Set extends Target implements Callable<Integer> {
     @Parameters(paramLabel = "PHASE", description = "The phase to enter, e.g. maintenance.")
     String phase;
@@ -146,8 +182,13 @@ final class PhaseCommand {
         return 2;
       }
       String body = JSON.createObjectNode().put("phase", phase).put("actor", "cli").toString();
-      return exchange(HttpRequest.newBuilder(endpoint())
-          .header("Authorization", "Bearer " + token)
+      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint());
+      if (user != null) {
+        request.header("X-Admin-Token", token);
+      } else {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return exchange(request
           .header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }

@@ -7,12 +7,14 @@ import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.log.Logging;
 import io.migrationexporter.phase.PhaseStateException;
+import io.migrationexporter.web.WebConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -32,6 +34,11 @@ class RunCommand implements Callable<Integer> {
       description = "Configuration file (HOCON). See docs/configuration.md and examples/.")
   Path config;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = {"TLS and basic auth settings in the Prometheus exporter-toolkit format;",
+          "overrides server.web-config-file. See docs/security.md."})
+  Path webConfigFile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -49,10 +56,20 @@ class RunCommand implements Callable<Integer> {
       err.println("migration-exporter: " + config + " is invalid, nothing was started");
       return 2;
     }
+    Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
+    WebConfig web;
+    try {
+      web = WebConfig.load(webFile);
+    } catch (ConfigException e) {
+      plan.closeSources();
+      err.println(e.getMessage());
+      err.println("migration-exporter: " + webFile.get() + " is invalid, nothing was started");
+      return 2;
+    }
     Logging.configure(plan.log());
     Exporter exporter;
     try {
-      exporter = Exporter.start(plan, loader, Clock.systemUTC());
+      exporter = Exporter.start(plan, web, loader, Clock.systemUTC());
     } catch (PhaseStateException e) {
       err.println("migration-exporter: " + e.getMessage());
       return 2;
@@ -80,9 +97,9 @@ class RunCommand implements Callable<Integer> {
         LOG.warning("reload on SIGHUP refused: " + String.join("; ", problems));
       }
     });
-    LOG.info("migration-exporter listening on http://" + plan.server().host() + ":"
+    LOG.info("migration-exporter listening on " + web.scheme() + "://" + plan.server().host() + ":"
         + exporter.port() + "/ with " + plan.checks().size() + " checks, phase "
-        + exporter.runtime().phases().state().current());
+        + exporter.runtime().phases().state().current() + "; " + web.describe());
     stopped.await();
     return 0;
   }

@@ -282,8 +282,10 @@ public final class ConfigLoader {
     if (offset.compareTo(scrapeTimeout) >= 0) {
       throw node.fail("scrape-timeout-offset", "must be shorter than default-scrape-timeout");
     }
+    Optional<Path> webConfigFile = node.has("web-config-file")
+        ? Optional.of(node.readableFile("web-config-file")) : Optional.empty();
     node.finish();
-    return new ServerSettings(host, port, token, scrapeTimeout, offset);
+    return new ServerSettings(host, port, token, scrapeTimeout, offset, webConfigFile);
   }
 
   private static LogSettings log(ConfigNode node) {

@@ -264,6 +264,14 @@ public final class ConfigNode {
    * the URL (check-config, logs), and HTTP clients do not send them anyway.
    */
   public URI url(String key) {
+    return url(key, false);
+  }
+
+  /**
+   * An absolute http or https URL; with {@code allowUserInfo}, a {@code user:password@} part is
+   * accepted for a caller that moves it into a secret header (it is masked in every message).
+   */
+  public URI url(String key, boolean allowUserInfo) {
     String text = string(key);
     String shown = USER_INFO.matcher(text).replaceFirst("//" + Redactor.MASK + "@");
     URI uri;
@@ -276,7 +284,7 @@ public final class ConfigNode {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw fail(key, "'" + shown + "' is not an http or https URL");
     }
-    if (uri.getRawUserInfo() != null) {
+    if (uri.getRawUserInfo() != null && !allowUserInfo) {
       throw fail(key, "the URL carries a user name or password, which would be shown wherever the"
           + " URL is; send credentials in a header (Authorization), which is kept secret");
     }

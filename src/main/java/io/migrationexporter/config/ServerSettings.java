@@ -1,5 +1,6 @@
 package io.migrationexporter.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,6 +10,8 @@ import java.util.Optional;
  * @param adminToken bearer token for changing the phase; empty disables changes over HTTP
  * @param defaultScrapeTimeout scrape deadline when the scraper sends no timeout header
  * @param scrapeTimeoutOffset kept from the scraper's timeout so the answer arrives in time
+ * @param webConfigFile TLS and basic auth settings in the exporter-toolkit format (package
+ *     {@code web} reads it); empty for plain HTTP without authentication
  */
 public record ServerSettings(String host, int port, Optional<Secret> adminToken,
-    Duration defaultScrapeTimeout, Duration scrapeTimeoutOffset) {}
+    Duration defaultScrapeTimeout, Duration scrapeTimeoutOffset, Optional<Path> webConfigFile) {}

@@ -10,6 +10,7 @@ import io.migrationexporter.config.Secret;
 import io.migrationexporter.phase.PhaseState;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.logging.Logger;
 final class ApiHandler {
   private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
   private static final int MAX_BODY = 64 * 1024;
+  static final HttpString ADMIN_TOKEN_HEADER = new HttpString("X-Admin-Token");
 
   private final Runtime runtime;
 
@@ -82,13 +84,24 @@ final class ApiHandler {
     if (!authorized(exchange)) {
       return;
     }
-    JsonNode body;
+    byte[] bytes;
     try (InputStream in = exchange.getInputStream()) {
-      byte[] bytes = in.readNBytes(MAX_BODY + 1);
-      if (bytes.length > MAX_BODY) {
-        Responses.error(exchange, 413, "the body is larger than " + MAX_BODY + " bytes");
-        return;
+      bytes = in.readNBytes(MAX_BODY + 1);
+    } catch (IOException e) {
+      // A malformed chunked body or one over the server's limit: Undertow may have closed the
+      // connection already, and then there is nobody to answer.
+      if (!exchange.isResponseStarted()) {
+        Responses.error(exchange, 400, "the body could not be read: malformed, or larger than "
+            + MAX_BODY + " bytes");
       }
+      return;
+    }
+    if (bytes.length > MAX_BODY) {
+      Responses.error(exchange, 413, "the body is larger than " + MAX_BODY + " bytes");
+      return;
+    }
+    JsonNode body;
+    try {
       body = Views.JSON.readTree(bytes);
     } catch (IOException e) {
       Responses.error(exchange, 400, "the body is not JSON; send {\"phase\": \"<name>\"}");
@@ -121,7 +134,9 @@ final class ApiHandler {
 
   /**
    * 403 when changes are switched off (no token configured) or the token is wrong, 401 when none
-   * is sent. The comparison takes the same time wherever the tokens differ.
+   * is sent. The token comes as {@code Authorization: Bearer <token>} or, because basic auth
+   * (web configuration file) takes the Authorization header, as {@code X-Admin-Token: <token>}.
+   * The comparison takes the same time wherever the tokens differ.
    */
   private boolean authorized(HttpServerExchange exchange) {
     Optional<Secret> token = runtime.plan().server().adminToken();
@@ -130,13 +145,18 @@ final class ApiHandler {
           + " server.admin-token is configured");
       return false;
     }
+    String sent = exchange.getRequestHeaders().getFirst(ADMIN_TOKEN_HEADER);
     String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (sent == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      sent = header.substring(7);
+    }
+    if (sent == null) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"migration-exporter\"");
-      Responses.error(exchange, 401, "send the admin token as Authorization: Bearer <token>");
+      Responses.error(exchange, 401, "send the admin token as Authorization: Bearer <token>, or as "
+          + ADMIN_TOKEN_HEADER + ": <token> when basic auth is on");
       return false;
     }
-    if (!token.get().matches(header.substring(7).trim())) {
+    if (!token.get().matches(sent.trim())) {
       Responses.error(exchange, 403, "the admin token is wrong");
       return false;
     }

@@ -5,6 +5,7 @@ import io.migrationexporter.app.Runtime;
 import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.metrics.Exposition;
+import io.migrationexporter.web.WebConfig;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -32,11 +33,13 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening on {@code host:port} (port 0 picks a free one).
+   * Starts listening on {@code host:port} (port 0 picks a free one), with the TLS and basic auth
+   * of {@code web}.
    *
    * @throws RuntimeException when the address cannot be bound
    */
-  public static HttpServer start(Runtime runtime, Exposition exposition, String host, int port) {
+  public static HttpServer start(Runtime runtime, Exposition exposition, String host, int port,
+      WebConfig web) {
     ApiHandler api = new ApiHandler(runtime);
     RoutingHandler routes = new RoutingHandler()
         .get("/metrics", new MetricsHandler(runtime, exposition))
@@ -63,8 +66,9 @@ public final class HttpServer implements AutoCloseable {
         .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             "method " + exchange.getRequestMethod() + " is not allowed here"));
 
-    Undertow undertow = Undertow.builder()
-        .addHttpListener(port, host)
+    Undertow.Builder builder = Undertow.builder();
+    web.listen(builder, host, port);
+    Undertow undertow = builder
         .setIoThreads(2)
         .setWorkerThreads(32)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
@@ -73,7 +77,7 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)
-        .setHandler(guarded(routes))
+        .setHandler(guarded(web.protect(routes)))
         .build();
     undertow.start();
     return new HttpServer(undertow);

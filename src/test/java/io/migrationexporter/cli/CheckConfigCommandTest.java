@@ -143,18 +143,23 @@ class CheckConfigCommandTest {
   }
 
   @Test
-  void passwordInAUrlIsRefusedWithoutBeingPrinted() throws IOException {
-    Path file = write("userinfo.conf", """
+  void passwordInAUrlBecomesASecretHeaderAndIsNeverPrinted() throws IOException {
+    Path valid = write("userinfo.conf", """
         checks.front.http.url = "https://monitor:hunter2-password@front.example.org/"
+        """);
+    Path invalid = write("userinfo-invalid.conf", """
         checks.api.http.url = "https://monitor:hunter2-password@api example.org/"
         """);
 
-    Cli.Result result = Cli.run("check-config", file.toString());
+    Cli.Result accepted = Cli.run("check-config", valid.toString());
+    Cli.Result refused = Cli.run("check-config", invalid.toString());
 
-    assertThat(result.exit()).isEqualTo(2);
-    assertThat(result.err()).contains("checks.front.http.url: the URL carries a user name or"
-        + " password").contains("checks.api.http.url: 'https://<redacted>@api example.org/'");
-    assertThat(result.all()).doesNotContain("hunter2");
+    assertThat(accepted.exit()).isEqualTo(0);
+    assertThat(accepted.out()).contains("GET https://front.example.org/")
+        .contains("Authorization=<redacted>");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("checks.api.http.url: 'https://<redacted>@api example.org/'");
+    assertThat(accepted.all() + refused.all()).doesNotContain("hunter2");
   }
 
   @Test

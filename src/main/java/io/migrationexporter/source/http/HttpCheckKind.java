@@ -5,9 +5,11 @@ import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.Secret;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
   public Binding bind(CheckContext<Defaults> check) {
     ConfigNode block = check.block();
     Defaults defaults = check.defaults();
-    URI url = block.url("url");
+    URI url = block.url("url", true);
     String method = block.has("method") ? block.choice("method", METHODS) : defaults.method();
     Map<String, String> headers = new LinkedHashMap<>();
     Map<String, Secret> secretHeaders = new LinkedHashMap<>();
@@ -66,6 +68,7 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
         headers.put(name, value);
       }
     });
+    url = credentialsToHeader(block, url, secretHeaders);
     StatusSet closed = block.has("closed-status") ? statuses(block, "closed-status")
         : defaults.closedStatus();
     StatusSet open = block.has("open-status") ? statuses(block, "open-status") : defaults.openStatus();
@@ -89,6 +92,34 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
     HttpProbeSource source = new HttpProbeSource(probe, schedule, clients);
     check.plan().addSource(source, block, "url");
     return new Binding(source.id(), HttpProbeSource.OBSERVATION);
+  }
+
+  /**
+   * {@code https://user:password@host/}: Java's HTTP client ignores user info, so it becomes an
+   * {@code Authorization: Basic} secret header, as curl sends it, and leaves the URL, which
+   * check-config prints.
+   */
+  private static URI credentialsToHeader(ConfigNode block, URI url,
+      Map<String, Secret> secretHeaders) {
+    String userInfo = url.getRawUserInfo();
+    if (userInfo == null) {
+      return url;
+    }
+    if (secretHeaders.keySet().stream().anyMatch("authorization"::equalsIgnoreCase)) {
+      throw block.fail("url", "carries a user and password, and headers set Authorization too;"
+          + " keep one of them");
+    }
+    String decoded = url.getUserInfo();
+    int colon = decoded.indexOf(':');
+    if (colon >= 0) {
+      // Remembered by the redactor, should anything ever quote the URL as written.
+      Secret.of(decoded.substring(colon + 1));
+    }
+    secretHeaders.put("Authorization", Secret.of("Basic " + Base64.getEncoder()
+        .encodeToString(decoded.getBytes(StandardCharsets.UTF_8))));
+    String written = url.toString();
+    int at = written.indexOf(userInfo + "@");
+    return URI.create(written.substring(0, at) + written.substring(at + userInfo.length() + 1));
   }
 
   private static Path caFile(ConfigNode block) {
