@@ -23,7 +23,8 @@
     status: null,
     lastUpdate: 0, // Date.now() of the last successful poll
     skewMs: 0, // this browser's clock minus the exporter's
-    failure: '',
+    failure: '', // why the last poll got no answer, '' when it did
+    drawFailed: false, // the page could not draw the last answer: a bug of the page
     lastSequence: 0,
     events: [], // newest first
     liveNodes: [], // nodes whose text follows the clock, rebuilt at every render
@@ -119,24 +120,36 @@
 
   async function poll() {
     try {
-      const status = await getJson('/api/status');
-      const receivedAt = Date.now();
-      if (state.failure) {
-        // the exporter may have restarted with a new journal: read the events again from scratch
-        state.lastSequence = 0;
-        state.events = [];
+      let status;
+      let events;
+      try {
+        status = await getJson('/api/status');
+        if (state.failure) {
+          // the exporter may have restarted with a new journal: read the events again from scratch
+          state.lastSequence = 0;
+          state.events = [];
+        }
+        events = await getJson('/api/events?limit=100&after=' + state.lastSequence);
+      } catch (error) {
+        state.failure = error.name === 'TimeoutError' ? 'no answer' : error.message || 'unreachable';
+        renderConnection();
+        return;
       }
-      const events = await getJson('/api/events?limit=100&after=' + state.lastSequence);
       const serverTime = parseTime(status.now);
-      state.skewMs = serverTime === null ? 0 : receivedAt - serverTime;
+      state.skewMs = serverTime === null ? 0 : Date.now() - serverTime;
       state.status = status;
-      state.lastUpdate = receivedAt;
+      state.lastUpdate = Date.now();
       state.failure = '';
       addEvents(events.events || []);
-      render();
-    } catch (error) {
-      state.failure = error && error.name === 'TimeoutError' ? 'no answer' : 'unreachable';
-      renderConnection();
+      try {
+        render();
+        state.drawFailed = false;
+      } catch (error) {
+        // a bug of this page, not a lost exporter: say so, and leave a trace for whoever debugs it
+        console.error('the board cannot draw the status', error);
+        state.drawFailed = true;
+        renderConnection();
+      }
     } finally {
       setTimeout(poll, POLL_INTERVAL_MS);
     }
@@ -168,17 +181,34 @@
     tick();
   }
 
+  /** The tab's title tells the phase and the first gate, for a board left in a background tab. */
+  function renderTitle() {
+    const parts = [];
+    if (state.failure || state.drawFailed) parts.push('Connection lost');
+    if (state.status) {
+      parts.push(capitalize(state.status.phase.current));
+      const gate = state.status.gates[0];
+      if (gate) parts.push(gate.open ? 'GO' : 'NO GO');
+    }
+    parts.push('Control tower');
+    document.title = parts.join(' · ');
+  }
+
   function renderConnection() {
+    renderTitle();
     const node = $('connection');
-    const lost = Boolean(state.failure);
+    const lost = Boolean(state.failure) || state.drawFailed;
     document.body.classList.toggle('lost', lost);
     node.className = 'connection ' + (lost ? 'connection-lost' : state.lastUpdate ? 'connection-live' : '');
-    if (!state.lastUpdate) {
-      node.textContent = lost ? 'Cannot reach the exporter (' + state.failure + ')' : 'Connecting…';
-    } else if (lost) {
-      node.textContent = 'Connection lost, last update ' + formatDuration(Date.now() - state.lastUpdate) + ' ago';
+    const since = formatDuration(Date.now() - state.lastUpdate) + ' ago';
+    if (state.failure && !state.lastUpdate) {
+      node.textContent = 'Cannot reach the exporter (' + state.failure + ')';
+    } else if (state.failure) {
+      node.textContent = 'Connection lost, last update ' + since;
+    } else if (state.drawFailed) {
+      node.textContent = 'This page cannot draw the answer (see the browser console), last update ' + since;
     } else {
-      node.textContent = 'Live · updated ' + formatDuration(Date.now() - state.lastUpdate) + ' ago';
+      node.textContent = state.lastUpdate ? 'Live · updated ' + since : 'Connecting…';
     }
   }
 
@@ -292,8 +322,7 @@
     const meta = body.appendChild(el('p', 'card-meta'));
     // the reason of a failing check already says what was expected
     if (!reason) {
-      meta.appendChild(el('span', null, capitalize(EXPECTATION_WORDS[check.expected] || check.expected)
-          + ' in ' + check.phase));
+      meta.appendChild(el('span', null, capitalize(EXPECTATION_WORDS[check.expected] || check.expected)));
     }
     const observed = parseTime(check.observed_at);
     const age = meta.appendChild(el('span', 'card-age'));

@@ -47,6 +47,9 @@ class BoardPageTest {
 
   @BeforeEach
   void wallScreen() throws Exception {
+    // the last test's page stops polling its stopped exporter; its errors are not this test's
+    browser.open("about:blank");
+    browser.errors();
     browser.resize(1920, 1080);
   }
 
@@ -99,6 +102,8 @@ class BoardPageTest {
       assertThat(browser.text(browser.element("[data-phase='maintenance']"))).contains("for ");
       assertThat(browser.attribute(browser.element("[data-phase='maintenance']"), "aria-current"))
           .isEqualTo("step");
+      assertThat(browser.script("return document.title").asText())
+          .isEqualTo("Maintenance · NO GO · Control tower");
 
       BufferedImage failing = Screenshots.save(browser, "board-failing-1920x1080");
       assertThat(Screenshots.pixels(failing, FAILING_RED)).as("red pixels of the failing card")
@@ -120,6 +125,7 @@ class BoardPageTest {
       assertThat(board.getHeight()).isEqualTo(1080);
       assertThat(Screenshots.pixels(board, OK_GREEN)).as("green pixels of the ok card")
           .isGreaterThan(500);
+      assertThat(browser.errors()).as("script errors and policy violations").isEmpty();
     }
   }
 
@@ -152,6 +158,7 @@ class BoardPageTest {
       browser.script("const s = document.getElementById('phase-select'); s.value = 'maintenance';"
           + " s.dispatchEvent(new Event('change'))");
       assertThat(browser.text(browser.element("#phase-submit"))).isEqualTo("Set phase to maintenance");
+      Screenshots.save(browser, "board-phase-control-1920x1080");
       browser.click(browser.element("#phase-submit"));
       Await.until("the phase changed", () ->
           "maintenance".equals(exporter.runtime().phases().state().current()));
@@ -224,6 +231,7 @@ class BoardPageTest {
       Await.until("the migration done", () ->
           browser.text(browser.element(card)).contains("All 3 steps done"));
       assertThat(browser.find(card + " .bar-step")).isEmpty();
+      assertThat(browser.errors()).as("script errors and policy violations").isEmpty();
     }
   }
 }

@@ -91,6 +91,7 @@ final class Browser implements AutoCloseable {
       ObjectNode body = JSON.createObjectNode();
       ObjectNode always = body.putObject("capabilities").putObject("alwaysMatch");
       always.put("browserName", "chrome");
+      always.putObject("goog:loggingPrefs").put("browser", "ALL");
       always.set("goog:chromeOptions", options);
       JsonNode created = send(HttpClient.newHttpClient(), "POST", base.resolve("session"), body);
       URI session = base.resolve("session/" + created.path("sessionId").asText() + "/");
@@ -194,6 +195,21 @@ final class Browser implements AutoCloseable {
       args.add(JSON.valueToTree(argument));
     }
     return command("POST", "execute/sync", call);
+  }
+
+  /**
+   * The errors the page logged since the last call (script errors, refused resources, Content
+   * Security Policy violations), each as one line.
+   */
+  List<String> errors() throws Exception {
+    JsonNode entries = command("POST", "se/log", JSON.createObjectNode().put("type", "browser"));
+    List<String> errors = new java.util.ArrayList<>();
+    entries.forEach(entry -> {
+      if ("SEVERE".equals(entry.path("level").asText())) {
+        errors.add(entry.path("message").asText());
+      }
+    });
+    return errors;
   }
 
   /** A PNG of the viewport. */
