@@ -106,7 +106,7 @@ class BoardPageTest {
           .isEqualTo("Maintenance · NO GO · Control tower");
 
       BufferedImage failing = Screenshots.save(browser, "board-failing-1920x1080");
-      assertThat(Screenshots.pixels(failing, FAILING_RED)).as("red pixels of the failing card")
+      assertThat(Screenshots.count(failing, rgb -> rgb == FAILING_RED)).as("red pixels of the failing card")
           .isGreaterThan(500);
 
       // the app goes into maintenance: green again; the gate still waits on the grey check
@@ -123,7 +123,7 @@ class BoardPageTest {
       BufferedImage board = Screenshots.save(browser, "board-1920x1080");
       assertThat(board.getWidth()).isEqualTo(1920);
       assertThat(board.getHeight()).isEqualTo(1080);
-      assertThat(Screenshots.pixels(board, OK_GREEN)).as("green pixels of the ok card")
+      assertThat(Screenshots.count(board, rgb -> rgb == OK_GREEN)).as("green pixels of the ok card")
           .isGreaterThan(500);
       assertThat(browser.errors()).as("script errors and policy violations").isEmpty();
     }
@@ -181,6 +181,9 @@ class BoardPageTest {
         browser.open(TestExporter.base(exporter) + "/");
         Await.until("the page live", () ->
             browser.text(browser.element("#connection")).startsWith("Live"));
+        Await.until("the front-end card ok", () -> "ok".equals(state(FRONT)));
+        assertThat(Screenshots.count(Screenshots.save(browser, "board-live-1920x1080"),
+            Screenshots::greenish)).as("green pixels while live").isGreaterThan(1000);
       } finally {
         exporter.close();
       }
@@ -191,6 +194,9 @@ class BoardPageTest {
       assertThat(browser.find(FRONT)).isPresent();
       Await.until("the age of the last update to grow", () ->
           browser.text(browser.element("#connection")).matches(".*last update ([3-9]|\\d\\d)s ago"));
+      BufferedImage lost = Screenshots.save(browser, "board-connection-lost-1920x1080");
+      assertThat(Screenshots.count(lost, Screenshots::greenish)).as("green pixels once nothing is known")
+          .isZero();
     }
   }
 

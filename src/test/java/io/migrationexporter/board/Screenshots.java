@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import javax.imageio.ImageIO;
 
 /** Screenshots kept under target/ for people to look at, and checked not to be blank. */
@@ -38,16 +39,24 @@ final class Screenshots {
     return colours.size();
   }
 
-  /** How many pixels have exactly this colour: the board's state colours are solid fills. */
-  static long pixels(BufferedImage image, int rgb) {
+  /** How many pixels have a colour {@code rgb} accepts. */
+  static long count(BufferedImage image, IntPredicate rgb) {
     long count = 0;
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
-        if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+        if (rgb.test(image.getRGB(x, y) & 0xFFFFFF)) {
           count++;
         }
       }
     }
     return count;
+  }
+
+  /** Any shade a person would call green, however dimmed. */
+  static boolean greenish(int rgb) {
+    int red = rgb >> 16 & 0xFF;
+    int green = rgb >> 8 & 0xFF;
+    int blue = rgb & 0xFF;
+    return green > red + 24 && green > blue + 24;
   }
 }
