@@ -94,11 +94,12 @@ final class Browser implements AutoCloseable {
       always.putObject("goog:loggingPrefs").put("browser", "ALL");
       always.set("goog:chromeOptions", options);
       JsonNode created = send(HttpClient.newHttpClient(), "POST", base.resolve("session"), body);
-      URI session = base.resolve("session/" + created.path("sessionId").asText() + "/");
+      URI session = base.resolve("session/" + created.path("sessionId").asText());
       Browser browser = new Browser(driver, profile, session);
       browser.resize(width, height);
       return browser;
     } catch (Exception | Error e) {
+      driver.descendants().forEach(ProcessHandle::destroyForcibly);
       driver.destroyForcibly();
       deleteTree(profile);
       throw e;
@@ -218,7 +219,7 @@ final class Browser implements AutoCloseable {
   }
 
   private JsonNode command(String method, String path, JsonNode body) throws Exception {
-    return send(http, method, session.resolve(path), body);
+    return send(http, method, URI.create(session + "/" + path), body);
   }
 
   private static JsonNode send(HttpClient http, String method, URI uri, JsonNode body)
@@ -241,22 +242,42 @@ final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
+    // the browser's processes are the driver's children: none may outlive the test
+    List<ProcessHandle> browserProcesses = driver.descendants().toList();
     try {
       send(http, "DELETE", session, null);
     } catch (Exception e) {
-      // the driver is stopped below in any case
+      // the processes are stopped below in any case
     } finally {
-      // the browser's processes are the driver's children: none may outlive the test
-      driver.descendants().forEach(ProcessHandle::destroy);
+      awaitExit(browserProcesses);
       driver.destroy();
-      try {
-        if (!driver.waitFor(5, TimeUnit.SECONDS)) {
-          driver.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitExit(List.of(driver.toHandle()));
+      // only once the browser is gone: it writes its profile until it exits
       deleteTree(profile);
+    }
+  }
+
+  /** Waits a little for each process to exit, then asks it to, then forces it. */
+  private static void awaitExit(List<ProcessHandle> processes) {
+    for (ProcessHandle process : processes) {
+      if (!exited(process)) {
+        process.destroy();
+        if (!exited(process)) {
+          process.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static boolean exited(ProcessHandle process) {
+    try {
+      process.onExit().get(5, TimeUnit.SECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
