@@ -237,6 +237,13 @@ class BoardPageTest {
       Await.until("the migration done", () ->
           browser.text(browser.element(card)).contains("All 3 steps done"));
       assertThat(browser.find(card + " .bar-step")).isEmpty();
+
+      // its source lost: nothing more is claimed than what is known
+      migration.report(null);
+      Await.until("the migration unknown", () ->
+          browser.attribute(browser.element(card), "class").contains("migration-unknown"));
+      assertThat(browser.text(browser.element(card))).contains("Unknown",
+          "Source unreachable: the migration log is unreachable").doesNotContain("done", "Overall");
       assertThat(browser.errors()).as("script errors and policy violations").isEmpty();
     }
   }

@@ -1,8 +1,10 @@
 package io.migrationexporter.board;
 
+import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ScriptedMigration implements Source {
   private final MigrationDefinition definition;
+  /** What the next refreshes report; null makes them fail, as an unreachable log would. */
   private volatile StepProgress progress = StepProgress.notStarted();
 
   ScriptedMigration(String name, String title, List<StepDefinition> steps) {
@@ -48,7 +51,12 @@ final class ScriptedMigration implements Source {
 
   @Override
   public CompletableFuture<Reading> refresh(RefreshContext context) {
+    StepProgress now = progress;
+    if (now == null) {
+      return CompletableFuture.failedFuture(
+          new SourceException(ErrorKind.TRANSPORT, "the migration log is unreachable"));
+    }
     return CompletableFuture.completedFuture(
-        Reading.builder().migration(definition.name(), progress).build());
+        Reading.builder().migration(definition.name(), now).build());
   }
 }
