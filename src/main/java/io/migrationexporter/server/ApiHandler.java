@@ -39,7 +39,8 @@ final class ApiHandler {
 
   void status(HttpServerExchange exchange) {
     Board board = freshBoard(exchange);
-    Responses.json(exchange, 200, Views.status(board, runtime.clock().instant()));
+    Responses.json(exchange, 200, Views.status(board, runtime.plan().apps().values(),
+        runtime.clock().instant()));
   }
 
   void events(HttpServerExchange exchange) {

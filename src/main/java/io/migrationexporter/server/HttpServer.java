@@ -1,9 +1,6 @@
 package io.migrationexporter.server;
 
-import io.migrationexporter.app.Board;
 import io.migrationexporter.app.Runtime;
-import io.migrationexporter.check.CheckResult;
-import io.migrationexporter.check.GateResult;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.web.WebConfig;
 import io.undertow.Undertow;
@@ -12,8 +9,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
-import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.logging.Level;
@@ -41,9 +36,11 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(Runtime runtime, Exposition exposition, String host, int port,
       WebConfig web) {
     ApiHandler api = new ApiHandler(runtime);
+    BoardHandler board = new BoardHandler();
     RoutingHandler routes = new RoutingHandler()
         .get("/metrics", new MetricsHandler(runtime, exposition))
-        .get("/", exchange -> landing(exchange, runtime))
+        .get("/", board::page)
+        .get("/board/{file}", board::asset)
         .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy.\n"))
         .get("/-/ready", exchange -> {
           boolean ready = runtime.ready();
@@ -106,50 +103,6 @@ public final class HttpServer implements AutoCloseable {
         }
       }
     };
-  }
-
-  private static void landing(HttpServerExchange exchange, Runtime runtime) {
-    Board board = runtime.current();
-    StringBuilder html = new StringBuilder(4096);
-    html.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>migration-exporter</title></head><body>")
-        .append("<h1>migration-exporter</h1><p>Phase: <strong>")
-        .append(escape(board.phase().current())).append("</strong> since ")
-        .append(escape(board.phase().enteredAt().toString())).append("</p><ul>");
-    for (GateResult gate : board.gates()) {
-      html.append("<li>Gate ").append(escape(gate.gate().name())).append(": <strong>")
-          .append(gate.open() ? "GO" : "NO GO").append("</strong></li>");
-    }
-    html.append("</ul><table><tr><th>check</th><th>group</th><th>state</th><th>value</th></tr>");
-    for (CheckResult check : board.checks()) {
-      html.append("<tr><td>").append(escape(check.check().title())).append("</td><td>")
-          .append(escape(check.check().group())).append("</td><td>")
-          .append(escape(check.state().label())).append("</td><td>")
-          .append(escape(check.value())).append("</td></tr>");
-    }
-    html.append("</table><p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/status\">/api/status</a>")
-        .append(" · <a href=\"/api/gates\">/api/gates</a> · <a href=\"/api/events\">/api/events</a>")
-        .append(" · <a href=\"/api/phase\">/api/phase</a> · <a href=\"/-/healthy\">/-/healthy</a>")
-        .append(" · <a href=\"/-/ready\">/-/ready</a></p></body></html>\n");
-    exchange.getResponseHeaders().put(new HttpString("Content-Security-Policy"), "default-src 'none'");
-    exchange.getResponseHeaders().put(Headers.X_FRAME_OPTIONS, "DENY");
-    Responses.html(exchange, html.toString());
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   public int port() {

@@ -30,10 +30,6 @@ final class Responses {
     send(exchange, status, "text/plain; charset=utf-8", Redactor.redact(body));
   }
 
-  static void html(HttpServerExchange exchange, String body) {
-    send(exchange, 200, "text/html; charset=utf-8", body);
-  }
-
   private static void send(HttpServerExchange exchange, int status, String type, String body) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);

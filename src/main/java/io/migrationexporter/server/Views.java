@@ -8,11 +8,13 @@ import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** The JSON shapes of the API, built field by field so that nothing unintended is ever serialized. */
@@ -21,9 +23,13 @@ final class Views {
 
   private Views() {}
 
-  static ObjectNode status(Board board, Instant now) {
+  static ObjectNode status(Board board, Collection<AppDefinition> apps, Instant now) {
     ObjectNode root = JSON.createObjectNode();
     root.put("generated_at", board.at().toString());
+    // the server's clock, so that a page computes ages right even when its own clock is off
+    root.put("now", now.toString());
+    ArrayNode appList = root.putArray("apps");
+    apps.forEach(app -> appList.addObject().put("name", app.name()).put("title", app.title()));
     root.set("phase", phase(board.phase(), board.phaseOrder()));
     ArrayNode checks = root.putArray("checks");
     board.checks().forEach(result -> checks.add(check(result, now)));

@@ -1,0 +1,62 @@
+package io.migrationexporter.board;
+
+import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.Reading;
+import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.migration.StepProgress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A source following one migration whose progress the test sets, standing in for the sources that
+ * read it from PostgreSQL or a log: the page only ever sees what the core derives from it.
+ */
+final class ScriptedMigration implements Source {
+  private final MigrationDefinition definition;
+  /** What the next refreshes report; null makes them fail, as an unreachable log would. */
+  private volatile StepProgress progress = StepProgress.notStarted();
+
+  ScriptedMigration(String name, String title, List<StepDefinition> steps) {
+    this.definition = new MigrationDefinition(name, title, "script:" + name, steps);
+  }
+
+  MigrationDefinition migration() {
+    return definition;
+  }
+
+  void report(StepProgress now) {
+    progress = now;
+  }
+
+  @Override
+  public String id() {
+    return definition.sourceId();
+  }
+
+  @Override
+  public SourceSchedule schedule() {
+    return new SourceSchedule(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
+  }
+
+  @Override
+  public Object definition() {
+    return definition;
+  }
+
+  @Override
+  public CompletableFuture<Reading> refresh(RefreshContext context) {
+    StepProgress now = progress;
+    if (now == null) {
+      return CompletableFuture.failedFuture(
+          new SourceException(ErrorKind.TRANSPORT, "the migration log is unreachable"));
+    }
+    return CompletableFuture.completedFuture(
+        Reading.builder().migration(definition.name(), now).build());
+  }
+}
