@@ -533,7 +533,7 @@
       const response = await fetch('/api/phase', {
         method: 'PUT',
         cache: 'no-store',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + storedToken() },
+        headers: { 'Content-Type': 'application/json', 'X-Admin-Token': storedToken() },
         body: JSON.stringify({ phase, actor: 'board' }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
