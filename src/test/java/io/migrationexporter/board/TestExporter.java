@@ -4,6 +4,7 @@ import io.migrationexporter.Exporter;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.web.WebConfig;
 import io.migrationexporter.migration.MigrationDefinition;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ final class TestExporter {
     }
     Plan withMigrations = new Plan(plan.file(), plan.server(), plan.log(), plan.phases(),
         plan.journalCapacity(), plan.apps(), sources, plan.checks(), plan.gates(), followed);
-    return Exporter.start(withMigrations, loader, Clock.systemUTC());
+    return Exporter.start(withMigrations, WebConfig.PLAIN, loader, Clock.systemUTC());
   }
 
   static String base(Exporter exporter) {
