@@ -16,9 +16,7 @@ import java.util.stream.Stream;
 final class Dashboards {
   static final String PROMETHEUS_UID = "migration-prometheus";
   private static final Pattern LABEL_VALUES =
-      Pattern.compile("^label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*\\)$", Pattern.DOTALL);
-  private static final Pattern QUERY_RESULT =
-      Pattern.compile("^query_result\\((.*)\\)$", Pattern.DOTALL);
+      Pattern.compile("^label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)$", Pattern.DOTALL);
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\[\\[(\\w+)]]|\\$(\\w+)");
 
@@ -65,29 +63,42 @@ final class Dashboards {
   }
 
   /**
-   * The PromQL of the query variables: the selector of {@code label_values(selector, label)},
-   * the expression of {@code query_result(expr)}.
+   * A query variable: the PromQL it sends (the selector of {@code label_values(selector,
+   * label)}), the label whose values it lists, and its default.
    */
-  static List<Query> variableQueries(JsonNode dashboard) {
-    List<Query> queries = new ArrayList<>();
+  record Variable(String name, String promql, String label, String current, String allValue) {
+    boolean defaultsToAll() {
+      return current.equals("$__all") || current.equals("All");
+    }
+  }
+
+  static List<Variable> variables(JsonNode dashboard) {
+    List<Variable> variables = new ArrayList<>();
     for (JsonNode variable : dashboard.path("templating").path("list")) {
+      String name = variable.path("name").asText();
       if (!variable.path("type").asText().equals("query")) {
-        continue;
+        throw new IllegalArgumentException("variable " + name + ": only query variables are used");
       }
       JsonNode query = variable.path("query");
       String text = (query.isObject() ? query.path("query") : query).asText().trim();
       Matcher labelValues = LABEL_VALUES.matcher(text);
-      Matcher queryResult = QUERY_RESULT.matcher(text);
-      String promql = labelValues.matches() ? labelValues.group(1)
-          : queryResult.matches() ? queryResult.group(1) : null;
-      if (promql == null) {
-        throw new IllegalArgumentException("variable " + variable.path("name").asText()
-            + ": unsupported query " + text);
+      if (!labelValues.matches()) {
+        throw new IllegalArgumentException("variable " + name + ": unsupported query " + text);
       }
-      queries.add(new Query(dashboard.path("uid").asText() + " variable "
-          + variable.path("name").asText(), promql.trim()));
+      JsonNode current = variable.path("current").path("value");
+      variables.add(new Variable(name, labelValues.group(1).trim(), labelValues.group(2),
+          (current.isArray() ? current.path(0) : current).asText(),
+          variable.path("allValue").asText("")));
     }
-    return queries;
+    return variables;
+  }
+
+  /** The PromQL of the query variables. */
+  static List<Query> variableQueries(JsonNode dashboard) {
+    return variables(dashboard).stream()
+        .map(variable -> new Query(dashboard.path("uid").asText() + " variable "
+            + variable.name(), variable.promql()))
+        .toList();
   }
 
   /**
