@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -59,14 +60,21 @@ final class Tools {
   /** Runs a program to its end in {@code dir}; fails the test past {@code timeout}. */
   static Result run(Path dir, Duration timeout, List<String> command)
       throws IOException, InterruptedException {
+    return run(dir, timeout, command, Map.of());
+  }
+
+  /** Likewise, with {@code environment} added to the test's own. */
+  static Result run(Path dir, Duration timeout, List<String> command,
+      Map<String, String> environment) throws IOException, InterruptedException {
     Path log = Files.createTempFile("deploy-tool-", ".log");
     try {
-      Process process = new ProcessBuilder(new ArrayList<>(command))
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
           .directory(dir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor();
         fail(String.join(" ", command) + " did not finish within " + timeout);
