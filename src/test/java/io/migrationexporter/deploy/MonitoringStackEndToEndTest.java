@@ -65,11 +65,14 @@ class MonitoringStackEndToEndTest {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Script database = new Script();
+  private ChatSink chat;
   private Exporter exporter;
   private MonitoringProcess prometheus;
   private MonitoringProcess alertmanager;
-  /** Dashboard queries that have not returned data yet. */
+  /** Dashboard queries that have not returned data yet, by where they come from. */
   private final Map<String, String> waitingForData = new LinkedHashMap<>();
+  /** The dashboards' variables, by name. */
+  private final Map<String, Variable> variables = new HashMap<>();
 
   @AfterEach
   void stopEverything() throws Exception {
@@ -86,9 +89,10 @@ class MonitoringStackEndToEndTest {
 
     App front = keep(new App(503));
     App gateway = keep(new App(404));
-    ChatSink chat = keep(new ChatSink());
+    chat = keep(new ChatSink());
     exporter = keep(startExporter(front, gateway));
-    alertmanager = keep(startAlertmanager(alertmanagerBinary, chat));
+    alertmanager = keep(startAlertmanager(alertmanagerBinary));
+    readDashboards();
     prometheus = keep(startPrometheus(prometheusBinary));
 
     awaitQuery("Prometheus scrapes the exporter", "up{job=\"migration-exporter\"} == 1");
@@ -176,7 +180,7 @@ class MonitoringStackEndToEndTest {
     return Exporter.start(loader.load(config), loader, Clock.systemUTC());
   }
 
-  private MonitoringProcess startAlertmanager(Path binary, ChatSink chat) throws Exception {
+  private MonitoringProcess startAlertmanager(Path binary) throws Exception {
     Path webhook = dir.resolve("chat-webhook-url");
     Files.writeString(webhook, chat.url() + "\n");
     ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/alertmanager.yml"));
@@ -263,8 +267,6 @@ class MonitoringStackEndToEndTest {
   /** Waits for a chat message one of whose attachments matches, sampling the dashboards. */
   private JsonNode awaitChat(String what, AttachmentTest test) throws Exception {
     JsonNode[] found = new JsonNode[1];
-    ChatSink chat = (ChatSink) resources.stream().filter(ChatSink.class::isInstance).findFirst()
-        .orElseThrow();
     Await.until(what, STEP_TIMEOUT, POLL, () -> {
       sampleDashboards();
       for (String post : chat.posts()) {
@@ -280,23 +282,21 @@ class MonitoringStackEndToEndTest {
     return found[0];
   }
 
+  private void readDashboards() throws Exception {
+    for (Path file : Dashboards.files()) {
+      JsonNode dashboard = Dashboards.read(file);
+      List<Query> queries = new ArrayList<>(Dashboards.panelQueries(dashboard));
+      queries.addAll(Dashboards.variableQueries(dashboard));
+      queries.forEach(query -> waitingForData.put(query.where(), query.promql()));
+      Dashboards.variables(dashboard).forEach(variable -> variables.put(variable.name(), variable));
+    }
+  }
+
   /**
    * Asks Prometheus every dashboard query that has not returned data yet, with the variables
    * set as Grafana would: a repeated panel gets one value of its variable, "All" its allValue.
    */
   private void sampleDashboards() throws Exception {
-    if (waitingForData.isEmpty() && !sampledOnce) {
-      for (Path file : Dashboards.files()) {
-        JsonNode dashboard = Dashboards.read(file);
-        List<Query> queries = new ArrayList<>(Dashboards.panelQueries(dashboard));
-        queries.addAll(Dashboards.variableQueries(dashboard));
-        for (Query query : queries) {
-          waitingForData.put(query.where(), query.promql());
-        }
-        variables.putAll(variableDefaults(dashboard));
-      }
-      sampledOnce = true;
-    }
     Map<String, String> values = resolveVariables();
     waitingForData.entrySet().removeIf(entry -> {
       try {
@@ -305,15 +305,6 @@ class MonitoringStackEndToEndTest {
         throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
       }
     });
-  }
-
-  private boolean sampledOnce;
-  private final Map<String, Variable> variables = new HashMap<>();
-
-  private static Map<String, Variable> variableDefaults(JsonNode dashboard) {
-    Map<String, Variable> found = new HashMap<>();
-    Dashboards.variables(dashboard).forEach(variable -> found.put(variable.name(), variable));
-    return found;
   }
 
   /** A value for each variable: its default, its allValue for "All", else one value it lists. */
