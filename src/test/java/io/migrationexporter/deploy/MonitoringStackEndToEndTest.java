@@ -11,10 +11,11 @@ import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.deploy.Dashboards.Query;
 import io.migrationexporter.deploy.Dashboards.Variable;
-import io.migrationexporter.deploy.LoopbackServer.App;
-import io.migrationexporter.deploy.LoopbackServer.ChatSink;
 import io.migrationexporter.deploy.ScriptedMigrationKind.Script;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.web.WebConfig;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -58,6 +59,7 @@ class MonitoringStackEndToEndTest {
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Answer OPEN = Answer.status(200).body("Welcome");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
@@ -87,8 +89,10 @@ class MonitoringStackEndToEndTest {
     Path alertmanagerBinary = Tools.require("prometheus-alertmanager",
         "prometheus-alertmanager", "alertmanager");
 
-    App front = keep(new App(503));
-    App gateway = keep(new App(404));
+    LoopbackTarget front = keep(LoopbackTarget.start());
+    LoopbackTarget gateway = keep(LoopbackTarget.start());
+    front.answer("/", OPEN);
+    gateway.answer("/", OPEN);
     chat = keep(new ChatSink());
     exporter = keep(startExporter(front, gateway));
     alertmanager = keep(startAlertmanager(alertmanagerBinary));
@@ -105,7 +109,7 @@ class MonitoringStackEndToEndTest {
 
     // Maintenance: the front-end and the database connections close; the gateway is forgotten.
     setPhase("maintenance");
-    front.setClosed(true);
+    front.answer("/", Answer.status(503).body("In maintenance"));
     database.connectionsOpen = false;
     JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
         attachment.path("title").asText().equals("Apps still open during the maintenance")
@@ -115,7 +119,7 @@ class MonitoringStackEndToEndTest {
         .contains("What to do: Put gateway in maintenance");
     assertThat(stillOpen.path("color").asText()).isEqualTo("warning");
 
-    gateway.setClosed(true);
+    gateway.answer("/", Answer.status(404));
     JsonNode solved = awaitChat("the 'app still open' alert resolved in the chat", attachment ->
         attachment.path("title").asText().equals("Resolved: Apps still open during the maintenance")
             && attachment.path("text").asText().contains("gateway is no longer open"));
@@ -137,8 +141,8 @@ class MonitoringStackEndToEndTest {
 
     // Reopening: everything comes back.
     setPhase("reopening");
-    front.setClosed(false);
-    gateway.setClosed(false);
+    front.answer("/", OPEN);
+    gateway.answer("/", OPEN);
     database.connectionsOpen = true;
     awaitQuery("every check ok again in the reopening",
         "min(migration_check_status) == 1 and on() migration_phase{phase=\"reopening\"} == 1");
@@ -150,7 +154,7 @@ class MonitoringStackEndToEndTest {
         });
   }
 
-  private Exporter startExporter(App front, App gateway) throws Exception {
+  private Exporter startExporter(LoopbackTarget front, LoopbackTarget gateway) throws Exception {
     Path config = dir.resolve("maintenance.conf");
     Files.writeString(config, """
         server { listen = "127.0.0.1:0", admin-token = "%s" }
@@ -174,10 +178,10 @@ class MonitoringStackEndToEndTest {
             }
           }
         }
-        """.formatted(TOKEN, front.url(), gateway.url()));
+        """.formatted(TOKEN, front.url("/"), gateway.url("/")));
     ConfigLoader loader = new ConfigLoader(Modules.checkKinds(),
         List.of(new ScriptedMigrationKind(database)));
-    return Exporter.start(loader.load(config), loader, Clock.systemUTC());
+    return Exporter.start(loader.load(config), WebConfig.PLAIN, loader, Clock.systemUTC());
   }
 
   private MonitoringProcess startAlertmanager(Path binary) throws Exception {
