@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.Exporter;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.deploy.Dashboards.Query;
 import io.migrationexporter.deploy.Dashboards.Variable;
+import io.migrationexporter.demo.fakes.FakeFreshping;
+import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.deploy.ScriptedMigrationKind.Script;
 import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.testing.LoopbackTarget;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole chain a team runs, with the real programs: the exporter watching simulated apps on
- * loopback, a real Prometheus loading the project's rules, a real Alertmanager with the
+ * loopback (web apps, the demo's fake Scalingo and Freshping APIs, a scripted database with a
+ * migration), a real Prometheus loading the project's rules, a real Alertmanager with the
  * project's routing and templates, and a chat webhook standing in for Slack. The test walks the
  * phases of a maintenance and checks that every dashboard query returns data from Prometheus
  * at some point of the walk, and that the "app still open" alert reaches the chat in words,
@@ -56,6 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MonitoringStackEndToEndTest {
   private static final String TOKEN = "end-to-end-admin-token";
+  private static final String SCALINGO_TOKEN = "tk-us-end-to-end";
+  private static final String FRESHPING_KEY = "fp-end-to-end-key";
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +74,8 @@ class MonitoringStackEndToEndTest {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Script database = new Script();
   private ChatSink chat;
+  private FakeScalingo scalingo;
+  private FakeFreshping freshping;
   private Exporter exporter;
   private MonitoringProcess prometheus;
   private MonitoringProcess alertmanager;
@@ -94,6 +102,14 @@ class MonitoringStackEndToEndTest {
     front.answer("/", OPEN);
     gateway.answer("/", OPEN);
     chat = keep(new ChatSink());
+    scalingo = keep(new FakeScalingo(Clock.systemUTC()));
+    scalingo.start();
+    scalingo.acceptToken(SCALINGO_TOKEN);
+    scalingo.app("pix-api").scale("web", 2).database("ad-pix-api-pg").backups(true)
+        .connections(12);
+    freshping = keep(new FakeFreshping(FRESHPING_KEY, "pix"));
+    freshping.start();
+    freshping.check(101, "Pix App", "AV");
     exporter = keep(startExporter(front, gateway));
     alertmanager = keep(startAlertmanager(alertmanagerBinary));
     readDashboards();
@@ -107,10 +123,21 @@ class MonitoringStackEndToEndTest {
     awaitQuery("the database source seen down", "migration_source_up{source=\"scripted:main\"} == 0");
     database.unreachable = false;
 
-    // Maintenance: the front-end and the database connections close; the gateway is forgotten.
+    // Maintenance: everything closes, the migration's one-off container starts; the gateway is
+    // forgotten.
     setPhase("maintenance");
     front.answer("/", Answer.status(503).body("In maintenance"));
     database.connectionsOpen = false;
+    scalingo.app("pix-api").scale("web", 0).runOneOff(Instant.now());
+    scalingo.app("pix-api").database("ad-pix-api-pg").backups(false);
+    freshping.pauseAll(true);
+    // the words each card will show: green "In maintenance (503)", "Stopped", "Backups
+    // disabled", "Monitoring paused", "No connection left"; red "In service (200)"
+    for (String card : List.of("front\"} == 2503", "gateway\"} == 1200",
+        "api-containers\"} == 2631", "db-backups\"} == 2641", "monitoring\"} == 2651",
+        "main-connections\"} == 2621")) {
+      awaitQuery("the card " + card, "migration:check_display:code{check=\"" + card);
+    }
     JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
         attachment.path("title").asText().equals("Apps still open during the maintenance")
             && attachment.path("text").asText().contains("gateway is still open"));
@@ -144,6 +171,9 @@ class MonitoringStackEndToEndTest {
     front.answer("/", OPEN);
     gateway.answer("/", OPEN);
     database.connectionsOpen = true;
+    scalingo.app("pix-api").stopOneOffs().scale("web", 2).database("ad-pix-api-pg")
+        .backups(true);
+    freshping.pauseAll(false);
     awaitQuery("every check ok again in the reopening",
         "min(migration_check_status) == 1 and on() migration_phase{phase=\"reopening\"} == 1");
 
@@ -166,7 +196,16 @@ class MonitoringStackEndToEndTest {
         checks {
           front { app = front, title = "Front-end", http { url = "%s" } }
           gateway { app = gateway, title = "API gateway /users", http { url = "%s", closed-status = [404] } }
+          api-containers { title = "API containers", scalingo-containers { account = pix, app = pix-api } }
+          db-backups { title = "Database backups", scalingo-backups { account = pix, app = pix-api } }
+          monitoring { title = "Uptime monitoring", freshping { account = pix, all = true } }
         }
+        sources.scalingo.pix {
+          token = "%s", api-url = "%s", db-api-url = "%s", auth-url = "%s"
+          interval = 1s, timeout = 1s
+          apps { pix-api { database {} } }
+        }
+        sources.freshping.pix { api-key = "%s", subdomain = pix, url = "%s", interval = 1s, timeout = 1s }
         sources.scripted.main {
           migrations {
             answers {
@@ -178,9 +217,11 @@ class MonitoringStackEndToEndTest {
             }
           }
         }
-        """.formatted(TOKEN, front.url("/"), gateway.url("/")));
-    ConfigLoader loader = new ConfigLoader(Modules.checkKinds(),
-        List.of(new ScriptedMigrationKind(database)));
+        """.formatted(TOKEN, front.url("/"), gateway.url("/"), SCALINGO_TOKEN, scalingo.url(),
+            scalingo.url(), scalingo.url(), FRESHPING_KEY, freshping.apiUrl()));
+    List<SourceKind> sourceKinds = new ArrayList<>(Modules.sourceKinds());
+    sourceKinds.add(new ScriptedMigrationKind(database));
+    ConfigLoader loader = new ConfigLoader(Modules.checkKinds(), sourceKinds);
     return Exporter.start(loader.load(config), WebConfig.PLAIN, loader, Clock.systemUTC());
   }
 
