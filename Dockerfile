@@ -14,8 +14,8 @@ COPY src ./src
 RUN mvn -B -ntp -q package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre
-RUN groupadd --system --gid 10001 exporter \
- && useradd --system --uid 10001 --gid exporter --no-create-home \
+RUN groupadd --system --gid 65532 exporter \
+ && useradd --system --uid 65532 --gid exporter --no-create-home \
       --home-dir /var/lib/migration-exporter --shell /usr/sbin/nologin exporter \
  && mkdir -p /var/lib/migration-exporter /etc/migration-exporter \
  && chown exporter:exporter /var/lib/migration-exporter
@@ -27,7 +27,7 @@ COPY --from=build /src/target/migration-exporter.jar /opt/migration-exporter/mig
 # read-only (only /tmp needs to be writable).
 ENV JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
 
-USER 10001:10001
+USER 65532:65532
 WORKDIR /var/lib/migration-exporter
 VOLUME ["/var/lib/migration-exporter"]
 EXPOSE 8642
