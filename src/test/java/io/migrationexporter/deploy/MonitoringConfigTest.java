@@ -1,0 +1,172 @@
+package io.migrationexporter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.deploy.Yaml.AlertRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The files a team copies into its monitoring stack, checked by the programs that will read
+ * them: promtool, amtool and docker-compose; and the promises the alert rules make (words,
+ * severity, runbook, a unit test that fires and one that stays silent).
+ */
+class MonitoringConfigTest {
+  private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Path ALERTS = Project.file("prometheus/rules/migration-alerts.yml");
+  private static final Path ALERT_TESTS = Project.file("prometheus/tests/migration-alerts.test.yml");
+
+  @Test
+  void prometheusAcceptsItsConfigurationAndRules() throws Exception {
+    Path promtool = Tools.require("prometheus", "promtool");
+    Tools.Result config = Tools.run(Project.root(), TOOL_TIMEOUT,
+        List.of(promtool.toString(), "check", "config", "prometheus/prometheus.yml"));
+    assertThat(config.exitCode()).as(config.output()).isZero();
+    assertThat(config.output()).contains("SUCCESS: 2 rule files found");
+
+    List<String> rules = new ArrayList<>(List.of(promtool.toString(), "check", "rules"));
+    rules.addAll(files("prometheus/rules", ".yml"));
+    Tools.Result checked = Tools.run(Project.root(), TOOL_TIMEOUT, rules);
+    assertThat(checked.exitCode()).as(checked.output()).isZero();
+    assertThat(checked.output()).doesNotContain("FAILED");
+  }
+
+  @Test
+  void everyRuleUnitTestPasses() throws Exception {
+    Path promtool = Tools.require("prometheus", "promtool");
+    List<String> command = new ArrayList<>(List.of(promtool.toString(), "test", "rules"));
+    command.addAll(files("prometheus/tests", ".test.yml"));
+    Tools.Result result = Tools.run(Project.root(), TOOL_TIMEOUT, command);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");
+  }
+
+  @Test
+  void alertmanagerAcceptsItsConfigurationAndTemplates() throws Exception {
+    Path amtool = Tools.require("prometheus-alertmanager", "amtool");
+    Tools.Result result = Tools.run(Project.root(), TOOL_TIMEOUT,
+        List.of(amtool.toString(), "check-config", "prometheus/alertmanager.yml"));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    // a template glob that matched nothing would pass unnoticed: it must find the file
+    assertThat(result.output()).contains("1 templates").doesNotContain("FAILED");
+    assertThat(Files.list(Project.file("prometheus/templates"))).isNotEmpty();
+  }
+
+  @Test
+  void composeFileIsValidWithAndWithoutTheDemoProfile() throws Exception {
+    Path compose = Tools.require("docker-compose", "docker-compose");
+    for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "demo"))) {
+      List<String> command = new ArrayList<>(List.of(compose.toString(), "-f",
+          "docker-compose.yml"));
+      command.addAll(profile);
+      command.addAll(List.of("config", "-q"));
+      Tools.Result result = Tools.run(Project.root(), TOOL_TIMEOUT, command);
+      assertThat(result.exitCode()).as(String.join(" ", command) + "\n" + result.output())
+          .isZero();
+    }
+  }
+
+  @Test
+  void composePinsEveryImageAndMountsProvisioningReadOnly() throws IOException {
+    JsonNode services = Yaml.read(Project.file("docker-compose.yml")).path("services");
+    services.fields().forEachRemaining(service -> {
+      JsonNode definition = service.getValue();
+      if (!definition.has("build")) {
+        assertThat(definition.path("image").asText()).as(service.getKey())
+            .matches("[a-z0-9./-]+:v?[0-9]+\\.[0-9]+\\.[0-9]+");
+      }
+      for (JsonNode volume : definition.path("volumes")) {
+        String mount = volume.asText();
+        if (mount.startsWith("./") || mount.startsWith("${")) {
+          assertThat(mount).as(service.getKey() + " mounts files from the repository read-only")
+              .endsWith(":ro");
+        }
+      }
+    });
+    assertThat(services.path("migration-demo").path("profiles").toString()).contains("demo");
+  }
+
+  @Test
+  void theScrapeJobIsTheOneTheRulesWatch() throws IOException {
+    JsonNode prometheus = Yaml.read(Project.file("prometheus/prometheus.yml"));
+    String job = prometheus.path("scrape_configs").get(0).path("job_name").asText();
+    AlertRule down = Yaml.alertRules(ALERTS).stream()
+        .filter(rule -> rule.name().equals("MigrationExporterDown")).findFirst().orElseThrow();
+    assertThat(down.expr()).contains("up{job=\"" + job + "\"}");
+  }
+
+  @Test
+  void everyAlertSpeaksPlainlyWithSeverityAndRunbook() throws IOException {
+    List<AlertRule> alerts = Yaml.alertRules(ALERTS);
+    assertThat(alerts).hasSizeGreaterThanOrEqualTo(14);
+    for (AlertRule alert : alerts) {
+      assertThat(alert.name()).startsWith("Migration");
+      assertThat(alert.labels().path("severity").asText()).as(alert.name())
+          .isIn("critical", "warning", "info");
+      for (String annotation : List.of("title", "summary", "runbook", "resolved")) {
+        assertThat(alert.annotations().path(annotation).asText()).as(alert.name() + " " + annotation)
+            .isNotBlank()
+            // words for people: no PromQL, no raw numbers of seconds
+            .doesNotContain("migration_", "$value }}", "{{ $value}}");
+      }
+      // titles are shared by every alert of a chat message: they cannot name a check
+      assertThat(alert.annotations().path("title").asText()).doesNotContain("{{");
+    }
+  }
+
+  @Test
+  void everyAlertHasAUnitTestWhereItFiresAndOneWhereItStaysSilent() throws IOException {
+    Map<String, int[]> cases = new HashMap<>();   // alert -> {firing cases, silent cases}
+    for (JsonNode test : Yaml.read(ALERT_TESTS).path("tests")) {
+      for (JsonNode expectation : test.path("alert_rule_test")) {
+        int[] counts = cases.computeIfAbsent(expectation.path("alertname").asText(),
+            name -> new int[2]);
+        counts[expectation.path("exp_alerts").isEmpty() ? 1 : 0]++;
+      }
+    }
+    for (AlertRule alert : Yaml.alertRules(ALERTS)) {
+      int[] counts = cases.getOrDefault(alert.name(), new int[2]);
+      assertThat(counts[0]).as(alert.name() + ": test cases where it fires").isPositive();
+      assertThat(counts[1]).as(alert.name() + ": test cases where it stays silent").isPositive();
+    }
+    assertThat(cases.keySet()).as("tests of alerts that do not exist")
+        .isSubsetOf(Yaml.alertRules(ALERTS).stream().map(AlertRule::name).toList());
+  }
+
+  @Test
+  void alertmanagerReadsTheWebhookFromAFileAndSaysWhenProblemsAreSolved() throws IOException {
+    JsonNode config = Yaml.read(Project.file("prometheus/alertmanager.yml"));
+    assertThat(config.path("global").path("slack_api_url_file").asText()).startsWith("/");
+    assertThat(config.toString()).doesNotContain("hooks.slack.com", "api_url\":");
+    JsonNode route = config.path("route");
+    assertThat(route.path("group_by").toString()).contains("alertname");
+    assertThat(Duration.parse("PT" + route.path("repeat_interval").asText().toUpperCase()))
+        .as("a lasting problem is repeated a handful of times in 19 hours, not every few minutes")
+        .isGreaterThanOrEqualTo(Duration.ofHours(1));
+    for (JsonNode receiver : config.path("receivers")) {
+      for (JsonNode slack : receiver.path("slack_configs")) {
+        assertThat(slack.path("text").asText()).contains("migration.chat.text");
+      }
+    }
+    assertThat(config.path("receivers").get(0).path("slack_configs").get(0)
+        .path("send_resolved").asBoolean()).isTrue();
+    JsonNode inhibit = config.path("inhibit_rules").get(0);
+    assertThat(inhibit.toString()).contains("MigrationExporterDown");
+  }
+
+  private static List<String> files(String dir, String suffix) throws IOException {
+    try (Stream<Path> paths = Files.list(Project.file(dir))) {
+      return paths.map(path -> Project.root().relativize(path).toString())
+          .filter(name -> name.endsWith(suffix)).sorted().toList();
+    }
+  }
+}

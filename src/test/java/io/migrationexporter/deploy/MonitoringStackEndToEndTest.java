@@ -1,0 +1,390 @@
+package io.migrationexporter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migrationexporter.Exporter;
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.deploy.Dashboards.Query;
+import io.migrationexporter.deploy.Dashboards.Variable;
+import io.migrationexporter.demo.fakes.FakeFreshping;
+import io.migrationexporter.demo.fakes.FakeScalingo;
+import io.migrationexporter.deploy.ScriptedMigrationKind.Script;
+import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.web.WebConfig;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain a team runs, with the real programs: the exporter watching simulated apps on
+ * loopback (web apps, the demo's fake Scalingo and Freshping APIs, a scripted database with a
+ * migration), a real Prometheus loading the project's rules, a real Alertmanager with the
+ * project's routing and templates, and a chat webhook standing in for Slack. The test walks the
+ * phases of a maintenance and checks that every dashboard query returns data from Prometheus
+ * at some point of the walk, and that the "app still open" alert reaches the chat in words,
+ * then says it is solved once the app closes.
+ *
+ * <p>Only timings differ from the shipped files: 1 s scrape and evaluation intervals, a 1 s
+ * Alertmanager grouping, and the alert rules' {@code for} cut to 1 s, except the exporter-down
+ * alert, which keeps its delay so that Prometheus' start, before its first scrape, does not
+ * fire it.
+ */
+class MonitoringStackEndToEndTest {
+  private static final String TOKEN = "end-to-end-admin-token";
+  private static final String SCALINGO_TOKEN = "tk-us-end-to-end";
+  private static final String FRESHPING_KEY = "fp-end-to-end-key";
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Answer OPEN = Answer.status(200).body("Welcome");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Script database = new Script();
+  private ChatSink chat;
+  private FakeScalingo scalingo;
+  private FakeFreshping freshping;
+  private Exporter exporter;
+  private MonitoringProcess prometheus;
+  private MonitoringProcess alertmanager;
+  /** Dashboard queries that have not returned data yet, by where they come from. */
+  private final Map<String, String> waitingForData = new LinkedHashMap<>();
+  /** The dashboards' variables, by name. */
+  private final Map<String, Variable> variables = new HashMap<>();
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+  }
+
+  @Test
+  void aMaintenanceWalkedThroughPrometheusAlertmanagerAndChat() throws Exception {
+    Path prometheusBinary = Tools.require("prometheus", "prometheus");
+    Path alertmanagerBinary = Tools.require("prometheus-alertmanager",
+        "prometheus-alertmanager", "alertmanager");
+
+    LoopbackTarget front = keep(LoopbackTarget.start());
+    LoopbackTarget gateway = keep(LoopbackTarget.start());
+    front.answer("/", OPEN);
+    gateway.answer("/", OPEN);
+    chat = keep(new ChatSink());
+    scalingo = keep(new FakeScalingo(Clock.systemUTC()));
+    scalingo.start();
+    scalingo.acceptToken(SCALINGO_TOKEN);
+    scalingo.app("pix-api").scale("web", 2).database("ad-pix-api-pg").backups(true)
+        .connections(12);
+    freshping = keep(new FakeFreshping(FRESHPING_KEY, "pix"));
+    freshping.start();
+    freshping.check(101, "Pix App", "AV");
+    exporter = keep(startExporter(front, gateway));
+    alertmanager = keep(startAlertmanager(alertmanagerBinary));
+    readDashboards();
+    prometheus = keep(startPrometheus(prometheusBinary));
+
+    awaitQuery("Prometheus scrapes the exporter", "up{job=\"migration-exporter\"} == 1");
+    sampleDashboards();
+
+    // The database is briefly unreachable: the source-down panels and error counters show it.
+    database.unreachable = true;
+    awaitQuery("the database source seen down", "migration_source_up{source=\"scripted:main\"} == 0");
+    database.unreachable = false;
+
+    // Maintenance: everything closes, the migration's one-off container starts; the gateway is
+    // forgotten.
+    setPhase("maintenance");
+    front.answer("/", Answer.status(503).body("In maintenance"));
+    database.connectionsOpen = false;
+    scalingo.app("pix-api").scale("web", 0).runOneOff(Instant.now());
+    scalingo.app("pix-api").database("ad-pix-api-pg").backups(false);
+    freshping.pauseAll(true);
+    // the words each card will show: green "In maintenance (503)", "Stopped", "Backups
+    // disabled", "Monitoring paused", "No connection left"; red "In service (200)"
+    for (String card : List.of("front\"} == 2503", "gateway\"} == 1200",
+        "api-containers\"} == 2631", "db-backups\"} == 2641", "monitoring\"} == 2651",
+        "main-connections\"} == 2621")) {
+      awaitQuery("the card " + card, "migration:check_display:code{check=\"" + card);
+    }
+    JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
+        attachment.path("title").asText().equals("Apps still open during the maintenance")
+            && attachment.path("text").asText().contains("gateway is still open"));
+    assertThat(stillOpen.path("text").asText())
+        .contains("users can still reach it, but the maintenance needs it closed")
+        .contains("What to do: Put gateway in maintenance");
+    assertThat(stillOpen.path("color").asText()).isEqualTo("warning");
+
+    gateway.answer("/", Answer.status(404));
+    JsonNode solved = awaitChat("the 'app still open' alert resolved in the chat", attachment ->
+        attachment.path("title").asText().equals("Resolved: Apps still open during the maintenance")
+            && attachment.path("text").asText().contains("gateway is no longer open"));
+    assertThat(solved.path("color").asText()).isEqualTo("good");
+    awaitQuery("GO: the gate opens", "migration_gate_open{gate=\"ready-to-migrate\"} == 1");
+
+    // Migration: two steps, measured progress and heartbeats, then done.
+    setPhase("migration");
+    Instant start = Instant.now();
+    database.progress = new StepProgress(0, false, Optional.of(start), OptionalDouble.of(0.4),
+        Optional.empty(), Optional.of(Instant.now()), "rewriting the table");
+    awaitQuery("the first step in Prometheus", "migration_step_index{migration=\"answers\"} == 1");
+    database.progress = new StepProgress(1, false, Optional.of(Instant.now()),
+        OptionalDouble.of(0.5), Optional.empty(), Optional.of(Instant.now()), "adding the key");
+    awaitQuery("the second step in Prometheus", "migration_step_index{migration=\"answers\"} == 2");
+    database.progress = new StepProgress(1, true, Optional.of(start), OptionalDouble.of(1),
+        Optional.empty(), Optional.of(Instant.now()), "");
+    awaitQuery("the migration done", "migration_done{migration=\"answers\"} == 1");
+
+    // Reopening: everything comes back.
+    setPhase("reopening");
+    front.answer("/", OPEN);
+    gateway.answer("/", OPEN);
+    database.connectionsOpen = true;
+    scalingo.app("pix-api").stopOneOffs().scale("web", 2).database("ad-pix-api-pg")
+        .backups(true);
+    freshping.pauseAll(false);
+    awaitQuery("every check ok again in the reopening",
+        "min(migration_check_status) == 1 and on() migration_phase{phase=\"reopening\"} == 1");
+
+    Await.until("every dashboard query to return data; still without: " + waitingForData,
+        STEP_TIMEOUT, POLL, () -> {
+          sampleDashboards();
+          return waitingForData.isEmpty();
+        });
+  }
+
+  private Exporter startExporter(LoopbackTarget front, LoopbackTarget gateway) throws Exception {
+    Path config = dir.resolve("maintenance.conf");
+    Files.writeString(config, """
+        server { listen = "127.0.0.1:0", admin-token = "%s" }
+        defaults.interval = 1s
+        apps {
+          front { title = "Front-end" }
+          gateway { title = "API gateway" }
+        }
+        checks {
+          front { app = front, title = "Front-end", http { url = "%s" } }
+          gateway { app = gateway, title = "API gateway /users", http { url = "%s", closed-status = [404] } }
+          api-containers { title = "API containers", scalingo-containers { account = pix, app = pix-api } }
+          db-backups { title = "Database backups", scalingo-backups { account = pix, app = pix-api } }
+          monitoring { title = "Uptime monitoring", freshping { account = pix, all = true } }
+        }
+        sources.scalingo.pix {
+          token = "%s", api-url = "%s", db-api-url = "%s", auth-url = "%s"
+          interval = 1s, timeout = 1s
+          apps { pix-api { database {} } }
+        }
+        sources.freshping.pix { api-key = "%s", subdomain = pix, url = "%s", interval = 1s, timeout = 1s }
+        sources.scripted.main {
+          migrations {
+            answers {
+              title = "answers.id to bigint"
+              steps = [
+                { name = alter-column, title = "Alter the column", expected-duration = 20s }
+                { name = add-key, title = "Add the primary key", expected-duration = 10s }
+              ]
+            }
+          }
+        }
+        """.formatted(TOKEN, front.url("/"), gateway.url("/"), SCALINGO_TOKEN, scalingo.url(),
+            scalingo.url(), scalingo.url(), FRESHPING_KEY, freshping.apiUrl()));
+    List<SourceKind> sourceKinds = new ArrayList<>(Modules.sourceKinds());
+    sourceKinds.add(new ScriptedMigrationKind(database));
+    ConfigLoader loader = new ConfigLoader(Modules.checkKinds(), sourceKinds);
+    return Exporter.start(loader.load(config), WebConfig.PLAIN, loader, Clock.systemUTC());
+  }
+
+  private MonitoringProcess startAlertmanager(Path binary) throws Exception {
+    Path webhook = dir.resolve("chat-webhook-url");
+    Files.writeString(webhook, chat.url() + "\n");
+    ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/alertmanager.yml"));
+    Yaml.object(config.path("global")).put("slack_api_url_file", webhook.toString());
+    config.putArray("templates").add(Project.file("prometheus/templates").toString() + "/*.tmpl");
+    Yaml.object(config.path("route")).put("group_wait", "1s").put("group_interval", "1s");
+    Path file = dir.resolve("alertmanager.yml");
+    Yaml.write(file, config);
+    Files.createDirectories(dir.resolve("alertmanager-data"));
+    MonitoringProcess process = MonitoringProcess.start("alertmanager", dir, List.of(
+        binary.toString(), "--config.file=" + file,
+        "--storage.path=" + dir.resolve("alertmanager-data"),
+        "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="));
+    process.awaitReady("/-/ready", STEP_TIMEOUT);
+    return process;
+  }
+
+  private MonitoringProcess startPrometheus(Path binary) throws Exception {
+    List<String> rules = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Project.file("prometheus/rules"))) {
+      for (Path source : files.sorted().toList()) {
+        Path copy = dir.resolve(source.getFileName());
+        Yaml.write(copy, withShortDelays(Yaml.read(source)));
+        rules.add(copy.toString());
+      }
+    }
+    ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/prometheus.yml"));
+    Yaml.object(config.path("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s");
+    ArrayNode ruleFiles = config.putArray("rule_files");
+    rules.forEach(ruleFiles::add);
+    ObjectNode alertTargets = Yaml.object(config.path("alerting").path("alertmanagers").get(0)
+        .path("static_configs").get(0));
+    alertTargets.putArray("targets").add("127.0.0.1:" + alertmanager.port());
+    ObjectNode job = Yaml.object(config.path("scrape_configs").get(0));
+    job.put("scrape_timeout", "1s");
+    Yaml.object(job.path("static_configs").get(0)).putArray("targets")
+        .add("127.0.0.1:" + exporter.port());
+    Path file = dir.resolve("prometheus.yml");
+    Yaml.write(file, config);
+    MonitoringProcess process = MonitoringProcess.start("prometheus", dir, List.of(
+        binary.toString(), "--config.file=" + file,
+        "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
+        "--web.listen-address=127.0.0.1:{port}"));
+    process.awaitReady("/-/ready", STEP_TIMEOUT);
+    return process;
+  }
+
+  /** The rules with their {@code for} cut to 1 s, except the exporter-down alert's. */
+  private static JsonNode withShortDelays(JsonNode rules) {
+    for (JsonNode group : rules.path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        if (rule.has("for") && !rule.path("alert").asText().equals("MigrationExporterDown")) {
+          Yaml.object(rule).put("for", "1s");
+        }
+      }
+    }
+    return rules;
+  }
+
+  private void setPhase(String phase) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + exporter.port() + "/api/phase"))
+        .header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"phase\": \"" + phase + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    awaitQuery("phase " + phase + " in Prometheus", "migration_phase{phase=\"" + phase + "\"} == 1");
+  }
+
+  /** Waits until Prometheus answers {@code promql} with data, sampling the dashboards meanwhile. */
+  private void awaitQuery(String what, String promql) throws Exception {
+    Await.until(what + " (" + promql + ")\nPrometheus log:\n" + prometheus.logTail(), STEP_TIMEOUT,
+        POLL, () -> {
+          sampleDashboards();
+          return !query(promql).isEmpty();
+        });
+  }
+
+  private interface AttachmentTest {
+    boolean matches(JsonNode attachment);
+  }
+
+  /** Waits for a chat message one of whose attachments matches, sampling the dashboards. */
+  private JsonNode awaitChat(String what, AttachmentTest test) throws Exception {
+    JsonNode[] found = new JsonNode[1];
+    Await.until(what, STEP_TIMEOUT, POLL, () -> {
+      sampleDashboards();
+      for (String post : chat.posts()) {
+        for (JsonNode attachment : JSON.readTree(post).path("attachments")) {
+          if (test.matches(attachment)) {
+            found[0] = attachment;
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  private void readDashboards() throws Exception {
+    for (Path file : Dashboards.files()) {
+      JsonNode dashboard = Dashboards.read(file);
+      List<Query> queries = new ArrayList<>(Dashboards.panelQueries(dashboard));
+      queries.addAll(Dashboards.variableQueries(dashboard));
+      queries.forEach(query -> waitingForData.put(query.where(), query.promql()));
+      Dashboards.variables(dashboard).forEach(variable -> variables.put(variable.name(), variable));
+    }
+  }
+
+  /**
+   * Asks Prometheus every dashboard query that has not returned data yet, with the variables
+   * set as Grafana would: a repeated panel gets one value of its variable, "All" its allValue.
+   */
+  private void sampleDashboards() throws Exception {
+    Map<String, String> values = resolveVariables();
+    waitingForData.entrySet().removeIf(entry -> {
+      try {
+        return !query(Dashboards.substitute(entry.getValue(), values, "1m")).isEmpty();
+      } catch (Exception e) {
+        throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** A value for each variable: its default, its allValue for "All", else one value it lists. */
+  private Map<String, String> resolveVariables() throws Exception {
+    Map<String, String> values = new HashMap<>();
+    for (Variable variable : variables.values()) {
+      if (!variable.defaultsToAll()) {
+        values.put(variable.name(), variable.current());
+      } else if (!variable.allValue().isEmpty()) {
+        values.put(variable.name(), variable.allValue());
+      }
+    }
+    for (Variable variable : variables.values()) {
+      if (!values.containsKey(variable.name())) {
+        JsonNode series = query(Dashboards.substitute(variable.promql(), values, "1m"));
+        values.put(variable.name(), series.isEmpty() ? "none"
+            : series.get(0).path("metric").path(variable.label()).asText("none"));
+      }
+    }
+    return values;
+  }
+
+  /** The result of an instant query; fails on an error answer (invalid PromQL). */
+  private JsonNode query(String promql) throws Exception {
+    HttpResponse<String> response = prometheus.get("/api/v1/query?query="
+        + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    JsonNode body = JSON.readTree(response.body());
+    if (!body.path("status").asText().equals("success")) {
+      throw new AssertionError("Prometheus refused " + promql + ": " + response.body());
+    }
+    return body.path("data").path("result");
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+}
