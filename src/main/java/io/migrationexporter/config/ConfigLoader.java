@@ -266,6 +266,9 @@ public final class ConfigLoader {
     String host = listen.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw node.fail("listen", "expected host:port such as 0.0.0.0:8642 (an IPv6 address in"
+          + " brackets, [::]:8642), got '" + listen + "'");
     }
     int port;
     try {
