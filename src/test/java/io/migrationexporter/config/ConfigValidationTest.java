@@ -93,6 +93,15 @@ class ConfigValidationTest {
   }
 
   @Test
+  void listenAddressWithTwoHostsIsRefused() throws IOException {
+    String message = oneProblem("""
+        server.listen = "0.0.0.0:0.0.0.0:8642"
+        """, "listen", "server.listen");
+
+    assertThat(message).startsWith("expected host:port such as 0.0.0.0:8642");
+  }
+
+  @Test
   void wrongTypeNamesWhatWasExpected() throws IOException {
     String message = oneProblem("""
         checks.front.http {
