@@ -4,6 +4,7 @@ import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.http.HttpCheckKind;
+import io.migrationexporter.source.postgres.PostgresSourceKind;
 import io.migrationexporter.source.tcp.TcpCheckKind;
 import java.util.List;
 
@@ -16,7 +17,7 @@ public final class Modules {
   }
 
   public static List<SourceKind> sourceKinds() {
-    return List.of();
+    return List.of(new PostgresSourceKind());
   }
 
   public static ConfigLoader loader() {
