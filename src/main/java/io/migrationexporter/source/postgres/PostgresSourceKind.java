@@ -36,20 +36,31 @@ public final class PostgresSourceKind implements SourceKind {
   @Override
   public void declare(String name, ConfigNode node, PlanBuilder plan) {
     String id = "postgres:" + name;
-    ConnectionSettings connection = connection(node);
-    MigrationSessions sessions = sessions(node);
+    // Each part reports its own problems, so that one bad key does not hide the others.
+    Target[] target = new Target[1];
+    ConnectionSettings[] connection = new ConnectionSettings[1];
+    MigrationSessions[] sessions = new MigrationSessions[1];
+    node.problems().attempt(() -> target[0] = target(node));
+    node.problems().attempt(() -> connection[0] = connection(node, target[0]));
+    node.problems().attempt(() -> sessions[0] = sessions(node));
     List<CustomQuery> queries = queries(name, id, node, plan);
     List<MigrationWatch> migrations = migrations(id, node, plan);
-    Duration refreshTimeout = connection.connectTimeout()
-        .plus(connection.statementTimeout().multipliedBy(2)).plusSeconds(1);
+    if (target[0] == null || connection[0] == null || sessions[0] == null) {
+      return;
+    }
+    Duration refreshTimeout = connection[0].connectTimeout()
+        .plus(connection[0].statementTimeout().multipliedBy(2)).plusSeconds(1);
     PostgresSource source = new PostgresSource(
-        new PostgresDefinition(name, connection, sessions, queries, migrations),
+        new PostgresDefinition(name, connection[0], sessions[0], queries, migrations),
         plan.schedule(node, refreshTimeout));
     connectionsCheck(name, id, node, plan);
     plan.addSource(source, node, "url");
   }
 
-  private static ConnectionSettings connection(ConfigNode node) {
+  /** The URL, and the words that name its server in messages. */
+  private record Target(String url, String words, String database) {}
+
+  private static Target target(ConfigNode node) {
     String url = node.string("url");
     // The URL is never repeated in a message: it could carry a password by mistake.
     Properties parsed = url.startsWith("jdbc:postgresql:") ? Driver.parseURL(url, null) : null;
@@ -69,6 +80,12 @@ public final class PostgresSourceKind implements SourceKind {
     if (database.isEmpty()) {
       throw node.fail("url", "the URL names no database (jdbc:postgresql://host:5432/DATABASE)");
     }
+    return new Target(url, host.replace(',', ' ') + ":" + port.replace(',', ' ') + "/" + database,
+        database);
+  }
+
+  /** Reads every connection key; {@code target} is null when the URL was refused. */
+  private static ConnectionSettings connection(ConfigNode node, Target target) {
     String user = node.string("user");
     Optional<Secret> password = node.secret("password");
     Optional<ConnectionSettings.TlsSettings> tls = node.optChild("tls").map(block -> {
@@ -84,14 +101,16 @@ public final class PostgresSourceKind implements SourceKind {
     Duration connectTimeout = node.duration("connect-timeout", CONNECT_TIMEOUT);
     Duration statementTimeout = node.duration("statement-timeout", STATEMENT_TIMEOUT);
     Duration lockTimeout = node.duration("lock-timeout", LOCK_TIMEOUT);
+    int maxConnections = node.integer("max-connections", 1, 2, 2);
     if (lockTimeout.compareTo(statementTimeout) >= 0) {
       throw node.fail("lock-timeout", "must be shorter than statement-timeout ("
           + statementTimeout.toMillis() + "ms)");
     }
-    int maxConnections = node.integer("max-connections", 1, 2, 2);
-    return new ConnectionSettings(url, host.replace(',', ' ') + ":" + port.replace(',', ' ') + "/"
-        + database, database, user, password, tls, connectTimeout, statementTimeout, lockTimeout,
-        maxConnections);
+    if (target == null) {
+      return null; // the URL's problem is recorded
+    }
+    return new ConnectionSettings(target.url(), target.words(), target.database(), user, password,
+        tls, connectTimeout, statementTimeout, lockTimeout, maxConnections);
   }
 
   private static MigrationSessions sessions(ConfigNode node) {

@@ -38,8 +38,9 @@ class PostgresSourceTest {
       sql.execute("CREATE TABLE flags (name text PRIMARY KEY, on_off boolean)");
       sql.execute("INSERT INTO flags VALUES ('maintenance', true)");
       sql.execute("CREATE TABLE jobs (id int PRIMARY KEY)");
+      sql.execute("CREATE TABLE migration_progress (step text, done boolean, started_at timestamptz)");
       // The configuration's own queries read what the user grants; the exporter's need pg_monitor.
-      sql.execute("GRANT SELECT ON flags, jobs TO " + PgTestServer.EXPORTER_USER);
+      sql.execute("GRANT SELECT ON flags, jobs, migration_progress TO " + PgTestServer.EXPORTER_USER);
     }
   }
 
@@ -266,6 +267,38 @@ class PostgresSourceTest {
       }
       build.get();
       assertThat(seen).as("the index build was seen in pg_stat_progress_create_index").isTrue();
+    }
+  }
+
+  /** A script that records its progress in a table: the progress and done queries follow it. */
+  @Test
+  void followsAMigrationThroughItsProgressTable() throws Exception {
+    try (PostgresSource source = open("""
+          migrations.by-table {
+            progress-query = "SELECT step, done, started_at FROM migration_progress ORDER BY started_at DESC LIMIT 1"
+            done-query = "SELECT coalesce(bool_and(done), false) FROM migration_progress WHERE step = 'b'"
+            steps = [ { name = a, expected-duration = 1h }, { name = b, expected-duration = 1h } ]
+          }
+          """);
+        Connection script = server.client(database, "app", "script");
+        Statement sql = script.createStatement()) {
+      sql.execute("TRUNCATE migration_progress");
+      assertThat(refresh(source).migration("by-table")).hasValueSatisfying(p -> {
+        assertThat(p.step()).isEqualTo(-1);
+        assertThat(p.done()).isFalse();
+      });
+      sql.execute("INSERT INTO migration_progress VALUES ('a', false, now() - interval '1 minute')");
+      assertThat(refresh(source).migration("by-table")).hasValueSatisfying(p -> {
+        assertThat(p.step()).isZero();
+        assertThat(p.stepStartedAt()).isPresent();
+      });
+      sql.execute("INSERT INTO migration_progress VALUES ('b', false, now())");
+      assertThat(refresh(source).migration("by-table").get().step()).isEqualTo(1);
+      sql.execute("UPDATE migration_progress SET done = true WHERE step = 'b'");
+      assertThat(refresh(source).migration("by-table").get().done()).isTrue();
+      sql.execute("INSERT INTO migration_progress VALUES ('zz', false, now() + interval '1 hour')");
+      assertThat(refresh(source).migration("by-table")).as("an unknown step leaves it unknown")
+          .isEmpty();
     }
   }
 }
