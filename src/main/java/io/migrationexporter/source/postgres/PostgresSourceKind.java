@@ -9,6 +9,7 @@ import io.migrationexporter.migration.MigrationDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +141,9 @@ public final class PostgresSourceKind implements SourceKind {
           if (!parsed.hasCheck()) {
             throw block.failHere("a query's check needs closed-when, open-when or both");
           }
-          plan.addImpliedCheck(checkDefinition(block, name + "-" + entry.getKey(), "maintenance",
-              id, parsed.observationKey(), plan));
+          String checkName = name + "-" + entry.getKey();
+          plan.addImpliedCheck(checkDefinition(block, checkName, checkName, "maintenance", id,
+              parsed.observationKey(), plan));
           block.finish();
         });
         query.finish();
@@ -160,20 +162,28 @@ public final class PostgresSourceKind implements SourceKind {
     if (node.has("connections-check")) {
       ConfigNode block = node.child("connections-check");
       if (block.bool("enabled", true)) {
-        plan.addImpliedCheck(checkDefinition(block, name + "-connections", "connections", id,
-            ConnectionReport.OBSERVATION, plan));
+        plan.addImpliedCheck(checkDefinition(block, name + "-connections",
+            connectionsTitle(name), "connections", id, ConnectionReport.OBSERVATION, plan));
       }
       block.finish();
       return;
     }
     plan.addImpliedCheck(new CheckDefinition(name + "-connections",
-        "Connections to " + name, "connections", "", "postgres", id,
+        connectionsTitle(name), "connections", "", "postgres", id,
         ConnectionReport.OBSERVATION, plan.defaultClosedPhases(), plan.defaultOpenPhases()));
   }
 
-  /** A check a source declares, with the keys every such block takes. */
+  private static String connectionsTitle(String name) {
+    return "Connections to " + name;
+  }
+
+  /**
+   * A check a source declares, with the keys every such block takes. It names no app: the apps
+   * are checked by the loader for the checks of {@code checks} only.
+   */
   private static CheckDefinition checkDefinition(ConfigNode block, String defaultName,
-      String defaultGroup, String sourceId, String observationKey, PlanBuilder plan) {
+      String defaultTitle, String defaultGroup, String sourceId, String observationKey,
+      PlanBuilder plan) {
     String checkName = block.string("name", defaultName);
     Set<String> closed = phases(block, "closed-phases", plan.defaultClosedPhases(), plan);
     Set<String> open = phases(block, "open-phases", plan.defaultOpenPhases(), plan);
@@ -182,9 +192,9 @@ public final class PostgresSourceKind implements SourceKind {
         throw block.fail("open-phases", "phase '" + phase + "' cannot be both closed and open");
       }
     }
-    return new CheckDefinition(checkName, block.string("title", checkName),
-        block.string("group", defaultGroup), block.string("app", ""), "postgres", sourceId,
-        observationKey, closed, open);
+    return new CheckDefinition(checkName, block.string("title", defaultTitle),
+        block.string("group", defaultGroup).toLowerCase(Locale.ROOT), "", "postgres",
+        sourceId, observationKey, closed, open);
   }
 
   private static Set<String> phases(ConfigNode block, String key, Set<String> fallback,

@@ -8,9 +8,6 @@ import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.StepProgress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -128,13 +125,10 @@ class MigrationProgressTest {
       Map<Integer, List<Double>> ratios = new LinkedHashMap<>();
       Map<Integer, Double> expectedBytes = new LinkedHashMap<>();
       List<String> details = new ArrayList<>();
-      HttpClient http = HttpClient.newHttpClient();
       Instant end = Instant.now().plusSeconds(150);
       boolean done = false;
       while (!done && Instant.now().isBefore(end)) {
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = PgSources.get(exporter.port(), "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         var progress = step(exporter);
         if (progress.isEmpty()) {
@@ -179,9 +173,7 @@ class MigrationProgressTest {
             .isLessThanOrEqualTo(DOCUMENTED_ERROR);
       }
 
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics = PgSources.get(exporter.port(), "/metrics");
       assertThat(metrics.body()).contains("migration_done{migration=\"bigint\"} 1.0");
     }
   }

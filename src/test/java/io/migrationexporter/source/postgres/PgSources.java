@@ -75,6 +75,15 @@ final class PgSources {
     throw new AssertionError("the refresh succeeded");
   }
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  /** GET {@code path} from an exporter listening on 127.0.0.1:{@code port}. */
+  static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The value of the sample of {@code metric} with these label values, if present. */
   static OptionalDouble value(Reading reading, String metric, String... labels) {
     for (Sample sample : reading.samples()) {

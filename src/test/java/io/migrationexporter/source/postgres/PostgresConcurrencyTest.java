@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.SourceException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -94,7 +90,6 @@ class PostgresConcurrencyTest {
         stale-after = 10s
         max-connections = 2
         """));
-    HttpClient http = HttpClient.newHttpClient();
     List<Integer> statuses = new ArrayList<>();
     try (Exporter exporter = Exporter.start(config, Clock.systemUTC());
         SessionWatcher watcher = new SessionWatcher()) {
@@ -104,9 +99,7 @@ class PostgresConcurrencyTest {
         scrapes.add(CompletableFuture.supplyAsync(() -> {
           try {
             go.await();
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + exporter.port() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+            return PgSources.get(exporter.port(), "/metrics").statusCode();
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }

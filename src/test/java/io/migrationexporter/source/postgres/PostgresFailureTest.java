@@ -9,9 +9,6 @@ import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.SourceException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,20 +98,15 @@ class PostgresFailureTest {
     Path config = PgSources.config(dir, PgSources.source(server, "good", database, "")
         + PgSources.source(server, "gone", "no_such_db", ""));
     try (Exporter exporter = Exporter.start(config, Clock.systemUTC())) {
-      HttpClient http = HttpClient.newHttpClient();
       Await.until(Duration.ofSeconds(20), "both sources read", () ->
           exporter.runtime().current().sources().values().stream().noneMatch(s -> s.neverCompleted()));
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + exporter.port() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics = PgSources.get(exporter.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
           .contains("migration_source_up{source=\"postgres:good\"} 1.0")
           .contains("migration_source_up{source=\"postgres:gone\"} 0.0")
           .contains("migration_pg_other_connections{database=\"good\"} 0.0");
-      HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + exporter.port() + "/api/status")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> status = PgSources.get(exporter.port(), "/api/status");
       assertThat(status.body()).contains("database no_such_db does not exist")
           .doesNotContain(PgTestServer.EXPORTER_PASSWORD);
     }
