@@ -133,20 +133,24 @@ final class StepTracker {
     if (best == null || bestStep <= current) {
       return;
     }
+    // The estimate opens first: if reading the table's size fails, the step is recognised again
+    // at the next refresh, with its estimate.
+    RewriteEstimator opened = null;
+    String note = "";
+    if (best.queryStart() != null) {
+      try {
+        opened = estimators.open(best.query(), best.queryStart()).orElse(null);
+      } catch (NoEstimate reason) {
+        note = reason.getMessage();
+      }
+    }
     current = bestStep;
     startedAt = best.queryStart();
     holder = best.key();
     holderQueryStart = best.queryStart();
     currentFinished = false;
-    estimator = null;
-    estimateNote = "";
-    if (best.queryStart() != null) {
-      try {
-        estimator = estimators.open(best.query(), best.queryStart()).orElse(null);
-      } catch (NoEstimate reason) {
-        estimateNote = reason.getMessage();
-      }
-    }
+    estimator = opened;
+    estimateNote = note;
   }
 
   private void recogniseFromProgressQuery(ProgressRow row, Instant at) {
