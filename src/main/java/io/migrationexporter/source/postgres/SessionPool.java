@@ -112,9 +112,10 @@ final class SessionPool implements AutoCloseable {
     settings.password().ifPresent(secret -> props.setProperty("password", secret.reveal()));
     props.setProperty("ApplicationName", ConnectionSettings.APPLICATION_NAME);
     props.setProperty("connectTimeout", String.valueOf(seconds(settings.connectTimeout())));
-    props.setProperty("loginTimeout", String.valueOf(seconds(settings.connectTimeout())));
-    // A statement is canceled by the server after statement_timeout; the socket timeout only
-    // catches a server or a network that stopped answering altogether.
+    // No loginTimeout: the driver would start a thread per connection attempt. The socket timeout
+    // bounds the handshake as well; a statement is canceled by the server after
+    // statement_timeout, and the socket timeout only catches a server or a network that stopped
+    // answering altogether.
     props.setProperty("socketTimeout",
         String.valueOf(seconds(settings.statementTimeout()) + seconds(settings.connectTimeout())));
     props.setProperty("tcpKeepAlive", "true");

@@ -236,11 +236,25 @@ class PostgresSourceTest {
       assertThat(value(reading, "migration_pg_io_bytes", "main", "client backend", "read"))
           .isPresent();
     }
-    // A server older than PostgreSQL 14 has no pg_stat_progress_copy: the query built without it
-    // runs, and so does the one built for a server with no progress view at all.
-    try (Connection admin = server.admin(database); Statement sql = admin.createStatement()) {
-      sql.executeQuery(ProgressQuery.sql(java.util.Set.of("pg_stat_progress_vacuum",
-          "pg_stat_progress_create_index"))).close();
+    // A server older than PostgreSQL 16 has no pg_stat_io, one older than 14 no
+    // pg_stat_progress_copy, one older than 13 no analyze or basebackup view: the source reads
+    // what the server has and says which views are missing.
+    Plan plan = load(dir, source(server, "old", database, ""));
+    try (PostgresSource source = only(plan);
+        Session real = source.pool().acquire(Duration.ofSeconds(5))) {
+      Session old = new Session(source.pool(), real.connection(), new ServerInfo(120000, "replica",
+          java.util.Set.of("pg_stat_progress_vacuum", "pg_stat_progress_create_index",
+              "pg_stat_progress_cluster")));
+      Reading.Builder out = Reading.builder();
+      ProgressQuery.read(old, "old", out);
+      DatabaseStatsQuery.read(old, "old", out);
+      ActivityQuery.read(old);
+      Reading reading = out.build();
+      assertThat(value(reading, "migration_pg_progress_view_available", "old",
+          "pg_stat_progress_copy")).hasValue(0);
+      assertThat(value(reading, "migration_pg_progress_view_available", "old",
+          "pg_stat_progress_vacuum")).hasValue(1);
+      assertThat(reading.samples()).noneMatch(s -> s.metric().name().equals("migration_pg_io_bytes"));
       assertThat(ProgressQuery.sql(java.util.Set.of())).isEmpty();
     }
   }
