@@ -76,6 +76,42 @@ class PostgresFailureTest {
         + "/app: connection refused");
   }
 
+  /** A server that accepts the connection and never answers: the socket timeout ends the wait. */
+  @Test
+  void aSilentServerIsATimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(silent.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.start();
+      long start = System.nanoTime();
+      SourceException error = failing("""
+          sources.postgres.main {
+            url = "jdbc:postgresql://127.0.0.1:%d/app"
+            user = exporter
+            connect-timeout = 1s
+            statement-timeout = 1s
+          }
+          """.formatted(silent.getLocalPort()));
+      assertThat(error.kind()).isEqualTo(ErrorKind.TIMEOUT);
+      assertThat(error.getMessage()).isEqualTo("cannot reach 127.0.0.1:" + silent.getLocalPort()
+          + "/app: no answer within the timeout");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      silent.close();
+      acceptor.join(5000);
+      for (java.net.Socket socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void aRoleWithoutPgMonitorSeesNoOtherSessionsButTheSourceStillAnswers() throws Exception {
     // Without pg_monitor, pg_stat_activity hides other users' queries, not the rows: counting
