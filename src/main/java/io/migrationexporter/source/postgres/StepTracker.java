@@ -83,8 +83,10 @@ final class StepTracker {
     if (holder != null && !currentFinished && transactionEnded(session)) {
       currentFinished = true;
     }
-    if (session != null && session.active()
-        || seen.backends().stream().anyMatch(b -> candidate(b, seen.sessions()) && b.active())) {
+    // A sign of life: the step's session, or any of the migration's sessions, is running.
+    boolean migrationActive = seen.sessions().configured() && seen.backends().stream()
+        .anyMatch(b -> candidate(b, seen.sessions()) && b.active());
+    if (session != null && session.active() || migrationActive) {
       heartbeat = seen.at();
     }
     int last = watch.stepNames().size() - 1;
