@@ -73,17 +73,31 @@ record CustomQuery(String name, String sql, Optional<Condition> closedWhen,
     return Optional.empty();
   }
 
+  /**
+   * Closed when {@code closed-when} holds, open when {@code open-when} holds. With only one of
+   * them, a value that does not match it is the other state ("closed when == 0": any other value
+   * is open); with both, a value matching neither is neither.
+   */
   Observation observation(OptionalDouble value) {
     if (value.isEmpty()) {
       return Observation.neither("No value (the query returned no row or NULL)");
     }
     double v = value.getAsDouble();
     String shown = v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-    if (closedWhen.isPresent() && closedWhen.get().test(v)) {
-      return Observation.closed("Value " + shown + " (closed when " + closedWhen.get() + ")");
+    boolean closed = closedWhen.map(c -> c.test(v)).orElse(false);
+    boolean open = openWhen.map(c -> c.test(v)).orElse(false);
+    if (closedWhen.isPresent() && openWhen.isEmpty()) {
+      open = !closed;
+    } else if (openWhen.isPresent() && closedWhen.isEmpty()) {
+      closed = !open;
     }
-    if (openWhen.isPresent() && openWhen.get().test(v)) {
-      return Observation.open("Value " + shown + " (open when " + openWhen.get() + ")");
+    if (closed) {
+      return Observation.closed("Value " + shown + closedWhen.map(c -> " (closed when " + c + ")")
+          .orElse(" (not open)"));
+    }
+    if (open) {
+      return Observation.open("Value " + shown + openWhen.map(c -> " (open when " + c + ")")
+          .orElse(" (not closed)"));
     }
     return Observation.neither("Value " + shown);
   }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class RewriteTargetTest {
+/** Statements, comparisons and query checks: what the source reads from text. */
+class ParsingTest {
   @Test
   void findsTheTableOfStatementsThatRewriteIt() {
     assertThat(RewriteTarget.of("ALTER TABLE \"knowledge-elements\" ALTER COLUMN \"answerId\" TYPE BIGINT"))
@@ -34,5 +35,19 @@ class RewriteTargetTest {
     });
     assertThat(Condition.parse("=0")).isEmpty();
     assertThat(Condition.parse("> x")).isEmpty();
+  }
+
+  @Test
+  void aQueryCheckWithOneComparisonTakesTheOtherStateForTheRest() {
+    CustomQuery closedAtZero = new CustomQuery("slots", "SELECT 1", Condition.parse("== 0"),
+        java.util.Optional.empty());
+    assertThat(closedAtZero.observation(java.util.OptionalDouble.of(0)).closed()).isTrue();
+    assertThat(closedAtZero.observation(java.util.OptionalDouble.of(2)).open()).isTrue();
+    CustomQuery both = new CustomQuery("q", "SELECT 1", Condition.parse("== 0"),
+        Condition.parse("> 5"));
+    var middle = both.observation(java.util.OptionalDouble.of(3));
+    assertThat(middle.closed() || middle.open()).isFalse();
+    assertThat(both.observation(java.util.OptionalDouble.empty()).summary())
+        .startsWith("No value");
   }
 }
