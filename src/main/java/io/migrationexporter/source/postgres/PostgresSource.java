@@ -195,10 +195,11 @@ final class PostgresSource extends BlockingSource {
 
   private Optional<RewriteEstimator> estimator(Session session, String statement,
       Instant queryStart) throws SQLException {
-    Optional<String> table = RewriteTarget.of(statement);
-    if (table.isEmpty()) {
+    Optional<RewriteTarget> target = RewriteTarget.of(statement);
+    if (target.isEmpty()) {
       return Optional.empty();
     }
+    String table = target.get().table();
     if ("minimal".equals(session.server().walLevel())) {
       throw new StepTracker.NoEstimate("no estimate: wal_level is minimal, a rewrite writes no WAL");
     }
@@ -206,16 +207,16 @@ final class PostgresSource extends BlockingSource {
       throw new StepTracker.NoEstimate(
           "no estimate: the step started before the exporter watched it");
     }
-    Optional<RelationSize> size = RelationSize.read(session, table.get());
+    Optional<RelationSize> size = RelationSize.read(session, table);
     if (size.isEmpty()) {
-      throw new StepTracker.NoEstimate("no estimate: table " + table.get()
+      throw new StepTracker.NoEstimate("no estimate: table " + table
           + " not found in the exporter's search path");
     }
     if (size.get().heapBytes() == 0) {
-      throw new StepTracker.NoEstimate("no estimate: the size of " + table.get()
+      throw new StepTracker.NoEstimate("no estimate: the size of " + table
           + " is unknown (run ANALYZE on it before the migration)");
     }
-    return Optional.of(new RewriteEstimator(table.get(), size.get(), previousWal, previousAt,
+    return Optional.of(new RewriteEstimator(target.get(), size.get(), previousWal, previousAt,
         queryStart));
   }
 

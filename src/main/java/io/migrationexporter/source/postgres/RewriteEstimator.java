@@ -9,12 +9,16 @@ import java.util.Optional;
  * {@code CLUSTER}) has gone, which PostgreSQL does not report, from the WAL written since the step
  * started against the WAL the rewrite should write in all.
  *
- * <p>The expectation comes from the table's size before the step ({@link RelationSize}): the
- * rewritten heap writes one WAL record per row, about the row plus {@value #WAL_BYTES_PER_ROW}
- * bytes of record header (measured: about 1.4 times the heap for narrow rows, nearer 1 for wide
- * ones); each rebuilt index writes its pages once ({@value #INDEX_WAL_FACTOR} times the old
- * index, which is usually a little bloated); TOAST is written as it is. With the apps stopped, the
- * migration writes nearly all the WAL, so written / expected is the step's progress.
+ * <p>The expectation comes from the table's size before the step ({@link RelationSize}). ALTER
+ * TABLE inserts the rows one by one, one WAL record each: the row plus about
+ * {@value #WAL_BYTES_PER_ROW} bytes of record header (about 1.4 times the heap for narrow rows,
+ * nearer 1 for wide ones). VACUUM FULL and CLUSTER write whole pages as page images: about the
+ * heap's size. Each rebuilt index writes its pages once ({@value #INDEX_WAL_FACTOR} times the old
+ * index, which is usually a little bloated); TOAST is written as it is. Dead rows are not
+ * copied, nor their index entries: when the statistics describe the table as it is (little
+ * modified since its last ANALYZE), heap and indexes count for their share of live rows. With the
+ * apps stopped,
+ * the migration writes nearly all the WAL, so written / expected is the step's progress.
  *
  * <p>The WAL tells the sub-phases apart: it rises while the heap is rewritten, stays flat while an
  * index is sorted (the backend and its parallel workers are busy, no WAL), and rises again while
@@ -45,13 +49,14 @@ final class RewriteEstimator {
   record Estimate(double ratio, Optional<Instant> eta, String detail, long writtenBytes,
       long expectedBytes) {}
 
-  RewriteEstimator(String table, RelationSize size, long baselineLsn, Instant baselineAt,
+  RewriteEstimator(RewriteTarget target, RelationSize size, long baselineLsn, Instant baselineAt,
       Instant startedAt) {
-    this.table = table;
+    this.table = target.table();
     this.baselineLsn = baselineLsn;
     this.startedAt = startedAt;
-    this.heapWal = size.heapBytes() + size.tuples() * WAL_BYTES_PER_ROW + size.toastBytes();
-    this.expectedWal = heapWal + size.indexBytes() * INDEX_WAL_FACTOR;
+    double rowHeaders = target.rowByRow() ? size.tuples() * WAL_BYTES_PER_ROW : 0;
+    this.heapWal = size.heapBytes() * size.liveFraction() + rowHeaders + size.toastBytes();
+    this.expectedWal = heapWal + size.indexBytes() * size.liveFraction() * INDEX_WAL_FACTOR;
     this.lastLsn = baselineLsn;
     this.lastAt = baselineAt;
   }

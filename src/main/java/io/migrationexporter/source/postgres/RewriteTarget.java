@@ -5,11 +5,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the table a statement rewrites, for the statements PostgreSQL gives no progress for:
- * {@code ALTER TABLE ... TYPE}, {@code VACUUM FULL}, {@code CLUSTER}. The name is returned as
- * written (quotes kept), for {@code to_regclass}.
+ * The table a statement rewrites, for the statements PostgreSQL gives no progress for
+ * ({@code ALTER TABLE ... TYPE}) or no progress for their index rebuilds ({@code VACUUM FULL},
+ * {@code CLUSTER}), and how it writes the new heap.
+ *
+ * @param table the name as written (quotes kept), for {@code to_regclass}
+ * @param rowByRow true when each row is inserted with its own WAL record (ALTER TABLE); false
+ *     when whole pages are written as page images (VACUUM FULL and CLUSTER)
  */
-final class RewriteTarget {
+record RewriteTarget(String table, boolean rowByRow) {
   private static final String IDENT = "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
   private static final String NAME = "(" + IDENT + "(?:\\s*\\.\\s*" + IDENT + ")?)";
   private static final Pattern LEADING_COMMENTS =
@@ -24,14 +28,13 @@ final class RewriteTarget {
       "CLUSTER\\s+(?:\\([^)]*\\)\\s*)?(?:VERBOSE\\s+)?" + NAME + ".*",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
-  private RewriteTarget() {}
-
-  static Optional<String> of(String statement) {
+  static Optional<RewriteTarget> of(String statement) {
     String sql = LEADING_COMMENTS.matcher(statement).replaceFirst("");
     for (Pattern pattern : new Pattern[] {ALTER, VACUUM_FULL, CLUSTER}) {
       Matcher matcher = pattern.matcher(sql);
       if (matcher.matches()) {
-        return Optional.of(matcher.group(1).replaceAll("\\s*\\.\\s*", "."));
+        return Optional.of(new RewriteTarget(matcher.group(1).replaceAll("\\s*\\.\\s*", "."),
+            pattern == ALTER));
       }
     }
     return Optional.empty();

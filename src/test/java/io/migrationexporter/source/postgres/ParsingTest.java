@@ -9,12 +9,12 @@ class ParsingTest {
   @Test
   void findsTheTableOfStatementsThatRewriteIt() {
     assertThat(RewriteTarget.of("ALTER TABLE \"knowledge-elements\" ALTER COLUMN \"answerId\" TYPE BIGINT"))
-        .contains("\"knowledge-elements\"");
+        .contains(new RewriteTarget("\"knowledge-elements\"", true));
     assertThat(RewriteTarget.of("/* knex */ alter table if exists only public . answers"
-        + " alter column id set data type bigint")).contains("public.answers");
-    assertThat(RewriteTarget.of("VACUUM (FULL, VERBOSE) big")).contains("big");
-    assertThat(RewriteTarget.of("vacuum full analyze s.big")).contains("s.big");
-    assertThat(RewriteTarget.of("CLUSTER answers USING answers_pkey")).contains("answers");
+        + " alter column id set data type bigint")).contains(new RewriteTarget("public.answers", true));
+    assertThat(RewriteTarget.of("VACUUM (FULL, VERBOSE) big")).contains(new RewriteTarget("big", false));
+    assertThat(RewriteTarget.of("vacuum full analyze s.big")).contains(new RewriteTarget("s.big", false));
+    assertThat(RewriteTarget.of("CLUSTER answers USING answers_pkey")).contains(new RewriteTarget("answers", false));
   }
 
   @Test
