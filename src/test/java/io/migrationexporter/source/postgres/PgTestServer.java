@@ -145,10 +145,17 @@ final class PgTestServer implements AutoCloseable {
     } catch (IOException e) {
       // the test is over: a server that fails to stop dies with the JVM
     }
-    try (var paths = Files.walk(dataDirectory)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // a temporary directory left behind is removed with the machine's /tmp
+    delete(dataDirectory.toFile());
+  }
+
+  /** Deletes a tree, going on past files that vanish meanwhile (the server removes its own). */
+  private static void delete(java.io.File file) {
+    java.io.File[] children = file.listFiles();
+    if (children != null) {
+      for (java.io.File child : children) {
+        delete(child);
+      }
     }
+    file.delete();
   }
 }
