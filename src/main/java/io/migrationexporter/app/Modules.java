@@ -7,6 +7,7 @@ import io.migrationexporter.source.datadog.DatadogSourceKind;
 import io.migrationexporter.source.freshping.FreshpingCheckKind;
 import io.migrationexporter.source.freshping.FreshpingSourceKind;
 import io.migrationexporter.source.http.HttpCheckKind;
+import io.migrationexporter.source.postgres.PostgresSourceKind;
 import io.migrationexporter.source.scalingo.ScalingoCheckKinds;
 import io.migrationexporter.source.scalingo.ScalingoSourceKind;
 import io.migrationexporter.source.tcp.TcpCheckKind;
@@ -22,7 +23,8 @@ public final class Modules {
   }
 
   public static List<SourceKind> sourceKinds() {
-    return List.of(new ScalingoSourceKind(), new FreshpingSourceKind(), new DatadogSourceKind());
+    return List.of(new PostgresSourceKind(), new ScalingoSourceKind(), new FreshpingSourceKind(),
+        new DatadogSourceKind());
   }
 
   public static ConfigLoader loader() {

@@ -104,6 +104,12 @@ public final class PlanBuilder {
     S read(ConfigNode step, int index);
   }
 
+  /** Reads a migration's own keys besides title and steps (a progress query), before its steps. */
+  @FunctionalInterface
+  public interface MigrationReader {
+    void read(String name, ConfigNode migration);
+  }
+
   /** A migration with what its source needs to recognise each step, in step order. */
   public record DeclaredMigration<S>(MigrationDefinition definition, List<S> matchers) {}
 
@@ -114,6 +120,15 @@ public final class PlanBuilder {
    */
   public <S> List<DeclaredMigration<S>> migrations(ConfigNode node, String sourceId,
       StepReader<S> reader) {
+    return migrations(node, sourceId, (name, migration) -> { }, reader);
+  }
+
+  /**
+   * Like {@link #migrations(ConfigNode, String, StepReader)}, with {@code migrationReader} reading
+   * the keys a source accepts on the migration itself, so that they are not reported as unknown.
+   */
+  public <S> List<DeclaredMigration<S>> migrations(ConfigNode node, String sourceId,
+      MigrationReader migrationReader, StepReader<S> reader) {
     List<DeclaredMigration<S>> declared = new ArrayList<>();
     for (Map.Entry<String, ConfigNode> entry : node.children("migrations").entrySet()) {
       node.problems().attempt(() -> {
@@ -122,6 +137,7 @@ public final class PlanBuilder {
         if (migrations.containsKey(name)) {
           throw migration.failHere("a migration named '" + name + "' already exists");
         }
+        migrationReader.read(name, migration);
         List<ConfigNode> stepNodes = migration.objectList("steps");
         if (stepNodes.isEmpty()) {
           throw migration.fail("steps", "a migration needs at least one step");

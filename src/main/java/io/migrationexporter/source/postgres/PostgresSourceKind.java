@@ -1,0 +1,242 @@
+package io.migrationexporter.source.postgres;
+
+import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.PlanBuilder;
+import io.migrationexporter.config.Secret;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.migration.MigrationDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.postgresql.Driver;
+
+/**
+ * {@code sources.postgres.<name> { url, user, password ... }}: one database, its implied
+ * {@code <name>-connections} check, the checks of its queries and the migrations it follows.
+ */
+public final class PostgresSourceKind implements SourceKind {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration LOCK_TIMEOUT = Duration.ofMillis(100);
+  private static final List<String> TLS_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  @Override
+  public String name() {
+    return "postgres";
+  }
+
+  @Override
+  public void declare(String name, ConfigNode node, PlanBuilder plan) {
+    String id = "postgres:" + name;
+    // Each part reports its own problems, so that one bad key does not hide the others.
+    Target[] target = new Target[1];
+    ConnectionSettings[] connection = new ConnectionSettings[1];
+    MigrationSessions[] sessions = new MigrationSessions[1];
+    node.problems().attempt(() -> target[0] = target(node));
+    node.problems().attempt(() -> connection[0] = connection(node, target[0]));
+    node.problems().attempt(() -> sessions[0] = sessions(node));
+    List<CustomQuery> queries = queries(name, id, node, plan);
+    List<MigrationWatch> migrations = migrations(id, node, plan);
+    if (target[0] == null || connection[0] == null || sessions[0] == null) {
+      return;
+    }
+    Duration refreshTimeout = connection[0].connectTimeout()
+        .plus(connection[0].statementTimeout().multipliedBy(2)).plusSeconds(1);
+    PostgresSource source = new PostgresSource(
+        new PostgresDefinition(name, connection[0], sessions[0], queries, migrations),
+        plan.schedule(node, refreshTimeout));
+    connectionsCheck(name, id, node, plan);
+    plan.addSource(source, node, "url");
+  }
+
+  /** The URL, and the words that name its server in messages. */
+  private record Target(String url, String words, String database) {}
+
+  private static Target target(ConfigNode node) {
+    String url = node.string("url");
+    // The URL is never repeated in a message: it could carry a password by mistake.
+    Properties parsed = url.startsWith("jdbc:postgresql:") ? Driver.parseURL(url, null) : null;
+    if (parsed == null) {
+      throw node.fail("url", "expected a PostgreSQL JDBC URL such as"
+          + " jdbc:postgresql://db.internal:5432/app");
+    }
+    for (String forbidden : List.of("password", "user", "sslpassword")) {
+      if (parsed.containsKey(forbidden)) {
+        throw node.fail("url", "the URL sets '" + forbidden + "': use the keys user and password"
+            + " (or password-file) instead");
+      }
+    }
+    String host = parsed.getProperty("PGHOST", "localhost");
+    String port = parsed.getProperty("PGPORT", "5432");
+    String database = parsed.getProperty("PGDBNAME", "");
+    if (database.isEmpty()) {
+      throw node.fail("url", "the URL names no database (jdbc:postgresql://host:5432/DATABASE)");
+    }
+    return new Target(url, host.replace(',', ' ') + ":" + port.replace(',', ' ') + "/" + database,
+        database);
+  }
+
+  /** Reads every connection key; {@code target} is null when the URL was refused. */
+  private static ConnectionSettings connection(ConfigNode node, Target target) {
+    String user = node.string("user");
+    Optional<Secret> password = node.secret("password");
+    Optional<ConnectionSettings.TlsSettings> tls = node.optChild("tls").map(block -> {
+      ConnectionSettings.TlsSettings settings = new ConnectionSettings.TlsSettings(
+          block.choice("mode", TLS_MODES),
+          block.has("root-cert") ? Optional.of(block.readableFile("root-cert").toString())
+              : Optional.empty(),
+          block.has("cert") ? Optional.of(block.readableFile("cert").toString()) : Optional.empty(),
+          block.has("key") ? Optional.of(block.readableFile("key").toString()) : Optional.empty());
+      block.finish();
+      return settings;
+    });
+    Duration connectTimeout = node.duration("connect-timeout", CONNECT_TIMEOUT);
+    Duration statementTimeout = node.duration("statement-timeout", STATEMENT_TIMEOUT);
+    Duration lockTimeout = node.duration("lock-timeout", LOCK_TIMEOUT);
+    int maxConnections = node.integer("max-connections", 1, 2, 2);
+    if (lockTimeout.compareTo(statementTimeout) >= 0) {
+      throw node.fail("lock-timeout", "must be shorter than statement-timeout ("
+          + statementTimeout.toMillis() + "ms)");
+    }
+    if (target == null) {
+      return null; // the URL's problem is recorded
+    }
+    return new ConnectionSettings(target.url(), target.words(), target.database(), user, password,
+        tls, connectTimeout, statementTimeout, lockTimeout, maxConnections);
+  }
+
+  private static MigrationSessions sessions(ConfigNode node) {
+    if (!node.has("migration-sessions")) {
+      return new MigrationSessions(List.of(), List.of());
+    }
+    ConfigNode block = node.child("migration-sessions");
+    MigrationSessions sessions = new MigrationSessions(
+        block.optStringList("application-names").orElse(List.of()),
+        block.optStringList("users").orElse(List.of()));
+    block.finish();
+    return sessions;
+  }
+
+  private static List<CustomQuery> queries(String name, String id, ConfigNode node,
+      PlanBuilder plan) {
+    List<CustomQuery> queries = new ArrayList<>();
+    for (Map.Entry<String, ConfigNode> entry : node.children("queries").entrySet()) {
+      node.problems().attempt(() -> {
+        ConfigNode query = entry.getValue();
+        String sql = query.string("sql");
+        Optional<ConfigNode> check = query.optChild("check");
+        CustomQuery parsed = new CustomQuery(entry.getKey(), sql,
+            check.flatMap(block -> condition(block, "closed-when")),
+            check.flatMap(block -> condition(block, "open-when")));
+        check.ifPresent(block -> {
+          if (!parsed.hasCheck()) {
+            throw block.failHere("a query's check needs closed-when, open-when or both");
+          }
+          String checkName = name + "-" + entry.getKey();
+          plan.addImpliedCheck(checkDefinition(block, checkName, checkName, "maintenance", id,
+              parsed.observationKey(), plan));
+          block.finish();
+        });
+        query.finish();
+        queries.add(parsed);
+      });
+    }
+    return queries;
+  }
+
+  private static Optional<Condition> condition(ConfigNode block, String key) {
+    return block.optString(key).map(text -> Condition.parse(text).orElseThrow(() ->
+        block.fail(key, "expected a comparison such as \"== 0\" or \"> 10\", got '" + text + "'")));
+  }
+
+  private static void connectionsCheck(String name, String id, ConfigNode node, PlanBuilder plan) {
+    if (node.has("connections-check")) {
+      ConfigNode block = node.child("connections-check");
+      if (block.bool("enabled", true)) {
+        plan.addImpliedCheck(checkDefinition(block, name + "-connections",
+            connectionsTitle(name), "connections", id, ConnectionReport.OBSERVATION, plan));
+      }
+      block.finish();
+      return;
+    }
+    plan.addImpliedCheck(new CheckDefinition(name + "-connections",
+        connectionsTitle(name), "connections", "", "postgres", id,
+        ConnectionReport.OBSERVATION, plan.defaultClosedPhases(), plan.defaultOpenPhases()));
+  }
+
+  private static String connectionsTitle(String name) {
+    return "Connections to " + name;
+  }
+
+  /**
+   * A check a source declares, with the keys every such block takes. It names no app: the apps
+   * are checked by the loader for the checks of {@code checks} only.
+   */
+  private static CheckDefinition checkDefinition(ConfigNode block, String defaultName,
+      String defaultTitle, String defaultGroup, String sourceId, String observationKey,
+      PlanBuilder plan) {
+    String checkName = block.string("name", defaultName);
+    Set<String> closed = phases(block, "closed-phases", plan.defaultClosedPhases(), plan);
+    Set<String> open = phases(block, "open-phases", plan.defaultOpenPhases(), plan);
+    for (String phase : closed) {
+      if (open.contains(phase)) {
+        throw block.fail("open-phases", "phase '" + phase + "' cannot be both closed and open");
+      }
+    }
+    return new CheckDefinition(checkName, block.string("title", defaultTitle),
+        block.string("group", defaultGroup).toLowerCase(Locale.ROOT), "", "postgres",
+        sourceId, observationKey, closed, open);
+  }
+
+  private static Set<String> phases(ConfigNode block, String key, Set<String> fallback,
+      PlanBuilder plan) {
+    if (!block.has(key)) {
+      return fallback;
+    }
+    Set<String> phases = new LinkedHashSet<>(block.stringList(key));
+    for (String phase : phases) {
+      if (!plan.phases().contains(phase)) {
+        throw block.fail(key, "names phase '" + phase + "', which phases.order "
+            + plan.phases() + " does not list");
+      }
+    }
+    return phases;
+  }
+
+  private static List<MigrationWatch> migrations(String id, ConfigNode node, PlanBuilder plan) {
+    Map<String, Optional<String>> progressQueries = new HashMap<>();
+    Map<String, Optional<String>> doneQueries = new HashMap<>();
+    String[] reading = new String[1];
+    List<PlanBuilder.DeclaredMigration<Optional<String>>> declared = plan.migrations(node, id,
+        (migration, block) -> {
+          reading[0] = migration;
+          progressQueries.put(migration, block.optString("progress-query"));
+          doneQueries.put(migration, block.optString("done-query"));
+        },
+        (step, index) -> {
+          Optional<String> regex = step.optRegex("query-regex").map(pattern -> pattern.pattern());
+          if (regex.isEmpty() && progressQueries.get(reading[0]).isEmpty()) {
+            throw step.fail("query-regex", "missing: a step is recognised by query-regex, unless"
+                + " its migration has a progress-query");
+          }
+          return regex;
+        });
+    List<MigrationWatch> watches = new ArrayList<>();
+    for (PlanBuilder.DeclaredMigration<Optional<String>> migration : declared) {
+      MigrationDefinition definition = migration.definition();
+      watches.add(new MigrationWatch(definition.name(),
+          definition.steps().stream().map(step -> step.name()).toList(), migration.matchers(),
+          progressQueries.get(definition.name()), doneQueries.get(definition.name())));
+    }
+    return watches;
+  }
+}

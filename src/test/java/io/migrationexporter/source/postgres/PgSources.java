@@ -1,0 +1,96 @@
+package io.migrationexporter.source.postgres;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.collect.Reading;
+import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.Sample;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.config.Plan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Builds postgres sources from configuration text and refreshes them as the collector does. */
+final class PgSources {
+  static final ExecutorService POOL = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "test-refresh");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private PgSources() {}
+
+  /** A configuration file with {@code body} (and a phase state file) in {@code dir}. */
+  static Path config(Path dir, String body) throws Exception {
+    Path file = dir.resolve("exporter.conf");
+    Files.writeString(file, "server.listen = \"127.0.0.1:0\"\n" + body);
+    return file;
+  }
+
+  static Plan load(Path dir, String body) throws Exception {
+    return Modules.loader().load(config(dir, body));
+  }
+
+  /** A source block for {@code database} on {@code server} as the pg_monitor role. */
+  static String source(PgTestServer server, String name, String database, String more) {
+    return "sources.postgres." + name + " {\n"
+        + "  url = \"" + server.url(database) + "\"\n"
+        + "  user = " + PgTestServer.EXPORTER_USER + "\n"
+        + "  password = " + PgTestServer.EXPORTER_PASSWORD + "\n"
+        + more + "\n}\n";
+  }
+
+  static PostgresSource only(Plan plan) {
+    return (PostgresSource) plan.sources().get(0);
+  }
+
+  static Reading refresh(Source source) throws Exception {
+    return refresh(source, Duration.ofSeconds(10));
+  }
+
+  static Reading refresh(Source source, Duration timeout) throws Exception {
+    RefreshContext context = new RefreshContext(Instant.now().plus(timeout), Clock.systemUTC(), POOL);
+    try {
+      return source.refresh(context).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  static SourceException failure(Source source) throws Exception {
+    try {
+      refresh(source);
+    } catch (SourceException e) {
+      return e;
+    }
+    throw new AssertionError("the refresh succeeded");
+  }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  /** GET {@code path} from an exporter listening on 127.0.0.1:{@code port}. */
+  static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of the sample of {@code metric} with these label values, if present. */
+  static OptionalDouble value(Reading reading, String metric, String... labels) {
+    for (Sample sample : reading.samples()) {
+      if (sample.metric().name().equals(metric) && sample.labelValues().equals(List.of(labels))) {
+        return OptionalDouble.of(sample.value());
+      }
+    }
+    return OptionalDouble.empty();
+  }
+}

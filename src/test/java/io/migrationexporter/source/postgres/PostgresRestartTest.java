@@ -1,0 +1,88 @@
+package io.migrationexporter.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationexporter.Exporter;
+import io.migrationexporter.collect.SourceState;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The database stops and comes back: the source is down with the reason, then up by itself. */
+class PostgresRestartTest {
+  private static PgTestServer server;
+  private static String database;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    server = PgTestServer.start();
+    database = server.createDatabase("restart_test");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static SourceState state(Exporter exporter) {
+    return exporter.runtime().board(java.time.Instant.now().plusSeconds(3)).sources()
+        .get("postgres:main");
+  }
+
+  private static java.util.Set<String> threadNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
+    return names;
+  }
+
+  @Test
+  void downWithTheReasonThenBackWithoutLeaks() throws Exception {
+    Path config = PgSources.config(dir, PgSources.source(server, "main", database, """
+        interval = 100ms
+        connect-timeout = 1s
+        """));
+    try (Exporter exporter = Exporter.start(config, Clock.systemUTC())) {
+      Await.until(Duration.ofSeconds(10), "source up", () -> state(exporter).up());
+      PostgresSource source = (PostgresSource) exporter.runtime().plan().sources().get(0);
+      java.util.Set<String> threadsBefore = threadNames();
+      int openedBefore = source.pool().sessionsOpened();
+
+      server.stop();
+      Await.until(Duration.ofSeconds(15), "source down", () -> !state(exporter).up());
+      SourceState down = state(exporter);
+      assertThat(down.lastError()).hasValueSatisfying(error -> assertThat(error)
+          .startsWith("cannot reach 127.0.0.1:" + server.port() + "/restart_test"));
+      // Failed refreshes keep coming while it is down; none leaves a session behind.
+      long failuresBefore = down.refreshes();
+      Await.until(Duration.ofSeconds(10), "more failed refreshes",
+          () -> state(exporter).refreshes() >= failuresBefore + 5);
+      assertThat(source.pool().openSessions()).isZero();
+
+      server.restart();
+      Await.until(Duration.ofSeconds(20), "source up again", () -> state(exporter).up());
+      assertThat(source.pool().openSessions()).isEqualTo(1);
+      assertThat(source.pool().sessionsOpened()).isEqualTo(openedBefore + 1);
+      java.util.Set<String> added = threadNames();
+      added.removeAll(threadsBefore);
+      // The collector's refresh pool grows to its fixed size and the embedded server has its
+      // own process threads; the source itself starts none.
+      added.removeIf(name -> name.startsWith("source-refresh-") || name.startsWith("process reaper")
+          || name.startsWith("postgres:pid"));
+      assertThat(added).as("threads left by the source").isEmpty();
+      try (Connection admin = server.admin("postgres"); Statement sql = admin.createStatement();
+          ResultSet row = sql.executeQuery("SELECT count(*) FROM pg_stat_activity"
+              + " WHERE application_name = 'migration-exporter'")) {
+        row.next();
+        assertThat(row.getInt(1)).isEqualTo(1);
+      }
+    }
+  }
+}
