@@ -363,8 +363,12 @@ public final class ConfigLoader {
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : sources.children(kind.name()).entrySet()) {
         root.problems().attempt(() -> {
+          int before = root.problems().list().size();
           kind.declare(entry.getKey(), entry.getValue(), builder);
-          entry.getValue().finish();
+          // A declaration that stopped on a problem left keys unread: they are not unknown.
+          if (root.problems().list().size() == before) {
+            entry.getValue().finish();
+          }
         });
       }
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.testing.ExampleConfigs;
 import io.migrationexporter.deploy.Dashboards.Query;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +75,10 @@ class DashboardTest {
   }
 
   @Test
-  void controlTowerFitsAKioskScreenForThePixBoardAndALargerOne() throws Exception {
+  void controlTowerFitsAKioskScreenForThePixBoardAndALargerOne(@TempDir Path dir)
+      throws Exception {
     JsonNode dashboard = Dashboards.read(CONTROL_TOWER);
-    Plan pix = Modules.loader().load(Project.file("examples/pix-july-2022.conf"));
+    Plan pix = Modules.loader().load(ExampleConfigs.pixWithCredentials(dir));
     Map<String, Integer> checks;
     try {
       checks = repeatCounts(pix.checks());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.migrationexporter.app.Modules;
+import io.migrationexporter.testing.ExampleConfigs;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
 import java.nio.file.Files;
@@ -26,29 +27,22 @@ class SaasConfigTest {
   }
 
   @Test
-  void theExampleSnippetLoadsAndDeclaresEveryPixCard() throws Exception {
-    Files.copy(Path.of("examples/pix-saas-snippet.conf"), dir.resolve("pix-saas-snippet.conf"));
-    Path config = ExporterHarness.write(dir, """
-        include "pix-saas-snippet.conf"
-        apps { api {}, metabase {}, datawarehouse {}, datawarehouse-ex {} }
-        sources.scalingo.pix.token = "tk-us-example-token"
-        sources.freshping.pix.api-key = "example-freshping-key"
-        sources.datadog.pix { api-key = "example-dd-api-key", application-key = "example-dd-app-key" }
-        """);
+  void thePixExampleDeclaresEverySaasCard() throws Exception {
+    Path config = ExampleConfigs.pixWithCredentials(dir);
     Plan plan = Modules.loader().load(config);
     try {
-      assertThat(plan.checks()).extracting(c -> c.name()).contains("freshping-paused",
+      assertThat(plan.checks()).extracting(c -> c.name()).contains("uptime-monitoring",
           "api-containers", "metabase-containers", "datawarehouse-containers",
           "datawarehouse-ex-containers", "database-backups");
-      assertThat(plan.migrations()).hasSize(2)
-          .allSatisfy(migration -> assertThat(migration.steps()).hasSize(4));
+      assertThat(plan.migrations()).extracting(m -> m.name())
+          .contains("bigint-main", "bigint-datawarehouse", "bigint-container");
       assertThat(plan.sources()).extracting(s -> s.id()).contains(
           "scalingo:pix/pix-api-production", "scalingo-database:pix/pix-api-production",
-          "freshping:pix", "datadog-logs:pix/answers-bigint-main",
-          "datadog-logs:pix/answers-bigint-datawarehouse");
+          "freshping:pix", "datadog-logs:pix/migration-container");
       assertThat(plan.sources().stream().map(s -> s.describe()).toList().toString())
           .contains("https://api.osc-secnum-fr1.scalingo.com/", "https://api.datadoghq.eu/")
-          .doesNotContain("tk-us-example-token", "example-freshping-key", "example-dd-api-key");
+          .doesNotContain(ExampleConfigs.SCALINGO_TOKEN, ExampleConfigs.FRESHPING_KEY,
+              ExampleConfigs.DATADOG_API_KEY, ExampleConfigs.DATADOG_APP_KEY);
     } finally {
       plan.closeSources();
     }
