@@ -363,12 +363,8 @@ public final class ConfigLoader {
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : sources.children(kind.name()).entrySet()) {
         root.problems().attempt(() -> {
-          int before = root.problems().list().size();
           kind.declare(entry.getKey(), entry.getValue(), builder);
-          // A declaration that stopped on a problem left keys unread: they are not unknown.
-          if (root.problems().list().size() == before) {
-            entry.getValue().finish();
-          }
+          entry.getValue().finish();
         });
       }
     }

@@ -1,6 +1,7 @@
 package io.migrationexporter.source.postgres;
 
 import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
@@ -46,16 +47,25 @@ public final class PostgresSourceKind implements SourceKind {
     node.problems().attempt(() -> sessions[0] = sessions(node));
     List<CustomQuery> queries = queries(name, id, node, plan);
     List<MigrationWatch> migrations = migrations(id, node, plan);
-    if (target[0] == null || connection[0] == null || sessions[0] == null) {
+    // Read every key even when a part is invalid, so that none is reported unknown by mistake.
+    SourceSchedule[] schedule = new SourceSchedule[1];
+    node.problems().attempt(() -> schedule[0] = plan.schedule(node, refreshTimeout(connection[0])));
+    node.problems().attempt(() -> connectionsCheck(name, id, node, plan));
+    if (target[0] == null || connection[0] == null || sessions[0] == null || schedule[0] == null) {
       return;
     }
-    Duration refreshTimeout = connection[0].connectTimeout()
-        .plus(connection[0].statementTimeout().multipliedBy(2)).plusSeconds(1);
     PostgresSource source = new PostgresSource(
-        new PostgresDefinition(name, connection[0], sessions[0], queries, migrations),
-        plan.schedule(node, refreshTimeout));
-    connectionsCheck(name, id, node, plan);
+        new PostgresDefinition(name, connection[0], sessions[0], queries, migrations), schedule[0]);
     plan.addSource(source, node, "url");
+  }
+
+  /** Connect, then two statements at most; the default settings when they are invalid. */
+  private static Duration refreshTimeout(ConnectionSettings connection) {
+    if (connection == null) {
+      return Duration.ofSeconds(8);
+    }
+    return connection.connectTimeout().plus(connection.statementTimeout().multipliedBy(2))
+        .plusSeconds(1);
   }
 
   /** The URL, and the words that name its server in messages. */
