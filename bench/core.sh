@@ -25,10 +25,8 @@ RECOMMENDED="-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 # What Prometheus 3 sends: OpenMetrics preferred, gzip.
 PROM_ACCEPT='application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2'
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { printf 'bench/core.sh: %s\n' "$*" >&2; exit 2; }
-# The port in the exporter's "listening on http://127.0.0.1:PORT/" line, once the line is whole.
-listening_port() { sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$1" 2>/dev/null || true; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # One startup, for hyperfine: launch, first successful scrape with every check read, kill.
@@ -88,38 +86,8 @@ started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # ---------------------------------------------------------------------------------------------
 # The target: N apps on one port. /app/N answers 503, /hang/N never answers.
-log "starting the target"
-java -Xmx64m -XX:+UseSerialGC "$ROOT/bench/Target.java" > "$WORK/target.out" 2> "$WORK/target.err" &
-TARGET_PID=$!
-PIDS+=("$TARGET_PID")
-for _ in $(seq 1 300); do
-  TARGET_PORT=$(awk '/^listening/ {print $2}' "$WORK/target.out" 2>/dev/null || true)
-  [[ -n "$TARGET_PORT" ]] && break
-  sleep 0.1
-done
-[[ -n "${TARGET_PORT:-}" ]] || { cat "$WORK/target.err" >&2; die "the target did not start"; }
-TARGET="http://127.0.0.1:$TARGET_PORT"
+start_target
 
-# apps-N.conf: N HTTP checks, phase maintenance (503 is ok), refreshes every $interval;
-# every $hang_every-th app points at a hanging path (0: none).
-gen_config() {
-  local apps=$1 hang_every=$2 interval=$3 file=$4 i path
-  {
-    echo 'server { listen = "127.0.0.1:0" }'
-    echo "phases { initial = maintenance, state-file = \"$(basename "$file" .conf).state.json\" }"
-    echo "defaults { interval = $interval, http.timeout = ${PROBE_TIMEOUT_S}s }"
-    echo 'apps {'
-    for ((i = 1; i <= apps; i++)); do echo "  app-$i { title = \"App $i\" }"; done
-    echo '}'
-    echo 'checks {'
-    for ((i = 1; i <= apps; i++)); do
-      path=app
-      if (( hang_every > 0 && i % hang_every == 0 )); then path=hang; fi
-      echo "  app-$i { app = app-$i, http { url = \"$TARGET/$path/$i\" } }"
-    done
-    echo '}'
-  } > "$file"
-}
 # Cached path: the interval is longer than the run, so no scrape ever triggers a refresh.
 gen_config 100 0 1h "$WORK/apps-100.conf"
 gen_config 1000 0 1h "$WORK/apps-1000.conf"
@@ -128,29 +96,6 @@ gen_config 1000 "$HANG_EVERY" "${PROBE_TIMEOUT_S}s" "$WORK/hang-10pct.conf"
 gen_config 1000 1 "${PROBE_TIMEOUT_S}s" "$WORK/hang-all.conf"
 
 # ---------------------------------------------------------------------------------------------
-EX_PID="" EX_PORT=""
-start_exporter() {  # start_exporter CONF FLAGS...
-  local conf=$1
-  shift
-  local err="$WORK/exporter-$(basename "$conf" .conf)-$RANDOM.log"
-  java "$@" -jar "$JAR" --config "$conf" > /dev/null 2> "$err" &
-  EX_PID=$!
-  PIDS+=("$EX_PID")
-  EX_PORT=""
-  for _ in $(seq 1 600); do
-    EX_PORT=$(listening_port "$err")
-    [[ -n "$EX_PORT" ]] && break
-    kill -0 "$EX_PID" 2>/dev/null || { cat "$err" >&2; die "the exporter did not start"; }
-    sleep 0.05
-  done
-  [[ -n "$EX_PORT" ]] || die "the exporter did not start within 30 s (see $err)"
-  until curl -sf -o /dev/null "http://127.0.0.1:$EX_PORT/-/ready"; do sleep 0.1; done
-}
-stop_exporter() {
-  kill "$EX_PID" 2>/dev/null || true
-  wait "$EX_PID" 2>/dev/null || true
-}
-rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 refreshes() {  # total refreshes of all sources, from a scrape
   curl -sf "http://127.0.0.1:$EX_PORT/metrics" \
