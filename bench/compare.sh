@@ -156,9 +156,15 @@ for variant in "${VARIANTS[@]}"; do
   log "startup: $variant"
   echo "${FLAGS[$variant]}" > "$WORK/flags-$variant"
   for apps in 10 1000; do
-    hyperfine --style none --runs "$RUNS" --warmup 1 --export-csv "$WORK/startup-$variant-$apps.csv" \
-      "JAR='$JAR' bash '$ROOT/bench/core.sh' --startup-once '$WORK' $variant $apps" > /dev/null
-    R[start_${variant}_$apps]=$(awk -F, 'NR == 2 {printf "%.0f %.0f %.0f", $2 * 1000, $3 * 1000, $8 * 1000}' "$WORK/startup-$variant-$apps.csv")
+    # A failed start is reported in the table (its log kept with KEEP=1), not hidden by a retry.
+    if hyperfine --style none --runs "$RUNS" --warmup 1 --export-csv "$WORK/startup-$variant-$apps.csv" \
+        "JAR='$JAR' bash '$ROOT/bench/core.sh' --startup-once '$WORK' $variant $apps" > /dev/null \
+        2> "$WORK/hyperfine-$variant-$apps.err"; then
+      R[start_${variant}_$apps]=$(awk -F, 'NR == 2 {printf "%.0f %.0f %.0f", $2 * 1000, $3 * 1000, $8 * 1000}' "$WORK/startup-$variant-$apps.csv")
+    else
+      log "startup $variant $apps apps failed: $(tail -1 "$WORK/hyperfine-$variant-$apps.err")"
+      R[start_${variant}_$apps]="FAILED - -"
+    fi
   done
   read -r -a vflags < "$WORK/flags-$variant"
   start_exporter "$WORK/apps-1000.conf" "${vflags[@]}"
@@ -192,7 +198,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---------------------------------------------------------------------------------------------
 # Report
 field() { awk -v i="$2" '{print $i}' <<< "$1"; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a + 0 >= b + 0)}'; }
+ge() {  # ge A B: both numbers and A >= B (a FAILED figure meets no goal)
+  awk -v a="$1" -v b="$2" 'BEGIN {n = "^[0-9.]+$"; exit !(a ~ n && b ~ n && a + 0 >= b + 0)}'
+}
 mark() { if "$@"; then echo "**met**"; else echo "**missed**"; fi; }
 ratio=$(awk -v a="$(field "${R[ex_wrk_100]}" 1)" -v b="$(field "${R[bb_wrk_metrics]}" 1)" 'BEGIN {printf "%.1f", (b > 0) ? a / b : 0}')
 goal_rps=$(mark ge "$ratio" 2)
