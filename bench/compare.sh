@@ -185,8 +185,9 @@ if [[ "${PG:-0}" == 1 ]]; then
 else
   pg_origin="NOT run now: the latest entry of bench/postgres.sh in bench/RESULTS.md"
 fi
-pg_latest=$(awk '/^## /{sec = $0} sec == "## PostgreSQL source" && /^### /{h = $0; rows = ""}
-  sec == "## PostgreSQL source" && /^\| (migration-exporter|prometheus-postgres-exporter)/ {rows = rows $0 "\n"}
+# The last entry postgres.sh appended (it appends at the end of the file, whatever section is last).
+pg_latest=$(awk '/^##/ {take = 0} /^### .*bench\/postgres\.sh/ {h = $0; rows = ""; take = 1}
+  take && /^\| (migration-exporter|prometheus-postgres-exporter)/ {rows = rows $0 "\n"}
   END {printf "%s\n%s", h, rows}' "$ROOT/bench/RESULTS.md")
 pg_heading=$(head -1 <<< "$pg_latest" | sed 's/^### //')
 pg_rows=$(tail -n +2 <<< "$pg_latest" | sed '/^$/d' \
