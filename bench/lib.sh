@@ -1,0 +1,82 @@
+# Shell pieces shared by the benchmark scripts (core.sh, compare.sh); sourced, never run.
+# The caller sets `set -euo pipefail`, WORK (a temporary directory), PIDS (an array of the
+# processes to stop on exit), JAR, and PROBE_TIMEOUT_S before gen_config.
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 2; }
+# The port in the exporter's "listening on http://127.0.0.1:PORT/" line, once the line is whole.
+listening_port() { sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$1" 2>/dev/null || true; }
+rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# The target (bench/Target.java): sets TARGET_PID, TARGET_PORT and TARGET (its base URL).
+start_target() {
+  log "starting the target"
+  java -Xmx64m -XX:+UseSerialGC "$ROOT/bench/Target.java" > "$WORK/target.out" 2> "$WORK/target.err" &
+  TARGET_PID=$!
+  PIDS+=("$TARGET_PID")
+  TARGET_PORT=""
+  for _ in $(seq 1 300); do
+    TARGET_PORT=$(awk '/^listening/ {print $2}' "$WORK/target.out" 2>/dev/null || true)
+    [[ -n "$TARGET_PORT" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$TARGET_PORT" ]] || { cat "$WORK/target.err" >&2; die "the target did not start"; }
+  TARGET="http://127.0.0.1:$TARGET_PORT"
+}
+
+# gen_config APPS HANG_EVERY INTERVAL FILE: APPS HTTP checks against the target, phase
+# maintenance (503 is ok), refreshed every INTERVAL; every HANG_EVERY-th app points at a hanging
+# path (0: none).
+gen_config() {
+  local apps=$1 hang_every=$2 interval=$3 file=$4 i path
+  {
+    echo 'server { listen = "127.0.0.1:0" }'
+    echo "phases { initial = maintenance, state-file = \"$(basename "$file" .conf).state.json\" }"
+    echo "defaults { interval = $interval, http.timeout = ${PROBE_TIMEOUT_S}s }"
+    echo 'apps {'
+    for ((i = 1; i <= apps; i++)); do echo "  app-$i { title = \"App $i\" }"; done
+    echo '}'
+    echo 'checks {'
+    for ((i = 1; i <= apps; i++)); do
+      path=app
+      if (( hang_every > 0 && i % hang_every == 0 )); then path=hang; fi
+      echo "  app-$i { app = app-$i, http { url = \"$TARGET/$path/$i\" } }"
+    done
+    echo '}'
+  } > "$file"
+}
+
+# start_exporter CONF FLAGS...: sets EX_PID and EX_PORT once /-/ready answers (the first
+# collection is over).
+EX_PID="" EX_PORT=""
+start_exporter() {
+  local conf=$1
+  shift
+  local err="$WORK/exporter-$(basename "$conf" .conf)-$RANDOM.log"
+  java "$@" -jar "$JAR" --config "$conf" > /dev/null 2> "$err" &
+  EX_PID=$!
+  PIDS+=("$EX_PID")
+  EX_PORT=""
+  for _ in $(seq 1 600); do
+    EX_PORT=$(listening_port "$err")
+    [[ -n "$EX_PORT" ]] && break
+    kill -0 "$EX_PID" 2>/dev/null || { cat "$err" >&2; die "the exporter did not start"; }
+    sleep 0.05
+  done
+  [[ -n "$EX_PORT" ]] || die "the exporter did not start within 30 s (see $err)"
+  until curl -sf -o /dev/null "http://127.0.0.1:$EX_PORT/-/ready"; do sleep 0.1; done
+}
+stop_exporter() {
+  kill "$EX_PID" 2>/dev/null || true
+  wait "$EX_PID" 2>/dev/null || true
+}
+
+# wrk_latency WRK_OUTPUT -> "req/s p50_ms p99_ms", or "ERROR" when a request failed
+wrk_latency() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ {p50 = ms($2)} /^ +99%/ {p99 = ms($2)} /requests in/ {n = $1}
+    /^Requests\/sec/ {rps = $2} /Non-2xx|Socket errors/ {bad = 1}
+    END { if (bad || n == 0) { print "ERROR"; exit } printf "%.0f %.2f %.2f\n", rps, p50, p99 }' <<< "$1"
+}
