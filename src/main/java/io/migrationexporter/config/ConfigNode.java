@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigNode {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
   private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
+  static final int LONGEST_REGEX = 1000;
 
   private final ConfigObject object;
   private final String path;
@@ -296,6 +298,11 @@ public final class ConfigNode {
 
   public Pattern regex(String key) {
     String text = string(key);
+    if (text.length() > LONGEST_REGEX) {
+      // The JDK compiles a long literal in time quadratic in its length: minutes for 100,000.
+      throw fail(key, "a regular expression of " + text.length() + " characters is too long (at"
+          + " most " + LONGEST_REGEX + ")");
+    }
     try {
       return Pattern.compile(text);
     } catch (PatternSyntaxException e) {
@@ -310,7 +317,13 @@ public final class ConfigNode {
 
   /** A path, relative to the directory of the configuration file. */
   public Path file(String key) {
-    return baseDir.resolve(string(key)).normalize();
+    String text = string(key);
+    try {
+      return baseDir.resolve(text).normalize();
+    } catch (InvalidPathException e) {
+      // A NUL, or characters the file system's encoding cannot hold (non-ASCII in a C locale).
+      throw fail(key, "'" + text + "' is not a usable path: " + e.getReason());
+    }
   }
 
   public Optional<Path> optFile(String key) {

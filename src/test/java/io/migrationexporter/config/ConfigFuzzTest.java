@@ -1,0 +1,183 @@
+package io.migrationexporter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.Fuzz;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Random edits of valid configurations never get a user anything but one clear line per problem:
+ * the loader throws only {@link ConfigException}, each problem is one line naming its file, no
+ * Java class or stack trace shows, {@code check-config} exits 0 or 2, and nothing hangs.
+ *
+ * <p>Longer runs: {@code mvn test -Dtest=ConfigFuzzTest -Dfuzz.iterations=20000 -Dfuzz.seed=7}.
+ */
+class ConfigFuzzTest {
+  private static final long SEED = 20_220_723L;
+  private static final int CASES = 400;
+  /**
+   * check-config loads the same way and then prints; its command line costs three loads, so it
+   * runs on every third case only.
+   */
+  private static final int CHECK_CONFIG_EVERY = 3;
+  /** Only a hang detector: a load takes milliseconds. */
+  private static final Duration HANG = Duration.ofSeconds(10);
+  private static final Pattern JAVA_LEAK = Pattern.compile(
+      "java\\.|javax\\.|Exception|\\bat io\\.|\\tat |com\\.typesafe|io\\.migrationexporter");
+  private static final Pattern SUMMARY = Pattern.compile("migration-exporter: .* is invalid \\(\\d+"
+      + " problems?\\)");
+
+  @TempDir
+  Path dir;
+
+  /** A valid configuration: its files by name, the one to load, and those the fuzz edits. */
+  private record Base(String name, Map<String, byte[]> files, String main, List<String> edited) {}
+
+  private static List<Base> corpus() {
+    Map<String, byte[]> saas = new LinkedHashMap<>();
+    saas.put("saas.conf", resource("saas.conf"));
+    saas.put("pix-saas-snippet.conf", example("pix-saas-snippet.conf"));
+    Map<String, byte[]> everything = new LinkedHashMap<>();
+    everything.put("everything.conf", resource("everything.conf"));
+    everything.put("admin.token", resource("admin.token"));
+    everything.put("web.yml", resource("web.yml"));
+    return List.of(
+        new Base("pix-july-2022", Map.of("pix-july-2022.conf", example("pix-july-2022.conf")),
+            "pix-july-2022.conf", List.of("pix-july-2022.conf")),
+        new Base("saas", saas, "saas.conf", List.of("saas.conf", "pix-saas-snippet.conf")),
+        new Base("everything", everything, "everything.conf", List.of("everything.conf",
+            "everything.conf", "web.yml")));
+  }
+
+  private static byte[] example(String name) {
+    try {
+      return Files.readAllBytes(Path.of("examples", name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ConfigFuzzTest.class.getResourceAsStream("/config-corpus/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test resource config-corpus/" + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path write(Base base, Map<String, byte[]> files) throws IOException {
+    Path home = dir.resolve(base.name());
+    Files.createDirectories(home);
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Files.write(home.resolve(file.getKey()), file.getValue());
+    }
+    return home.resolve(base.main());
+  }
+
+  /** Copies the files of a failing case under target/, to run check-config on them by hand. */
+  private static Path keep(Base base, Map<String, byte[]> files, Fuzz.Case fuzz) {
+    Path kept = Path.of("target", "fuzz-failures", "config-" + fuzz.seed() + "-" + fuzz.index(),
+        base.name()).toAbsolutePath();
+    try {
+      Files.createDirectories(kept);
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        Files.write(kept.resolve(file.getKey()), file.getValue());
+      }
+    } catch (IOException e) {
+      return Path.of("nowhere (" + e + ")");
+    }
+    return kept;
+  }
+
+  @Test
+  void everyBaseConfigurationIsValid() throws Exception {
+    for (Base base : corpus()) {
+      Path main = write(base, base.files());
+      Modules.loader().load(main).closeSources();
+      Cli.Result check = Cli.run("check-config", main.toString());
+      assertThat(check.exit()).as("%s: %s", base.name(), check.err()).isZero();
+    }
+  }
+
+  @Test
+  void randomEditsGiveOneClearLinePerProblemAndNeverAStackTraceOrAHang() throws Exception {
+    List<Base> corpus = corpus();
+    Map<String, List<String>> paths = new LinkedHashMap<>();
+    Fuzz.run(SEED, CASES, fuzz -> {
+      Base base = corpus.get(fuzz.random().nextInt(corpus.size()));
+      String target = base.edited().get(fuzz.random().nextInt(base.edited().size()));
+      String original = new String(base.files().get(target), StandardCharsets.UTF_8);
+      ConfigEdits edits = new ConfigEdits(fuzz.random(),
+          paths.computeIfAbsent(base.name() + "/" + target, key -> ConfigEdits.paths(
+              target.endsWith(".conf") ? original : "")), target);
+      Map<String, byte[]> files = new LinkedHashMap<>(base.files());
+      byte[] edited = edits.apply(original);
+      files.put(target, edited);
+      String input = base.name() + "/" + target + " after " + edits.done() + ":\n    "
+          + Fuzz.excerpt(new String(edited, StandardCharsets.UTF_8), 1500);
+      try {
+        Path main = write(base, files);
+        assertTimeoutPreemptively(HANG, () -> loadFailsOnlyWithClearProblems(main),
+            () -> "loading hung on " + input);
+        if (fuzz.index() % CHECK_CONFIG_EVERY == 0) {
+          assertTimeoutPreemptively(HANG, () -> checkConfigPrintsNoStackTrace(main),
+              () -> "check-config hung on " + input);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n  input (files kept in " + keep(base, files,
+            fuzz) + "): " + input, e);
+      }
+    });
+  }
+
+  private static void loadFailsOnlyWithClearProblems(Path main) {
+    try {
+      Modules.loader().load(main).closeSources();
+    } catch (ConfigException refused) {
+      assertThat(refused.problems()).as("problems of a refused configuration").isNotEmpty();
+      for (ConfigProblem problem : refused.problems()) {
+        String line = problem.toString();
+        assertThat(problem.file()).as("the file of %s", line).isNotBlank();
+        assertThat(problem.message()).as("the message of %s", line).isNotBlank();
+        assertThat(line).as("a problem is one line").doesNotContain("\n", "\r");
+        assertThat(line).as("a problem shows no Java").doesNotContainPattern(JAVA_LEAK);
+      }
+    } catch (Throwable escaped) {
+      throw new AssertionError("the loader threw " + escaped + " instead of a ConfigException",
+          escaped);
+    }
+  }
+
+  private static void checkConfigPrintsNoStackTrace(Path main) {
+    Cli.Result check = Cli.run("check-config", main.toString());
+    assertThat(check.exit()).as("check-config exit status; it printed:%n%s", check.all())
+        .isIn(0, 2);
+    if (check.exit() == 2) {
+      List<String> lines = check.err().lines().toList();
+      assertThat(lines).as("one line per problem, then the summary").isNotEmpty();
+      assertThat(lines.get(lines.size() - 1)).matches(SUMMARY);
+      assertThat(check.out()).isEmpty();
+    }
+    assertThat(check.err()).doesNotContain("\tat ").doesNotContainPattern(JAVA_LEAK);
+  }
+}
