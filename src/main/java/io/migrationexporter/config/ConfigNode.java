@@ -467,16 +467,20 @@ public final class ConfigNode {
   }
 
   private Optional<String> suggestion(String unknown) {
+    int tolerated = Math.max(1, Math.min(3, unknown.length() / 3));
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
+      // The distance is at least the difference in length: a pasted paragraph costs nothing.
+      if (Math.abs(candidate.length() - unknown.length()) > tolerated) {
+        continue;
+      }
       int distance = editDistance(unknown.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    int tolerated = Math.max(1, Math.min(3, unknown.length() / 3));
     return bestDistance <= tolerated ? Optional.of(best) : Optional.empty();
   }
 
