@@ -293,6 +293,10 @@ public final class ConfigNode {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw fail(key, "'" + shown + "' has no host");
     }
+    // java.net.URI takes any digits; the HTTP clients then refuse the URL at their first call.
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw fail(key, "'" + shown + "' has an invalid port, expected 1 to 65535");
+    }
     return uri;
   }
 

@@ -150,6 +150,37 @@ class ConfigFuzzTest {
     });
   }
 
+  @Test
+  void editsTheFuzzFoundMishandledGiveOneClearLine() throws Exception {
+    Map<String, String> examples = new LinkedHashMap<>();
+    examples.put("deep = " + "[".repeat(100_000), "nested too deeply");
+    examples.put("deep " + "a {".repeat(10_000) + "}".repeat(10_000), "nested too deeply");
+    examples.put("log.format = \"\"\"two\nlines\"\"\"", "'two\\nlines' is not one of text, json");
+    examples.put("log.format = \"" + "x".repeat(100_000) + "\"", "... (");
+    examples.put("include required(classpath(\"missing.conf\"))", "resource not found");
+    examples.put("include required(\"\")", "not found");
+    examples.put("sources.freshping = x", "sources.freshping: expected an object");
+    examples.put("apps = [a]", "apps: expected an object");
+    examples.put("checks = 3", "checks: expected an object");
+    examples.put("gates = true", "gates: expected an object");
+    examples.put("sources = x", "sources: expected an object");
+    examples.put("phases.state-file = \"\\ud800\"", "is not a usable path");
+    examples.put("sources.datadog.d { url = \"http://127.0.0.1:99999/\", api-key = abcdefgh,"
+        + " application-key = abcdefgh, metrics.m.query = q }", "invalid port");
+    examples.put("checks.c.http { url = \"http://127.0.0.1:1/\", closed-body-regex = \""
+        + "x".repeat(100_000) + "\" }", "too long");
+    Path home = Files.createDirectories(dir.resolve("examples"));
+    Path main = home.resolve("exporter.conf");
+    for (Map.Entry<String, String> example : examples.entrySet()) {
+      Files.writeString(main, example.getKey() + "\n");
+      String shown = Fuzz.excerpt(example.getKey(), 80);
+      assertTimeoutPreemptively(HANG, () -> loadFailsOnlyWithClearProblems(main),
+          () -> "loading hung on " + shown);
+      assertThat(Cli.run("check-config", main.toString()).err()).as(shown)
+          .contains(example.getValue());
+    }
+  }
+
   private static void loadFailsOnlyWithClearProblems(Path main) {
     try {
       Modules.loader().load(main).closeSources();

@@ -81,7 +81,7 @@ final class JsonMutations {
 
   private static void slots(JsonNode parent, List<Slot> out) {
     if (parent.isObject()) {
-      parent.fields().forEachRemaining(entry -> {
+      parent.properties().forEach(entry -> {
         out.add(new Slot(parent, entry.getKey(), -1, entry.getValue()));
         slots(entry.getValue(), out);
       });

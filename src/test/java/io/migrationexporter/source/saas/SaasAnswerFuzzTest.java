@@ -14,6 +14,7 @@ import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.demo.fakes.FakeServer;
 import io.migrationexporter.testing.Fuzz;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -201,7 +203,7 @@ class SaasAnswerFuzzTest {
       long caseSeed = fuzz.random().nextLong();
       List<String> mutations = new ArrayList<>();
       // Each answer is mutated by its own content, so concurrent calls stay reproducible.
-      target.fake().rawBody(target.pathPrefix(), body -> {
+      Map<String, SourceState> states = refreshWith(config, target, body -> {
         JsonMutations mutation = new JsonMutations(new Random(caseSeed ^ Arrays.hashCode(body)));
         byte[] mutated = mutation.apply(body);
         synchronized (mutations) {
@@ -209,24 +211,73 @@ class SaasAnswerFuzzTest {
         }
         return mutated;
       });
-      Plan plan;
-      try {
-        plan = loader.load(config);
-      } catch (Exception e) {
-        throw new AssertionError("the fuzz configuration does not load", e);
-      }
-      try {
-        List<Source> sources = plan.sources().stream()
-            .filter(source -> source.id().startsWith(target.sourcePrefix())).toList();
-        Map<String, SourceState> states = refresh(sources);
-        synchronized (mutations) {
-          states.forEach((id, state) -> endsWell(target, id, state, mutations));
-        }
-      } finally {
-        plan.closeSources();
-        target.fake().clearFaults();
+      synchronized (mutations) {
+        states.forEach((id, state) -> endsWell(target, id, state, mutations));
       }
     });
+  }
+
+  /** An answer the fuzz once found mishandled, and how the refresh must end now. */
+  private record Example(String target, String answer, UnaryOperator<String> rewrite,
+      ErrorKind kind, String message) {}
+
+  @Test
+  void answersTheFuzzFoundMishandledEndWell() throws Exception {
+    Path config = config();
+    String farFuture = "+999999999-12-31T23:59:59Z";
+    List<Example> examples = List.of(
+        new Example("Scalingo /ps", "a null container", body -> "{\"containers\":[null]}",
+            ErrorKind.BAD_PAYLOAD, "unexpected shape"),
+        new Example("Scalingo /ps", "a one-off started in the year 999999999",
+            body -> body.replaceAll("\"created_at\":\"[^\"]*\"", "\"created_at\":\"" + farFuture + "\""),
+            null, ""),
+        new Example("Scalingo add-ons and add-on token", "a null add-on",
+            body -> body.startsWith("{\"addons\"") ? "{\"addons\":[null]}" : body,
+            ErrorKind.BAD_PAYLOAD, "unexpected shape"),
+        new Example("Scalingo token exchange", "a token with characters a header cannot carry",
+            body -> "{\"token\":\"\u00e9t\u00e9\"}", ErrorKind.BAD_PAYLOAD, "usable token"),
+        new Example("Freshping /checks/", "a null check", body -> "{\"results\":[null]}",
+            ErrorKind.BAD_PAYLOAD, "unexpected shape"),
+        new Example("Datadog log search", "a log of the year 999999999",
+            body -> body.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"" + farFuture + "\""),
+            ErrorKind.BAD_PAYLOAD, "unreadable timestamp"),
+        new Example("Datadog metric query", "a null series",
+            body -> "{\"status\":\"ok\",\"series\":[null]}", ErrorKind.BAD_PAYLOAD,
+            "unexpected shape"));
+    for (Example example : examples) {
+      Target target = targets().stream().filter(t -> t.name().equals(example.target()))
+          .findFirst().orElseThrow();
+      Map<String, SourceState> states = refreshWith(config, target, body -> example.rewrite()
+          .apply(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+      String what = example.target() + " with " + example.answer();
+      assertThat(states).as(what).isNotEmpty().allSatisfy((id, state) -> {
+        assertThat(state.lastErrorKind().orElse(null)).as("%s: %s", what, state.lastError())
+            .isEqualTo(example.kind());
+        assertThat(state.lastError().orElse("")).as(what).contains(example.message());
+      });
+    }
+  }
+
+  /**
+   * Loads a fresh plan (no token or add-on id cached from another case), refreshes the sources
+   * that read {@code target} while its answers are rewritten, and returns their states.
+   */
+  private Map<String, SourceState> refreshWith(Path config, Target target,
+      UnaryOperator<byte[]> rewrite) {
+    target.fake().rawBody(target.pathPrefix(), rewrite);
+    Plan plan;
+    try {
+      plan = loader.load(config);
+    } catch (Exception e) {
+      throw new AssertionError("the fuzz configuration does not load", e);
+    }
+    try {
+      return refresh(plan.sources().stream()
+          .filter(source -> source.id().startsWith(target.sourcePrefix())).toList());
+    } finally {
+      plan.closeSources();
+      target.fake().clearFaults();
+    }
   }
 
   /** One refresh of {@code sources} through a collector, as a scrape starts it. */
