@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigFuzzTest {
   private static final long SEED = 20_220_723L;
-  private static final int CASES = 300;
+  private static final int CASES = 200;
   /**
    * check-config loads the same way and then prints; its command line costs three loads, so it
    * runs on every fourth case only.

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 /**
  * A fake SaaS API on 127.0.0.1 and a free port, for tests and the demo: strict about credentials
@@ -31,7 +31,8 @@ public abstract class FakeServer implements AutoCloseable {
   private static final Duration LONGEST_HANG = Duration.ofSeconds(60);
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
-  private final Map<String, UnaryOperator<byte[]>> rawBodies = new ConcurrentHashMap<>();
+  private final Map<String, BiFunction<String, byte[], byte[]>> rawBodies =
+      new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -147,9 +148,10 @@ public abstract class FakeServer implements AutoCloseable {
 
   /**
    * Every 2xx answer whose path starts with {@code pathPrefix} gets, instead of its body, the bytes
-   * {@code rewrite} makes of it: malformed JSON, wrong types, invalid UTF-8, for fuzz tests.
+   * {@code rewrite} makes of the request's path and the right body: malformed JSON, wrong types,
+   * invalid UTF-8, for fuzz tests.
    */
-  public void rawBody(String pathPrefix, UnaryOperator<byte[]> rewrite) {
+  public void rawBody(String pathPrefix, BiFunction<String, byte[], byte[]> rewrite) {
     rawBodies.put(pathPrefix, rewrite);
   }
 
@@ -229,9 +231,9 @@ public abstract class FakeServer implements AutoCloseable {
         return;
       }
       byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
-      UnaryOperator<byte[]> rewrite = longestPrefix(rawBodies, path);
+      BiFunction<String, byte[], byte[]> rewrite = longestPrefix(rawBodies, path);
       if (rewrite != null && reply.status() >= 200 && reply.status() <= 299) {
-        answer = rewrite.apply(answer);
+        answer = rewrite.apply(path, answer);
       }
       send(exchange, reply, answer);
     } finally {

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SaasAnswerFuzzTest {
   private static final long SEED = 20_220_724L;
-  private static final int CASES = 500;
+  private static final int CASES = 300;
   /** Only a hang detector: the sources' own refresh limits are far shorter. */
   private static final Duration HANG = Duration.ofSeconds(60);
   private static final String SCALINGO_TOKEN = "tk-us-fuzz-scalingo-token-0001";
@@ -202,9 +202,16 @@ class SaasAnswerFuzzTest {
       Target target = targets.get(fuzz.random().nextInt(targets.size()));
       long caseSeed = fuzz.random().nextLong();
       List<String> mutations = new ArrayList<>();
-      // Each answer is mutated by its own content, so concurrent calls stay reproducible.
-      Map<String, SourceState> states = refreshWith(config, target, body -> {
-        JsonMutations mutation = new JsonMutations(new Random(caseSeed ^ Arrays.hashCode(body)));
+      // Each answer is mutated by its path and rank on it (the calls of a refresh to one path
+      // are sequential), so concurrent calls to other paths keep a case reproducible.
+      Map<String, Integer> calls = new HashMap<>();
+      Map<String, SourceState> states = refreshWith(config, target, (path, body) -> {
+        int rank;
+        synchronized (calls) {
+          rank = calls.merge(path, 1, Integer::sum);
+        }
+        JsonMutations mutation = new JsonMutations(
+            new Random(caseSeed ^ (path.hashCode() * 31L + rank)));
         byte[] mutated = mutation.apply(body);
         synchronized (mutations) {
           mutations.add(mutation.done().toString());
@@ -247,8 +254,9 @@ class SaasAnswerFuzzTest {
     for (Example example : examples) {
       Target target = targets().stream().filter(t -> t.name().equals(example.target()))
           .findFirst().orElseThrow();
-      Map<String, SourceState> states = refreshWith(config, target, body -> example.rewrite()
-          .apply(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+      Map<String, SourceState> states = refreshWith(config, target, (path, body) -> example
+          .rewrite().apply(new String(body, StandardCharsets.UTF_8))
+          .getBytes(StandardCharsets.UTF_8));
       String what = example.target() + " with " + example.answer();
       assertThat(states).as(what).isNotEmpty().allSatisfy((id, state) -> {
         assertThat(state.lastErrorKind().orElse(null)).as("%s: %s", what, state.lastError())
@@ -263,7 +271,7 @@ class SaasAnswerFuzzTest {
    * that read {@code target} while its answers are rewritten, and returns their states.
    */
   private Map<String, SourceState> refreshWith(Path config, Target target,
-      UnaryOperator<byte[]> rewrite) {
+      BiFunction<String, byte[], byte[]> rewrite) {
     target.fake().rawBody(target.pathPrefix(), rewrite);
     Plan plan;
     try {
