@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.ExampleConfigs;
 import io.migrationexporter.testing.Fuzz;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,28 +51,43 @@ class ConfigFuzzTest {
   /** A valid configuration: its files by name, the one to load, and those the fuzz edits. */
   private record Base(String name, Map<String, byte[]> files, String main, List<String> edited) {}
 
-  private static List<Base> corpus() {
-    Map<String, byte[]> saas = new LinkedHashMap<>();
-    saas.put("saas.conf", resource("saas.conf"));
-    saas.put("pix-saas-snippet.conf", example("pix-saas-snippet.conf"));
+  /**
+   * Every example shipped (the Pix board with the credentials a user gives through the
+   * environment, in a file that includes it) and a corpus file that sets nearly every key.
+   */
+  private static List<Base> corpus() throws IOException {
+    List<Base> corpus = new ArrayList<>();
+    List<Path> examples;
+    try (Stream<Path> listing = Files.list(Path.of("examples"))) {
+      examples = listing.filter(file -> file.toString().endsWith(".conf")).sorted().toList();
+    }
+    for (Path example : examples) {
+      String name = example.getFileName().toString();
+      if (!example.equals(ExampleConfigs.PIX)) {
+        corpus.add(new Base(name, Map.of(name, Files.readAllBytes(example)), name,
+            List.of(name)));
+        continue;
+      }
+      Map<String, byte[]> pix = new LinkedHashMap<>();
+      pix.put("with-credentials.conf", """
+          include "%s"
+          sources.scalingo.pix.token = "%s"
+          sources.freshping.pix.api-key = "%s"
+          sources.datadog.pix { api-key = "%s", application-key = "%s" }
+          """.formatted(name, ExampleConfigs.SCALINGO_TOKEN, ExampleConfigs.FRESHPING_KEY,
+          ExampleConfigs.DATADOG_API_KEY, ExampleConfigs.DATADOG_APP_KEY)
+          .getBytes(StandardCharsets.UTF_8));
+      pix.put(name, Files.readAllBytes(example));
+      corpus.add(new Base(name, pix, "with-credentials.conf",
+          List.of("with-credentials.conf", name, name, name)));
+    }
     Map<String, byte[]> everything = new LinkedHashMap<>();
     everything.put("everything.conf", resource("everything.conf"));
     everything.put("admin.token", resource("admin.token"));
     everything.put("web.yml", resource("web.yml"));
-    return List.of(
-        new Base("pix-july-2022", Map.of("pix-july-2022.conf", example("pix-july-2022.conf")),
-            "pix-july-2022.conf", List.of("pix-july-2022.conf")),
-        new Base("saas", saas, "saas.conf", List.of("saas.conf", "pix-saas-snippet.conf")),
-        new Base("everything", everything, "everything.conf", List.of("everything.conf",
-            "everything.conf", "web.yml")));
-  }
-
-  private static byte[] example(String name) {
-    try {
-      return Files.readAllBytes(Path.of("examples", name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    corpus.add(new Base("everything", everything, "everything.conf", List.of("everything.conf",
+        "everything.conf", "web.yml")));
+    return corpus;
   }
 
   private static byte[] resource(String name) {
