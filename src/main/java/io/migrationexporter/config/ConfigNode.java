@@ -36,6 +36,7 @@ public final class ConfigNode {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
   private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
   static final int LONGEST_REGEX = 1000;
+  static final Duration LONGEST_DURATION = Duration.ofDays(365);
 
   private final ConfigObject object;
   private final String path;
@@ -205,6 +206,11 @@ public final class ConfigNode {
     }
     if (duration.isNegative() || duration.isZero()) {
       throw fail(key, "must be longer than zero");
+    }
+    // Schedules add and multiply durations, and the collector counts in nanoseconds (292 years):
+    // a value check-config accepted must not overflow when the exporter starts.
+    if (duration.compareTo(LONGEST_DURATION) > 0) {
+      throw fail(key, "must be at most 365d, got " + describe(value));
     }
     return duration;
   }

@@ -183,6 +183,8 @@ class ConfigFuzzTest {
     examples.put("gates = true", "gates: expected an object");
     examples.put("sources = x", "sources: expected an object");
     examples.put("phases.state-file = \"\\ud800\"", "is not a usable path");
+    examples.put("checks.c.tcp { address = \"127.0.0.1:1\", timeout = 106751d }",
+        "must be at most 365d");
     examples.put("sources.datadog.d { url = \"http://127.0.0.1:99999/\", api-key = abcdefgh,"
         + " application-key = abcdefgh, metrics.m.query = q }", "invalid port");
     examples.put("checks.c.http { url = \"http://127.0.0.1:1/\", closed-body-regex = \""
