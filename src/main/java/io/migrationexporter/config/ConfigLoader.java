@@ -63,13 +63,27 @@ public final class ConfigLoader {
       throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
           "cannot read the configuration file"));
     }
+    try {
+      return read(absolute);
+    } catch (StackOverflowError e) {
+      // Typesafe Config parses, merges and resolves recursively: thousands of { or [ inside each
+      // other exhaust the stack. That is a problem of the file, not a crash.
+      throw new ConfigException(new ConfigProblem(absolute.toString(), -1, null,
+          "nested too deeply: more levels of { } or [ ] inside each other than can be read"));
+    }
+  }
+
+  private Plan read(Path absolute) throws ConfigException {
     Config merged;
     try {
       Config user = ConfigFactory.parseFile(absolute.toFile(),
           ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
       merged = user.withFallback(reference()).resolve(ConfigResolveOptions.defaults());
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(new ConfigProblem(Problems.fileOf(e.origin()),
+      // An include that names nothing (include required("")) has an origin without a name.
+      String where = Problems.fileOf(e.origin());
+      throw new ConfigException(new ConfigProblem(
+          where == null || where.isBlank() ? absolute.toString() : where,
           e.origin() == null ? -1 : e.origin().lineNumber(), null, syntaxMessage(e)));
     }
     Problems problems = new Problems();
@@ -114,7 +128,7 @@ public final class ConfigLoader {
         message = message.substring(prefix.length());
       }
     }
-    return Redactor.redact(message);
+    return Redactor.redact(Problems.withoutClassName(message));
   }
 
   /** What every check falls back to: {@code defaults.*}. */
@@ -157,7 +171,7 @@ public final class ConfigLoader {
     List<CheckDefinition> checks = new ArrayList<>(builder.impliedChecks());
     Set<String> checkNames = new HashSet<>();
     checks.forEach(check -> checkNames.add(check.name()));
-    Map<String, ConfigNode> declared = root.children("checks");
+    Map<String, ConfigNode> declared = entries(root, "checks");
     for (Map.Entry<String, ConfigNode> entry : declared.entrySet()) {
       problems.attempt(() -> {
         String name = entry.getKey();
@@ -345,7 +359,7 @@ public final class ConfigLoader {
 
   private static Map<String, AppDefinition> apps(ConfigNode root) {
     Map<String, AppDefinition> apps = new LinkedHashMap<>();
-    for (Map.Entry<String, ConfigNode> entry : root.children("apps").entrySet()) {
+    for (Map.Entry<String, ConfigNode> entry : entries(root, "apps").entrySet()) {
       root.problems().attempt(() -> {
         ConfigNode node = entry.getValue();
         apps.put(entry.getKey(), new AppDefinition(entry.getKey(), node.string("title", entry.getKey())));
@@ -355,13 +369,28 @@ public final class ConfigLoader {
     return apps;
   }
 
+  /**
+   * The named objects under {@code key}; none when {@code key} is not an object, which is then
+   * reported like any other problem instead of ending the whole load.
+   */
+  private static Map<String, ConfigNode> entries(ConfigNode node, String key) {
+    List<Map<String, ConfigNode>> entries = new ArrayList<>();
+    node.problems().attempt(() -> entries.add(node.children(key)));
+    return entries.isEmpty() ? Map.of() : entries.get(0);
+  }
+
   private void declareSources(ConfigNode root, PlanBuilder builder) {
     if (!root.has("sources")) {
       return;
     }
-    ConfigNode sources = root.child("sources");
+    List<ConfigNode> section = new ArrayList<>();
+    root.problems().attempt(() -> section.add(root.child("sources")));
+    if (section.isEmpty()) {
+      return;
+    }
+    ConfigNode sources = section.get(0);
     for (SourceKind kind : sourceKinds) {
-      for (Map.Entry<String, ConfigNode> entry : sources.children(kind.name()).entrySet()) {
+      for (Map.Entry<String, ConfigNode> entry : entries(sources, kind.name()).entrySet()) {
         root.problems().attempt(() -> {
           kind.declare(entry.getKey(), entry.getValue(), builder);
           entry.getValue().finish();
@@ -435,7 +464,7 @@ public final class ConfigLoader {
     Set<String> groups = new HashSet<>();
     checks.forEach(check -> groups.add(check.group()));
     List<GateDefinition> gates = new ArrayList<>();
-    for (Map.Entry<String, ConfigNode> entry : root.children("gates").entrySet()) {
+    for (Map.Entry<String, ConfigNode> entry : entries(root, "gates").entrySet()) {
       root.problems().attempt(() -> {
         ConfigNode node = entry.getValue();
         String phase = node.string("phase");

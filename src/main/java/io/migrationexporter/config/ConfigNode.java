@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ import java.util.regex.PatternSyntaxException;
 public final class ConfigNode {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
   private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
+  static final int LONGEST_REGEX = 1000;
+  static final Duration LONGEST_DURATION = Duration.ofDays(365);
 
   private final ConfigObject object;
   private final String path;
@@ -204,6 +207,11 @@ public final class ConfigNode {
     if (duration.isNegative() || duration.isZero()) {
       throw fail(key, "must be longer than zero");
     }
+    // Schedules add and multiply durations, and the collector counts in nanoseconds (292 years):
+    // a value check-config accepted must not overflow when the exporter starts.
+    if (duration.compareTo(LONGEST_DURATION) > 0) {
+      throw fail(key, "must be at most 365d, got " + describe(value));
+    }
     return duration;
   }
 
@@ -291,11 +299,20 @@ public final class ConfigNode {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw fail(key, "'" + shown + "' has no host");
     }
+    // java.net.URI takes any digits; the HTTP clients then refuse the URL at their first call.
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw fail(key, "'" + shown + "' has an invalid port, expected 1 to 65535");
+    }
     return uri;
   }
 
   public Pattern regex(String key) {
     String text = string(key);
+    if (text.length() > LONGEST_REGEX) {
+      // The JDK compiles a long literal in time quadratic in its length: minutes for 100,000.
+      throw fail(key, "a regular expression of " + text.length() + " characters is too long (at"
+          + " most " + LONGEST_REGEX + ")");
+    }
     try {
       return Pattern.compile(text);
     } catch (PatternSyntaxException e) {
@@ -310,7 +327,13 @@ public final class ConfigNode {
 
   /** A path, relative to the directory of the configuration file. */
   public Path file(String key) {
-    return baseDir.resolve(string(key)).normalize();
+    String text = string(key);
+    try {
+      return baseDir.resolve(text).normalize();
+    } catch (InvalidPathException e) {
+      // A NUL, or characters the file system's encoding cannot hold (non-ASCII in a C locale).
+      throw fail(key, "'" + text + "' is not a usable path: " + e.getReason());
+    }
   }
 
   public Optional<Path> optFile(String key) {
@@ -454,16 +477,20 @@ public final class ConfigNode {
   }
 
   private Optional<String> suggestion(String unknown) {
+    int tolerated = Math.max(1, Math.min(3, unknown.length() / 3));
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
+      // The distance is at least the difference in length: a pasted paragraph costs nothing.
+      if (Math.abs(candidate.length() - unknown.length()) > tolerated) {
+        continue;
+      }
       int distance = editDistance(unknown.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    int tolerated = Math.max(1, Math.min(3, unknown.length() / 3));
     return bestDistance <= tolerated ? Optional.of(best) : Optional.empty();
   }
 

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** Collects the problems of one configuration load, so that a user sees them all at once. */
 public final class Problems {
   private static final Pattern LINES = Pattern.compile(": \\d+(-\\d+)?$");
+  private static final Pattern JAVA_CLASS_NAME = Pattern.compile(
+      "\\b([a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(Exception|Error): ");
   private final List<ConfigProblem> problems = new ArrayList<>();
 
   /** Thrown to abandon the entry being parsed once its problem is recorded. */
@@ -49,6 +51,14 @@ public final class Problems {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
+  }
+
+  /**
+   * A parser's message without the Java exception names some of them put in front of their words
+   * ({@code java.io.IOException: resource not found}): a user reads the words.
+   */
+  public static String withoutClassName(String message) {
+    return JAVA_CLASS_NAME.matcher(message).replaceAll("");
   }
 
   static String fileOf(ConfigOrigin origin) {

@@ -3,6 +3,7 @@ package io.migrationexporter.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -178,7 +179,13 @@ final class TlsListener {
       return node.string(inline);
     }
     if (hasFile) {
-      Path file = dir.resolve(node.string(fileKey)).normalize();
+      String name = node.string(fileKey);
+      Path file;
+      try {
+        file = dir.resolve(name).normalize();
+      } catch (InvalidPathException e) {
+        throw node.fail(fileKey, "'" + name + "' is not a usable path: " + e.getReason());
+      }
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw node.fail(fileKey, "cannot read file " + file);
       }

@@ -85,7 +85,9 @@ final class YamlMap {
     String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
         : e.getOriginalMessage();
     int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).strip();
+    String first = (newline < 0 ? message : message.substring(0, newline)).strip();
+    // SnakeYAML's reader errors come wrapped with the class name of their cause in front.
+    return Problems.withoutClassName(first);
   }
 
   private static int lineOf(JsonParser parser) {

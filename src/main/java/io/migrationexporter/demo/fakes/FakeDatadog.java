@@ -89,8 +89,11 @@ public final class FakeDatadog extends FakeServer {
     if (limit < 1 || limit > 1000) {
       return Reply.error(400, "page.limit must be 1 to 1000");
     }
-    int offset = body.path("page").hasNonNull("cursor")
-        ? Integer.parseInt(body.path("page").get("cursor").asText().replace("cursor-", "")) : 0;
+    String cursor = body.path("page").path("cursor").asText("cursor-0");
+    if (!cursor.matches("cursor-[0-9]{1,9}")) {
+      return Reply.error(400, "invalid page.cursor");
+    }
+    int offset = Integer.parseInt(cursor.substring("cursor-".length()));
     List<Term> terms = terms(filter.path("query").asText("*"));
     List<Log> matching = new ArrayList<>();
     for (Log log : logs) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * A fake SaaS API on 127.0.0.1 and a free port, for tests and the demo: strict about credentials
@@ -30,6 +31,8 @@ public abstract class FakeServer implements AutoCloseable {
   private static final Duration LONGEST_HANG = Duration.ofSeconds(60);
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  private final Map<String, BiFunction<String, byte[], byte[]>> rawBodies =
+      new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -143,9 +146,19 @@ public abstract class FakeServer implements AutoCloseable {
     fault("/", fault);
   }
 
+  /**
+   * Every 2xx answer whose path starts with {@code pathPrefix} gets, instead of its body, the bytes
+   * {@code rewrite} makes of the request's path and the right body: malformed JSON, wrong types,
+   * invalid UTF-8, for fuzz tests.
+   */
+  public void rawBody(String pathPrefix, BiFunction<String, byte[], byte[]> rewrite) {
+    rawBodies.put(pathPrefix, rewrite);
+  }
+
   /** Back to answering well; hung requests are released (their connections closed). */
   public void clearFaults() {
     faults.clear();
+    rawBodies.clear();
     CountDownLatch released = hanging;
     hanging = new CountDownLatch(1);
     released.countDown();
@@ -196,7 +209,7 @@ public abstract class FakeServer implements AutoCloseable {
         body = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
       }
       pause(delay);
-      Fault fault = faultFor(path);
+      Fault fault = longestPrefix(faults, path);
       Reply reply = fault == null ? null : faulty(fault);
       if (fault == Fault.HANG) {
         hang();
@@ -217,16 +230,22 @@ public abstract class FakeServer implements AutoCloseable {
         sendHuge(exchange);
         return;
       }
-      send(exchange, reply);
+      byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
+      BiFunction<String, byte[], byte[]> rewrite = longestPrefix(rawBodies, path);
+      if (rewrite != null && reply.status() >= 200 && reply.status() <= 299) {
+        answer = rewrite.apply(path, answer);
+      }
+      send(exchange, reply, answer);
     } finally {
       inFlight.decrementAndGet();
     }
   }
 
-  private Fault faultFor(String path) {
-    Fault found = null;
+  /** The value of the longest prefix of {@code path} in {@code byPrefix}, or null. */
+  private static <T> T longestPrefix(Map<String, T> byPrefix, String path) {
+    T found = null;
     int longest = -1;
-    for (Map.Entry<String, Fault> entry : faults.entrySet()) {
+    for (Map.Entry<String, T> entry : byPrefix.entrySet()) {
       if (path.startsWith(entry.getKey()) && entry.getKey().length() > longest) {
         found = entry.getValue();
         longest = entry.getKey().length();
@@ -268,12 +287,12 @@ public abstract class FakeServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpServerExchange exchange, Reply reply) throws IOException {
+  private static void send(HttpServerExchange exchange, Reply reply, byte[] bytes)
+      throws IOException {
     exchange.setStatusCode(reply.status());
     exchange.getResponseHeaders().put(HttpString.tryFromString("Content-Type"), reply.contentType());
     reply.headers().forEach((name, value) ->
         exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
-    byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
     exchange.setResponseContentLength(bytes.length);
     try (OutputStream out = exchange.getOutputStream()) {
       out.write(bytes);

@@ -199,7 +199,9 @@ final class DatadogLogsSource implements Source {
     Instant at;
     try {
       at = OffsetDateTime.parse(attributes.timestamp()).toInstant();
-    } catch (DateTimeParseException e) {
+      // Times are exposed in epoch milliseconds: refuse one beyond them (year one billion).
+      at.toEpochMilli();
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, "Datadog listed a log with an unreadable timestamp");
     }
     String text = message(attributes);

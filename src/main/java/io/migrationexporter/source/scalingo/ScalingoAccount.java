@@ -61,8 +61,9 @@ final class ScalingoAccount {
             + settings.name() + " at the token exchange (HTTP " + answer.status() + ")");
       }
       String token = answer.json(ScalingoJson.TokenAnswer.class).token();
-      if (token == null || token.isBlank()) {
-        throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, "Scalingo's token exchange answered without a token");
+      if (!Jwt.sendable(token)) {
+        throw SaasApi.failure(ErrorKind.BAD_PAYLOAD,
+            "Scalingo's token exchange answered without a usable token");
       }
       return token;
     });

@@ -183,7 +183,8 @@ final class ScalingoAppSource implements Source {
     try {
       return Optional.of(
           OffsetDateTime.parse(container.createdAt()).toInstant().toEpochMilli() / 1e3);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // unreadable, or beyond what epoch milliseconds hold (year one billion): no start time
       return Optional.empty();
     }
   }

@@ -151,6 +151,11 @@ final class ScalingoDatabaseSource implements Source {
 
   private CompletableFuture<String> fetchAddonToken(RefreshContext context) {
     String id = addonId;
+    if (id == null) {
+      // A concurrent call of this refresh found the discovered add-on gone (404) and forgot it.
+      return CompletableFuture.failedFuture(new Absent("The " + database.provider()
+          + " add-on of app " + database.app() + " is gone (HTTP 404)"));
+    }
     return account.post(account.appUrl(database.app(), "addons", id, "token"), context)
         .thenApply(answer -> {
           if (answer.status() == 404) {
@@ -158,8 +163,9 @@ final class ScalingoDatabaseSource implements Source {
             throw new Absent("Add-on " + id + " not found on app " + database.app() + " (HTTP 404)");
           }
           ScalingoJson.AddonToken token = answer.json(ScalingoJson.AddonTokenAnswer.class).addon();
-          if (token == null || token.token() == null || token.token().isBlank()) {
-            throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, "Scalingo answered without an add-on token");
+          if (token == null || !Jwt.sendable(token.token())) {
+            throw SaasApi.failure(ErrorKind.BAD_PAYLOAD,
+                "Scalingo answered without a usable add-on token");
           }
           return token.token();
         });

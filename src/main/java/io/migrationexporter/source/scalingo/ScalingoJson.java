@@ -1,25 +1,30 @@
 package io.migrationexporter.source.scalingo;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** The parts of Scalingo's answers the sources read; every other field is ignored. */
+/**
+ * The parts of Scalingo's answers the sources read; every other field is ignored.
+ * A list of records holding a null is refused as an unexpected shape (Nulls.FAIL).
+ */
 final class ScalingoJson {
   private ScalingoJson() {}
 
   record TokenAnswer(String token) {}
 
-  record PsAnswer(List<Container> containers) {}
+  record PsAnswer(@JsonSetter(contentNulls = Nulls.FAIL) List<Container> containers) {}
 
   /** A running container: {@code type} is the process type or {@code one-off}. */
   record Container(String id, String type, String label, String state, String createdAt) {}
 
-  record FormationAnswer(List<Formation> containers) {}
+  record FormationAnswer(@JsonSetter(contentNulls = Nulls.FAIL) List<Formation> containers) {}
 
   /** The desired scale of one process type. */
   record Formation(String name, Integer amount) {}
 
-  record AddonsAnswer(List<Addon> addons) {}
+  record AddonsAnswer(@JsonSetter(contentNulls = Nulls.FAIL) List<Addon> addons) {}
 
   record Addon(String id, Provider addonProvider) {}
 
