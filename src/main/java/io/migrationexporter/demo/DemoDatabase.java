@@ -91,6 +91,9 @@ final class DemoDatabase implements AutoCloseable {
       }
     }
     return builder
+        // the workspace removes the data once the server is gone; the library would do it from
+        // a shutdown hook of its own, racing with the demo's
+        .setCleanDataDirectory(false)
         .setOverrideWorkingDirectory(workspace.path("postgres-binaries").toFile())
         .setOutputRedirector(Redirect.appendTo(log.toFile()))
         .setErrorRedirector(Redirect.appendTo(log.toFile()))

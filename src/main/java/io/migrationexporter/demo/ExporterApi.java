@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The exporter's HTTP API as the demo's scripts use it, like a team's scripts would: the
@@ -19,7 +21,20 @@ final class ExporterApi {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** An answer of the API: its status code and JSON body. */
-  record Answer(int status, JsonNode body) {}
+  record Answer(int status, JsonNode body) {
+    private static final int NAMED = 3;
+
+    /** The checks a closed gate waits for, in a few words: "a, b, c and 4 more". */
+    String blocking() {
+      List<String> names = new ArrayList<>();
+      body.path("blocking").forEach(check -> names.add(check.path("check").asText()));
+      if (names.isEmpty()) {
+        return "the checks being read";
+      }
+      String named = String.join(", ", names.subList(0, Math.min(NAMED, names.size())));
+      return names.size() <= NAMED ? named : named + " and " + (names.size() - NAMED) + " more";
+    }
+  }
 
   private final String base;
   private final String adminToken;

@@ -1,6 +1,5 @@
 package io.migrationexporter.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -46,9 +45,9 @@ final class MigrationRunner implements AutoCloseable {
   static final List<Step> STEPS = List.of(
       new Step("knowledge-elements.answerId",
           "ALTER TABLE \"knowledge-elements\" ALTER COLUMN \"answerId\" TYPE BIGINT",
-          Duration.ofMillis(4500)),
+          Duration.ofMillis(3500)),
       new Step("answers.id", "ALTER TABLE answers ALTER COLUMN id TYPE BIGINT",
-          Duration.ofMillis(5000)),
+          Duration.ofMillis(2200)),
       new Step("answers_id_seq", "ALTER SEQUENCE answers_id_seq AS BIGINT", Duration.ZERO));
 
   /** A database to migrate, and the Scalingo app whose one-off container runs the script. */
@@ -111,10 +110,10 @@ final class MigrationRunner implements AutoCloseable {
         if (gate.status() == 200) {
           return;
         }
-        String blocking = blocking(gate.body());
+        String blocking = gate.blocking();
         if (!blocking.equals(lastBlocking)) {
-          narrator.say("migration", GATE + " answers " + gate.status() + " (NO GO), waiting for: "
-              + blocking);
+          narrator.say("migration", GATE + ": " + gate.status() + ", NO GO yet (" + blocking
+              + ")");
           lastBlocking = blocking;
         }
         Thread.sleep(pace.interval().toMillis());
@@ -125,12 +124,6 @@ final class MigrationRunner implements AutoCloseable {
         throw new IllegalStateException("cannot ask the exporter for the gate: " + e, e);
       }
     }
-  }
-
-  private static String blocking(JsonNode gate) {
-    List<String> names = new ArrayList<>();
-    gate.path("blocking").forEach(check -> names.add(check.path("check").asText()));
-    return names.isEmpty() ? "nothing yet (the checks are being read)" : String.join(", ", names);
   }
 
   private void migrate(Target target) {

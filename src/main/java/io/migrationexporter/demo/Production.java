@@ -24,7 +24,7 @@ final class Production {
   static final List<String> MONITORED_SITES = List.of("Pix App", "Pix Orga", "Pix Admin",
       "Pix API");
   /** When the team remembers Metabase, at speed 1: long after everything else is closed. */
-  static final Duration FORGOTTEN_FOR = Duration.ofSeconds(60);
+  static final Duration FORGOTTEN_FOR = Duration.ofSeconds(75);
 
   final SimulatedApp pixApp;
   final SimulatedApp pixOrga;

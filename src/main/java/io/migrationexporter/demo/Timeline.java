@@ -3,8 +3,6 @@ package io.migrationexporter.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,8 +17,11 @@ import java.util.function.Predicate;
 final class Timeline implements AutoCloseable {
   static final String ACTOR = "demo timeline";
   static final String PRODUCTION_OPEN = "production-open";
-  /** How long the production runs normally before the maintenance starts, at speed 1. */
-  private static final Duration PREPARATION = Duration.ofSeconds(30);
+  /**
+   * How long the production runs normally before the maintenance starts, at speed 1 (longer if
+   * its data is still loading).
+   */
+  private static final Duration PREPARATION = Duration.ofSeconds(45);
 
   private final ExporterApi api;
   private final Team team;
@@ -47,15 +48,16 @@ final class Timeline implements AutoCloseable {
         narrator.say("timeline", "preparation: the production is open, its data is loading");
         dataLoaded.join();
         sleepUntil(preparationEnds);
-        awaitGate(PRODUCTION_OPEN, "everything is open");
+        awaitGate(PRODUCTION_OPEN, "everything is open", true);
         enter("maintenance", "the team puts the production in maintenance");
         team.closeProduction();
-        awaitGate(MigrationRunner.GATE, "everything is closed");
+        // the migration script tells what it waits for
+        awaitGate(MigrationRunner.GATE, "everything is closed", false);
         enter("migration", "the migration script starts on the ready-to-migrate gate");
-        await("every migration is done", this::allMigrationsDone);
+        await("every migration is done", Timeline::allMigrationsDone);
         enter("reopening", "the team brings the production back");
         team.reopenProduction();
-        awaitGate(PRODUCTION_OPEN, "everything is open again");
+        awaitGate(PRODUCTION_OPEN, "everything is open again", true);
         enter("done", "the maintenance is over; the board stays up until Ctrl-C");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -71,22 +73,21 @@ final class Timeline implements AutoCloseable {
     narrator.say("timeline", "phase " + phase + ": " + why);
   }
 
-  private void awaitGate(String gate, String what) throws IOException, InterruptedException {
-    String lastBlocking = null;
+  /** Waits for {@code gate} to open; {@code tell} says what keeps it closed meanwhile. */
+  private void awaitGate(String gate, String what, boolean tell) throws IOException,
+      InterruptedException {
+    String lastBlocking = "";
     while (true) {
       ExporterApi.Answer answer = api.gate(gate);
       if (answer.status() == 200) {
         narrator.say("timeline", gate + " is open: " + what);
         return;
       }
-      List<String> blocking = new ArrayList<>();
-      answer.body().path("blocking").forEach(check -> blocking.add(check.path("check").asText()
-          + " (" + check.path("state").asText() + ")"));
-      String words = String.join(", ", blocking);
-      if (!words.equals(lastBlocking) && !blocking.isEmpty()) {
-        narrator.say("timeline", "waiting for " + gate + ": " + words);
+      String blocking = answer.blocking();
+      if (tell && !blocking.equals(lastBlocking)) {
+        narrator.say("timeline", "waiting for " + gate + " (" + blocking + ")");
+        lastBlocking = blocking;
       }
-      lastBlocking = words;
       Thread.sleep(pace.interval().toMillis());
     }
   }
@@ -99,7 +100,7 @@ final class Timeline implements AutoCloseable {
     narrator.say("timeline", what);
   }
 
-  private boolean allMigrationsDone(JsonNode status) {
+  private static boolean allMigrationsDone(JsonNode status) {
     JsonNode migrations = status.path("migrations");
     if (migrations.isEmpty()) {
       return false;

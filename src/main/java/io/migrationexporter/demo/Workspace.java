@@ -49,6 +49,7 @@ final class Workspace implements AutoCloseable {
     }
   }
 
+  /** Removes the directory and everything in it. */
   @Override
   public void close() throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
@@ -56,5 +57,10 @@ final class Workspace implements AutoCloseable {
         Files.deleteIfExists(path);
       }
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the temporary directory " + root;
   }
 }
