@@ -29,11 +29,7 @@ final class AppTraffic implements AutoCloseable {
     this.database = database;
     this.sessions = sessions;
     this.narrator = narrator;
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "demo-traffic-" + app);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(Daemons.named("demo-traffic-" + app));
     timer.scheduleWithFixedDelay(this::use, QUERY_EVERY_MILLIS, QUERY_EVERY_MILLIS,
         TimeUnit.MILLISECONDS);
   }

@@ -4,6 +4,7 @@ import io.migrationexporter.Exporter;
 import io.migrationexporter.config.LogSettings;
 import io.migrationexporter.log.Logging;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,8 +37,14 @@ import picocli.CommandLine.Spec;
             + " (a few GB at the default size, in java.io.tmpdir).",
         ""})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-  /** Rows of each table of the main database at speed 1: a rewrite of about a minute. */
-  static final int DEFAULT_ROWS = 10_000_000;
+  /** Rows of each table of the main database at speed 1: a rewrite of a minute or two. */
+  static final int DEFAULT_ROWS = 8_000_000;
+  /**
+   * Disk the temporary directory takes at the most, per row of the two databases (tables, their
+   * indexes, their rewritten copies during the migration), and besides the rows (binaries, WAL).
+   */
+  private static final long DISK_PER_ROW = 300;
+  private static final long DISK_BESIDES_ROWS = 600L << 20;
   /** The data warehouse's share of the rows: its migration ends first, as the board shows. */
   private static final double WAREHOUSE_SHARE = 0.4;
   private static final int FEWEST_ROWS = 1_000;
@@ -53,7 +60,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N",
       description = "Rows of each table of the pix database (pix_datawarehouse gets 40 %%): they"
           + " set how long the migration takes (default: " + DEFAULT_ROWS + " divided by the"
-          + " speed, about a minute of rewrite at speed 1).")
+          + " speed, a minute or two of rewrite at speed 1, about 3 GB of disk).")
   Integer rows;
 
   @Option(names = "--port", defaultValue = "8642", paramLabel = "PORT",
@@ -83,6 +90,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       err.println("migration-exporter demo: --rows must be at least 1");
       return 2;
     }
+    int warehouseRows = (int) Math.max(1, mainRows * WAREHOUSE_SHARE);
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    long needed = DISK_PER_ROW * (mainRows + (long) warehouseRows) + DISK_BESIDES_ROWS;
+    long usable = Files.getFileStore(tmp).getUsableSpace();
+    if (usable < needed) {
+      err.printf("migration-exporter demo: needs about %.1f GB free in %s (java.io.tmpdir), has"
+          + " %.1f GB: make the tables smaller with --rows (now %d) or run java"
+          + " -Djava.io.tmpdir=DIR%n", needed / 1e9, tmp, usable / 1e9, mainRows);
+      return 1;
+    }
     Logging.configure(new LogSettings(false, "info"));
     Narrator narrator = new Narrator(out);
     Teardown teardown = new Teardown(err);
@@ -94,7 +111,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     java.lang.Runtime.getRuntime().addShutdownHook(onSignal);
     CompletableFuture<Void> story;
     try {
-      story = teardown.setUp(() -> start(new Pace(speed), mainRows, narrator, teardown));
+      story = teardown.setUp(() -> start(new Pace(speed), mainRows, warehouseRows, narrator,
+          teardown));
     } catch (Exception | Error e) {
       teardown.close();
       removeHook(onSignal);
@@ -123,9 +141,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
    * Starts everything and returns the story: the timeline and the migration, completing when the
    * phase is done, exceptionally when either fails.
    */
-  private CompletableFuture<Void> start(Pace pace, int mainRows, Narrator narrator,
-      Teardown teardown) throws Exception {
-    int warehouseRows = (int) Math.max(1, mainRows * WAREHOUSE_SHARE);
+  private CompletableFuture<Void> start(Pace pace, int mainRows, int warehouseRows,
+      Narrator narrator, Teardown teardown) throws Exception {
     Workspace workspace = teardown.add(new Workspace());
     narrator.print("migration-exporter demo: a maintenance night on 127.0.0.1 at speed " + speed
         + "; starting two PostgreSQL servers in " + workspace.root() + " ...");

@@ -105,7 +105,8 @@ final class DemoDatabase implements AutoCloseable {
         // throwaway data: durability costs time and nothing else
         .setServerConfig("fsync", "off")
         .setServerConfig("full_page_writes", "off")
-        .setServerConfig("max_wal_size", "2GB");
+        // checkpoints often, cheap without fsync: the WAL keeps the disk the demo takes small
+        .setServerConfig("max_wal_size", "256MB");
   }
 
   private void createRolesAndTables() throws IOException, SQLException {
@@ -190,11 +191,7 @@ final class DemoDatabase implements AutoCloseable {
       narrator.say(name, String.format("%,d answers and %,d knowledge-elements loaded in %d s",
           rows, rows, took.toSeconds()));
       return took;
-    }, runnable -> {
-      Thread thread = new Thread(runnable, "demo-load-" + name);
-      thread.setDaemon(true);
-      thread.start();
-    });
+    }, runnable -> Daemons.named("demo-load-" + name).newThread(runnable).start());
   }
 
   /** Stops the server and waits until its processes are gone, killing them if they linger. */

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The migration script, as Pix ran it: it waits until the exporter's ready-to-migrate gate answers
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * container is noticed).
  */
 final class MigrationRunner implements AutoCloseable {
-  /** The sessions' application_name, which the exporter's configuration names as the migration's. */
+  /** The sessions' application_name: the exporter's configuration names it the migration's. */
   static final String APPLICATION_NAME = "bigint-migration";
   static final String GATE = "ready-to-migrate";
 
@@ -58,18 +57,10 @@ final class MigrationRunner implements AutoCloseable {
   private final SaasPlatforms saas;
   private final Pace pace;
   private final Narrator narrator;
-  private final AtomicInteger threads = new AtomicInteger();
-  private final ExecutorService scripts = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "demo-migration-" + threads.incrementAndGet());
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService scripts = Executors.newCachedThreadPool(
+      Daemons.named("demo-migration"));
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
-      runnable -> {
-        Thread thread = new Thread(runnable, "demo-migration-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Daemons.named("demo-migration-heartbeat"));
   /** The statement each running script is executing, to cancel it when the demo stops. */
   private final Map<String, Statement> running = new ConcurrentHashMap<>();
 

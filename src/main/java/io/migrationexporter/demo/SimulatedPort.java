@@ -34,10 +34,6 @@ final class SimulatedPort implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  synchronized boolean closed() {
-    return socket == null;
-  }
-
   synchronized void setClosed(boolean closed) {
     if (closed && socket != null) {
       close();
@@ -47,9 +43,7 @@ final class SimulatedPort implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket = server;
-        Thread acceptor = new Thread(() -> accept(server), "demo-port-" + name);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Daemons.named("demo-port-" + name).newThread(() -> accept(server)).start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot reopen port " + port, e);
       }
@@ -76,5 +70,10 @@ final class SimulatedPort implements AutoCloseable {
       }
       socket = null;
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the simulated " + name + " port";
   }
 }

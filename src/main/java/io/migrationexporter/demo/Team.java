@@ -30,11 +30,8 @@ final class Team implements AutoCloseable {
   private final List<Chore> chores;
   private final Pace pace;
   private final Narrator narrator;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "demo-team");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Daemons.named("demo-team"));
 
   Team(List<Chore> chores, Pace pace, Narrator narrator) {
     this.chores = List.copyOf(chores);

@@ -27,11 +27,8 @@ final class Timeline implements AutoCloseable {
   private final Team team;
   private final Pace pace;
   private final Narrator narrator;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-    Thread t = new Thread(runnable, "demo-timeline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(
+      Daemons.named("demo-timeline"));
 
   Timeline(ExporterApi api, Team team, Pace pace, Narrator narrator) {
     this.api = api;

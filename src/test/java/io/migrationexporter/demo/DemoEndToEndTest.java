@@ -84,7 +84,8 @@ class DemoEndToEndTest {
       }
 
       Set<Integer> ports = new LinkedHashSet<>(List.of(demo.port()));
-      Matcher listed = LOOPBACK_PORT.matcher(config + Files.readString(workspace.resolve("pgpass")));
+      Matcher listed = LOOPBACK_PORT.matcher(
+          config + Files.readString(workspace.resolve("pgpass")));
       while (listed.find()) {
         ports.add(Integer.parseInt(listed.group(1)));
       }
@@ -121,22 +122,6 @@ class DemoEndToEndTest {
       assertThat(exit).as(demo.transcript()).isEqualTo(130);
       assertNothingLeft(demo, workspace, ports, processes);
     }
-  }
-
-  @Test
-  void helpDocumentsTheOptions() {
-    Cli.Result help = Cli.run("demo", "--help");
-
-    assertThat(help.exit()).isZero();
-    assertThat(help.out()).contains("--speed", "--rows", "--port", "--exit-when-done", "Ctrl-C");
-  }
-
-  @Test
-  void refusesASpeedThatIsNotAFactor() {
-    Cli.Result result = Cli.run("demo", "--speed", "0");
-
-    assertThat(result.exit()).isEqualTo(2);
-    assertThat(result.err()).contains("--speed must be above 0");
   }
 
   private static void assertNothingLeft(DemoProcess demo, Path workspace, Set<Integer> ports,

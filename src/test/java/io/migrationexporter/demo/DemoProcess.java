@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * workspace are.
  */
 final class DemoProcess implements AutoCloseable {
-  private static final Pattern BOARD = Pattern.compile("^  board +(http://127\\.0\\.0\\.1:(\\d+))/$");
+  private static final Pattern BOARD =
+      Pattern.compile("^  board +(http://127\\.0\\.0\\.1:(\\d+))/$");
   private static final Pattern CONFIG = Pattern.compile("^  config +(\\S+) ");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -172,10 +173,20 @@ final class DemoProcess implements AutoCloseable {
     return all;
   }
 
-  /** Whatever happened, nothing of the demo outlives the test. */
+  /** Whatever happened (a failed assertion), nothing of the demo outlives the test. */
   @Override
-  public void close() {
+  public void close() throws IOException {
     List<ProcessHandle> all = config == null ? List.of(process.toHandle()) : processes();
     all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle handle : all) {
+      handle.onExit().join();
+    }
+    if (config != null && Files.exists(workspace())) {
+      try (var paths = Files.walk(workspace())) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
   }
 }
