@@ -120,7 +120,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
     AtomicBoolean failed = new AtomicBoolean();
     story.whenComplete((ignored, error) -> {
-      if (error != null && !teardown.closing()) {
+      if (error == null && !exitWhenDone) {
+        narrator.say("demo", "the board stays up until Ctrl-C");
+      } else if (error != null && !teardown.closing()) {
         failed.set(true);
         narrator.say("demo", "the story stopped: " + rootMessage(error)
             + (exitWhenDone ? "" : "; the board stays up to show it (Ctrl-C stops)"));

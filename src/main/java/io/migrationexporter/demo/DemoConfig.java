@@ -115,12 +115,6 @@ final class DemoConfig {
         "    phase = migration",
         "    groups = [maintenance, connections]",
         "  }",
-        "  # The same checks, all open: before the maintenance, and to call it over.",
-        "  " + Timeline.PRODUCTION_OPEN + " {",
-        "    title = \"The production is open\"",
-        "    phase = done",
-        "    groups = [maintenance, connections]",
-        "  }",
         "}",
         "");
   }

@@ -22,19 +22,15 @@ final class ExporterApi {
 
   /** An answer of the API: its status code and JSON body. */
   record Answer(int status, JsonNode body) {
-    private static final int NAMED = 3;
-
-    /** The checks a closed gate waits for, in a few words: "a, b, c and 4 more". */
+    /** The checks a closed gate waits for, in a few words. */
     String blocking() {
       List<String> names = new ArrayList<>();
       body.path("blocking").forEach(check -> names.add(check.path("check").asText()));
-      if (names.isEmpty()) {
-        return "the checks being read";
-      }
-      String named = String.join(", ", names.subList(0, Math.min(NAMED, names.size())));
-      return names.size() <= NAMED ? named : named + " and " + (names.size() - NAMED) + " more";
+      return names.isEmpty() ? "the checks being read" : few(names);
     }
   }
+
+  private static final int NAMED = 3;
 
   private final String base;
   private final String adminToken;
@@ -70,6 +66,12 @@ final class ExporterApi {
     if (response.statusCode() != 200) {
       throw new IOException("PUT /api/phase " + phase + " answered HTTP " + response.statusCode());
     }
+  }
+
+  /** Names in a few words: "a, b, c and 4 more". */
+  static String few(List<String> names) {
+    String named = String.join(", ", names.subList(0, Math.min(NAMED, names.size())));
+    return names.size() <= NAMED ? named : named + " and " + (names.size() - NAMED) + " more";
   }
 
   private Answer get(String path) throws IOException, InterruptedException {

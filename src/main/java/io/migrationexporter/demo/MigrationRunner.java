@@ -44,9 +44,9 @@ final class MigrationRunner implements AutoCloseable {
   static final List<Step> STEPS = List.of(
       new Step("knowledge-elements.answerId",
           "ALTER TABLE \"knowledge-elements\" ALTER COLUMN \"answerId\" TYPE BIGINT",
-          Duration.ofMillis(3500)),
+          Duration.ofMillis(5000)),
       new Step("answers.id", "ALTER TABLE answers ALTER COLUMN id TYPE BIGINT",
-          Duration.ofMillis(2200)),
+          Duration.ofMillis(3500)),
       new Step("answers_id_seq", "ALTER SEQUENCE answers_id_seq AS BIGINT", Duration.ZERO));
 
   /** A database to migrate, and the Scalingo app whose one-off container runs the script. */

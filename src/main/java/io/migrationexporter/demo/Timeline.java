@@ -3,6 +3,8 @@ package io.migrationexporter.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +18,6 @@ import java.util.function.Predicate;
  */
 final class Timeline implements AutoCloseable {
   static final String ACTOR = "demo timeline";
-  static final String PRODUCTION_OPEN = "production-open";
   /**
    * How long the production runs normally before the maintenance starts, at speed 1 (longer if
    * its data is still loading).
@@ -45,17 +46,16 @@ final class Timeline implements AutoCloseable {
         narrator.say("timeline", "preparation: the production is open, its data is loading");
         dataLoaded.join();
         sleepUntil(preparationEnds);
-        awaitGate(PRODUCTION_OPEN, "everything is open", true);
+        await("every check is ok: the production is open", Timeline::allChecksOk);
         enter("maintenance", "the team puts the production in maintenance");
         team.closeProduction();
-        // the migration script tells what it waits for
-        awaitGate(MigrationRunner.GATE, "everything is closed", false);
+        awaitGate(MigrationRunner.GATE);
         enter("migration", "the migration script starts on the ready-to-migrate gate");
         await("every migration is done", Timeline::allMigrationsDone);
         enter("reopening", "the team brings the production back");
         team.reopenProduction();
-        awaitGate(PRODUCTION_OPEN, "everything is open again", true);
-        enter("done", "the maintenance is over; the board stays up until Ctrl-C");
+        await("every check is ok: the production is open again", Timeline::allChecksOk);
+        enter("done", "the maintenance is over");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("the timeline was stopped", e);
@@ -70,31 +70,52 @@ final class Timeline implements AutoCloseable {
     narrator.say("timeline", "phase " + phase + ": " + why);
   }
 
-  /** Waits for {@code gate} to open; {@code tell} says what keeps it closed meanwhile. */
-  private void awaitGate(String gate, String what, boolean tell) throws IOException,
-      InterruptedException {
-    String lastBlocking = "";
-    while (true) {
-      ExporterApi.Answer answer = api.gate(gate);
-      if (answer.status() == 200) {
-        narrator.say("timeline", gate + " is open: " + what);
-        return;
-      }
-      String blocking = answer.blocking();
-      if (tell && !blocking.equals(lastBlocking)) {
-        narrator.say("timeline", "waiting for " + gate + " (" + blocking + ")");
-        lastBlocking = blocking;
-      }
+  /** Waits for {@code gate} to open; the migration script tells meanwhile what it waits for. */
+  private void awaitGate(String gate) throws IOException, InterruptedException {
+    while (api.gate(gate).status() != 200) {
       Thread.sleep(pace.interval().toMillis());
     }
+    narrator.say("timeline", gate + " is open: everything is closed");
   }
 
+  /** Polls the status until {@code done}; tells what is not ok yet when that changes. */
   private void await(String what, Predicate<JsonNode> done) throws IOException,
       InterruptedException {
-    while (!done.test(api.status())) {
+    String lastWaiting = "";
+    JsonNode status;
+    while (!done.test(status = api.status())) {
+      String waiting = notOk(status);
+      if (!waiting.isEmpty() && !waiting.equals(lastWaiting)) {
+        narrator.say("timeline", "waiting for " + waiting);
+        lastWaiting = waiting;
+      }
       Thread.sleep(pace.interval().toMillis());
     }
     narrator.say("timeline", what);
+  }
+
+  /** The checks not ok, in a few words: "a, b, c and 4 more". */
+  private static String notOk(JsonNode status) {
+    List<String> names = new ArrayList<>();
+    status.path("checks").forEach(check -> {
+      if (!check.path("state").asText().equals("ok")) {
+        names.add(check.path("name").asText());
+      }
+    });
+    return ExporterApi.few(names);
+  }
+
+  private static boolean allChecksOk(JsonNode status) {
+    JsonNode checks = status.path("checks");
+    if (checks.isEmpty()) {
+      return false;
+    }
+    for (JsonNode check : checks) {
+      if (!check.path("state").asText().equals("ok")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allMigrationsDone(JsonNode status) {

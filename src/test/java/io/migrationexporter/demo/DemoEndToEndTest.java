@@ -105,7 +105,7 @@ class DemoEndToEndTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void ctrlCDuringTheMigrationLeavesNothing(@TempDir Path dir) throws Exception {
     // enough rows for the rewrite to last a few seconds at this speed
-    try (DemoProcess demo = new DemoProcess(dir, "--speed", "40", "--rows", "400000",
+    try (DemoProcess demo = new DemoProcess(dir, "--speed", "40", "--rows", "200000",
         "--port", "0")) {
       demo.awaitBanner(START);
       Path workspace = demo.workspace();
