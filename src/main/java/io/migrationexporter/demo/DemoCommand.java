@@ -4,6 +4,7 @@ import io.migrationexporter.Exporter;
 import io.migrationexporter.config.LogSettings;
 import io.migrationexporter.log.Logging;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -116,6 +117,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     } catch (Exception | Error e) {
       teardown.close();
       removeHook(onSignal);
+      if (causedBy(e, BindException.class)) {
+        err.println("migration-exporter demo: cannot listen on " + host + ":" + port
+            + ": the address is in use or not available (--port 0 picks a free port)");
+        return 1;
+      }
       throw e;
     }
     AtomicBoolean failed = new AtomicBoolean();
@@ -227,6 +233,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     } catch (IllegalStateException e) {
       // the JVM is already stopping: the hook runs, and finds nothing left to close
     }
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable error) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.Cli;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +123,24 @@ class DemoEndToEndTest {
 
       assertThat(exit).as(demo.transcript()).isEqualTo(130);
       assertNothingLeft(demo, workspace, ports, processes);
+    }
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aBusyPortStopsTheStartAndUndoesIt(@TempDir Path dir) throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        DemoProcess demo = new DemoProcess(dir, "--rows", "1000", "--port",
+            Integer.toString(busy.getLocalPort()))) {
+      Path workspace = Path.of(demo.awaitLine(
+          Pattern.compile("PostgreSQL servers in (\\S+) \\.\\.\\.$"), START).group(1));
+
+      assertThat(demo.process().waitFor(START.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+      assertThat(demo.process().exitValue()).as(demo.transcript()).isEqualTo(1);
+      assertThat(demo.transcript()).contains("cannot listen on 127.0.0.1:" + busy.getLocalPort());
+      assertThat(workspace).as("the temporary directory").doesNotExist();
+      assertThat(demo.process().descendants()).isEmpty();
     }
   }
 

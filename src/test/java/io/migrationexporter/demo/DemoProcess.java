@@ -35,6 +35,7 @@ final class DemoProcess implements AutoCloseable {
   private final Process process;
   private final Path stderr;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private volatile boolean outputEnded;
   private final HttpClient http = HttpClient.newHttpClient();
   private String base;
   private int port;
@@ -58,6 +59,8 @@ final class DemoProcess implements AutoCloseable {
         }
       } catch (IOException e) {
         lines.add("(reading the demo's output failed: " + e + ")");
+      } finally {
+        outputEnded = true;
       }
     }, "demo-output");
     reader.setDaemon(true);
@@ -81,9 +84,9 @@ final class DemoProcess implements AutoCloseable {
           return matcher;
         }
       }
-      if (!process.isAlive()) {
-        throw new AssertionError("the demo exited with " + process.exitValue() + " before "
-            + pattern + ": " + transcript());
+      if (outputEnded) {
+        throw new AssertionError("the demo's output ended before " + pattern + ": "
+            + transcript());
       }
       return null;
     }, matcher -> matcher != null, timeout);
