@@ -34,18 +34,6 @@ final class AppTraffic implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  String app() {
-    return app;
-  }
-
-  String database() {
-    return database.name();
-  }
-
-  int sessions() {
-    return sessions;
-  }
-
   /** The app starts: it opens its sessions. */
   synchronized void start() throws SQLException {
     while (open.size() < sessions) {

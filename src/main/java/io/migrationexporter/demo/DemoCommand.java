@@ -7,9 +7,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -172,7 +170,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         new DemoConfig.Database("pix", main, Production.API_APP, mainRows),
         new DemoConfig.Database("datawarehouse", warehouse, Production.WAREHOUSE_APP,
             warehouseRows));
-    String token = randomHex();
+    String token = Credentials.random();
     workspace.secret(DemoConfig.ADMIN_TOKEN_FILE, token);
     for (DemoConfig.Database db : databases) {
       workspace.secret(DemoConfig.monitorPasswordFile(db.source()),
@@ -252,11 +250,5 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       cause = cause.getCause();
     }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-  }
-
-  private static String randomHex() {
-    byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -6,13 +6,11 @@ import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +36,6 @@ final class DemoDatabase implements AutoCloseable {
   private static final Logger EMBEDDED_LOG = Logger.getLogger("io.zonky");
   private static final String WORKING_DIRECTORY_PROPERTY = "ot.epg.working-dir";
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   static {
     EMBEDDED_LOG.setLevel(Level.WARNING);
@@ -46,9 +43,9 @@ final class DemoDatabase implements AutoCloseable {
 
   private final String name;
   private final Path dataDirectory;
-  private final String superuserPassword = password();
-  private final String ownerPassword = password();
-  private final String monitorPassword = password();
+  private final String superuserPassword = Credentials.random();
+  private final String ownerPassword = Credentials.random();
+  private final String monitorPassword = Credentials.random();
   private volatile EmbeddedPostgres server;
   private volatile Statement loading;
 
@@ -252,11 +249,5 @@ final class DemoDatabase implements AutoCloseable {
   @Override
   public String toString() {
     return "PostgreSQL of " + name;
-  }
-
-  private static String password() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -54,10 +54,6 @@ final class Production {
     }
   }
 
-  List<AppTraffic> traffic() {
-    return List.of(api, etl, metabase);
-  }
-
   /** What the team does to close the production, in order; Metabase is forgotten for a while. */
   List<Team.Chore> chores(SaasPlatforms saas) {
     return List.of(

@@ -4,10 +4,8 @@ import io.migrationexporter.demo.fakes.FakeDatadog;
 import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,6 @@ import java.util.Map;
  */
 final class SaasPlatforms implements AutoCloseable {
   static final String ACCOUNT = "pix";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** An app hosted on Scalingo: its process types and their number of containers when running. */
   record HostedApp(String name, Map<String, Integer> formation, boolean hasDatabase) {}
@@ -35,10 +32,10 @@ final class SaasPlatforms implements AutoCloseable {
   private final Path datadogApplicationKeyFile;
 
   SaasPlatforms(Workspace workspace, List<HostedApp> hosted, List<String> monitoredSites) {
-    String scalingoToken = "tk-us-" + secret();
-    String freshpingKey = secret();
-    String datadogApiKey = secret();
-    String datadogApplicationKey = secret();
+    String scalingoToken = "tk-us-" + Credentials.random();
+    String freshpingKey = Credentials.random();
+    String datadogApiKey = Credentials.random();
+    String datadogApplicationKey = Credentials.random();
     scalingoTokenFile = workspace.secret("scalingo-token", scalingoToken);
     freshpingKeyFile = workspace.secret("freshping-api-key", freshpingKey);
     datadogApiKeyFile = workspace.secret("datadog-api-key", datadogApiKey);
@@ -95,10 +92,6 @@ final class SaasPlatforms implements AutoCloseable {
     return datadogApplicationKeyFile;
   }
 
-  List<HostedApp> apps() {
-    return List.copyOf(apps.values());
-  }
-
   /** {@code scalingo scale web:0 ...}: every container of the app stops. */
   void scaleDown(String app) {
     apps.get(app).formation().keySet().forEach(type -> scalingo.app(app).scale(type, 0));
@@ -144,11 +137,5 @@ final class SaasPlatforms implements AutoCloseable {
   @Override
   public String toString() {
     return "the fake Scalingo, Freshping and Datadog";
-  }
-
-  private static String secret() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

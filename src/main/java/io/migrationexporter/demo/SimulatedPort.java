@@ -26,10 +26,6 @@ final class SimulatedPort implements AutoCloseable {
     setClosed(false);
   }
 
-  String name() {
-    return name;
-  }
-
   String address() {
     return "127.0.0.1:" + port;
   }

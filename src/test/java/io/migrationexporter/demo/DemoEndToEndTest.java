@@ -49,14 +49,12 @@ class DemoEndToEndTest {
         "--port", "0")) {
       demo.awaitBanner(START);
       Path workspace = demo.workspace();
-      String config = Files.readString(demo.config());
 
       // check-config accepts the configuration the demo generated
       Cli.Result checked = Cli.run("check-config", demo.config().toString());
       assertThat(checked.exit()).as(checked.all()).isZero();
 
-      Await.until("the phase done (" + demo.transcript() + ")", demo::phase, "done"::equals,
-          STORY);
+      demo.awaitPhase("done", STORY);
 
       List<String> phases = new ArrayList<>();
       demo.get("/api/events?limit=1000").path("events").forEach(event -> {
@@ -85,12 +83,7 @@ class DemoEndToEndTest {
                 "answers_id_seq bigint");
       }
 
-      Set<Integer> ports = new LinkedHashSet<>(List.of(demo.port()));
-      Matcher listed = LOOPBACK_PORT.matcher(
-          config + Files.readString(workspace.resolve("pgpass")));
-      while (listed.find()) {
-        ports.add(Integer.parseInt(listed.group(1)));
-      }
+      Set<Integer> ports = listeningPorts(demo);
       List<ProcessHandle> processes = demo.processes();
       assertThat(processes.stream().map(p -> p.info().command().orElse("")))
           .as("the demo's JVM and both PostgreSQL servers are among its processes")
@@ -111,11 +104,7 @@ class DemoEndToEndTest {
         "--port", "0")) {
       demo.awaitBanner(START);
       Path workspace = demo.workspace();
-      Set<Integer> ports = new LinkedHashSet<>(List.of(demo.port()));
-      Matcher listed = LOOPBACK_PORT.matcher(Files.readString(demo.config()));
-      while (listed.find()) {
-        ports.add(Integer.parseInt(listed.group(1)));
-      }
+      Set<Integer> ports = listeningPorts(demo);
       demo.awaitLine(Pattern.compile("Altering answers\\.id type to BIGINT - In progress"), STORY);
       List<ProcessHandle> processes = demo.processes();
 
@@ -142,6 +131,20 @@ class DemoEndToEndTest {
       assertThat(workspace).as("the temporary directory").doesNotExist();
       assertThat(demo.process().descendants()).isEmpty();
     }
+  }
+
+  /**
+   * The ports the demo listens on: its exporter's, and those its configuration and its pgpass
+   * file name (the simulated apps, the fake APIs, the PostgreSQL servers).
+   */
+  private static Set<Integer> listeningPorts(DemoProcess demo) throws IOException {
+    Set<Integer> ports = new LinkedHashSet<>(List.of(demo.port()));
+    Matcher listed = LOOPBACK_PORT.matcher(Files.readString(demo.config())
+        + Files.readString(demo.workspace().resolve("pgpass")));
+    while (listed.find()) {
+      ports.add(Integer.parseInt(listed.group(1)));
+    }
+    return ports;
   }
 
   private static void assertNothingLeft(DemoProcess demo, Path workspace, Set<Integer> ports,

@@ -129,6 +129,14 @@ final class DemoProcess implements AutoCloseable {
     return status().path("phase").path("current").asText();
   }
 
+  void awaitPhase(String phase, Duration timeout) {
+    try {
+      Await.until("the phase " + phase, this::phase, phase::equals, timeout);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + transcript(), e);
+    }
+  }
+
   /** Sends {@code signal} (INT, TERM) and waits for the demo to exit; returns its status. */
   int stop(String signal, Duration timeout) throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
