@@ -3,122 +3,252 @@ package io.migrationexporter.demo;
 import io.migrationexporter.Exporter;
 import io.migrationexporter.config.LogSettings;
 import io.migrationexporter.log.Logging;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * A simulated production on loopback, watched by a real exporter: web front-ends, an API gateway
- * path and a data warehouse port, and a team that closes them when the phase says so.
+ * {@code migration-exporter demo}: the night of a maintenance with a real PostgreSQL migration, in
+ * one process on 127.0.0.1, watched by a real exporter that the demo configures and drives
+ * through its API, as a team would.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the exporter against a simulated production on 127.0.0.1: three web",
-        "front-ends, an API gateway path and a data warehouse port. Change the phase (the",
-        "command to do so is printed) and watch the simulated team close everything, the",
-        "checks turn ok and the ready-to-migrate gate open. Ctrl-C stops it all and removes",
-        "its temporary files."})
-final class DemoCommand implements Callable<Integer> {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "A simulated maintenance night on 127.0.0.1, about 5 minutes at speed 1: two real"
+            + " PostgreSQL databases whose answers.id turns from int into bigint, web front-ends,"
+            + " an API gateway, fake Scalingo, Freshping and Datadog APIs, apps holding database"
+            + " sessions (one of them forgotten for a while) and a migration script waiting on"
+            + " the ready-to-migrate gate. The exporter watches it all through a generated"
+            + " configuration; a timeline walks the phases preparation, maintenance, migration,"
+            + " reopening and done through its API.",
+        "",
+        "Open the printed board URL. Ctrl-C stops everything and removes the temporary files"
+            + " (a few GB at the default size, in java.io.tmpdir).",
+        ""})
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+  /** Rows of each table of the main database at speed 1: a rewrite of a minute or two. */
+  static final int DEFAULT_ROWS = 8_000_000;
+  /**
+   * Disk the temporary directory takes at the most, per row of the two databases (tables, their
+   * indexes, their rewritten copies during the migration), and besides the rows (binaries, WAL).
+   */
+  private static final long DISK_PER_ROW = 300;
+  private static final long DISK_BESIDES_ROWS = 600L << 20;
+  /** The data warehouse's share of the rows: its migration ends first, as the board shows. */
+  private static final double WAREHOUSE_SHARE = 0.4;
+  private static final int FEWEST_ROWS = 1_000;
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "8642",
-      description = "Port of the exporter on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks one).")
+  @Option(names = "--speed", defaultValue = "1", paramLabel = "FACTOR",
+      description = "Speed factor of the story: 2 runs it twice as fast (default: ${DEFAULT-VALUE},"
+          + " about 5 minutes end to end).")
+  double speed;
+
+  @Option(names = "--rows", paramLabel = "N",
+      description = "Rows of each table of the pix database (pix_datawarehouse gets 40 %%): they"
+          + " set how long the migration takes (default: " + DEFAULT_ROWS + " divided by the"
+          + " speed, a minute or two of rewrite at speed 1, about 3 GB of disk).")
+  Integer rows;
+
+  @Option(names = "--port", defaultValue = "8642", paramLabel = "PORT",
+      description = "Port of the exporter (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--reaction", defaultValue = "2s",
-      description = "How long the simulated team takes per app (default: ${DEFAULT-VALUE}).")
-  String reaction;
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address the exporter listens on (default: ${DEFAULT-VALUE}). Everything else"
+          + " stays on 127.0.0.1; 0.0.0.0 is for a container that Prometheus scrapes.")
+  String host;
+
+  @Option(names = "--exit-when-done",
+      description = "Stop once the phase is done (exit status 0, 1 if the story failed) instead"
+          + " of keeping the board up until Ctrl-C.")
+  boolean exitWhenDone;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!(speed > 0 && speed <= 1000)) {
+      err.println("migration-exporter demo: --speed must be above 0 and at most 1000");
+      return 2;
+    }
+    int mainRows = rows != null ? rows : (int) Math.max(FEWEST_ROWS, DEFAULT_ROWS / speed);
+    if (mainRows < 1) {
+      err.println("migration-exporter demo: --rows must be at least 1");
+      return 2;
+    }
+    int warehouseRows = (int) Math.max(1, mainRows * WAREHOUSE_SHARE);
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    long needed = DISK_PER_ROW * (mainRows + (long) warehouseRows) + DISK_BESIDES_ROWS;
+    long usable = Files.getFileStore(tmp).getUsableSpace();
+    if (usable < needed) {
+      err.printf("migration-exporter demo: needs about %.1f GB free in %s (java.io.tmpdir), has"
+          + " %.1f GB: make the tables smaller with --rows (now %d) or run java"
+          + " -Djava.io.tmpdir=DIR%n", needed / 1e9, tmp, usable / 1e9, mainRows);
+      return 1;
+    }
     Logging.configure(new LogSettings(false, "info"));
-    Duration perApp = Duration.parse("PT" + reaction.toUpperCase());
-    Path dir = Files.createTempDirectory("migration-exporter-demo-");
-    List<AutoCloseable> resources = new ArrayList<>();
+    Narrator narrator = new Narrator(out);
+    Teardown teardown = new Teardown(err);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runnable cleanup = () -> {
-      for (int i = resources.size() - 1; i >= 0; i--) {
-        try {
-          resources.get(i).close();
-        } catch (Exception e) {
-          // keep closing the rest
-        }
-      }
-      deleteTree(dir);
+    Thread onSignal = new Thread(() -> {
+      teardown.close();
       stopped.countDown();
-    };
+    }, "demo-shutdown");
+    java.lang.Runtime.getRuntime().addShutdownHook(onSignal);
+    CompletableFuture<Void> story;
     try {
-      SimulatedApp app = add(resources, new SimulatedApp("Pix App", 503));
-      SimulatedApp orga = add(resources, new SimulatedApp("Pix Orga", 503));
-      SimulatedApp admin = add(resources, new SimulatedApp("Pix Admin", 503));
-      SimulatedApp gateway = add(resources, new SimulatedApp("API gateway /api/users", 404));
-      SimulatedPort warehouse = add(resources, new SimulatedPort("data warehouse"));
-
-      String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
-      Path tokenFile = dir.resolve("admin-token");
-      Files.writeString(tokenFile, token + "\n", StandardCharsets.UTF_8);
-      Path config = dir.resolve("demo.conf");
-      Files.writeString(config, DemoConfig.render(port, app, orga, admin, gateway, warehouse),
-          StandardCharsets.UTF_8);
-
-      Exporter exporter = add(resources, Exporter.start(config, Clock.systemUTC()));
-      add(resources, new Team(exporter.runtime(), List.of(
-          new Team.Switch(app.name(), app::closed, app::setClosed, 1),
-          new Team.Switch(orga.name(), orga::closed, orga::setClosed, 1),
-          new Team.Switch(gateway.name(), gateway::closed, gateway::setClosed, 1),
-          new Team.Switch(warehouse.name(), warehouse::closed, warehouse::setClosed, 1),
-          // the one who forgets: much slower than the others
-          new Team.Switch(admin.name(), admin::closed, admin::setClosed, 4)), perApp));
-
-      String base = "http://127.0.0.1:" + exporter.port();
-      out.println();
-      out.println("migration-exporter demo is running (configuration: " + config + ")");
-      out.println("  board     " + base + "/");
-      out.println("  metrics   " + base + "/metrics");
-      out.println("  status    " + base + "/api/status");
-      out.println("  gate      " + base + "/api/gates/ready-to-migrate");
-      out.println();
-      out.println("Put production in maintenance and watch the checks turn ok, the gate open:");
-      out.println("  java -jar target/migration-exporter.jar phase set maintenance --url " + base
-          + " --token-file " + tokenFile);
-      out.println("Phases: preparation > maintenance > migration > reopening > done. Ctrl-C stops.");
-      out.flush();
+      story = teardown.setUp(() -> start(new Pace(speed), mainRows, warehouseRows, narrator,
+          teardown));
     } catch (Exception | Error e) {
-      cleanup.run();
+      teardown.close();
+      removeHook(onSignal);
+      if (causedBy(e, BindException.class)) {
+        err.println("migration-exporter demo: cannot listen on " + host + ":" + port
+            + ": the address is in use or not available (--port 0 picks a free port)");
+        return 1;
+      }
       throw e;
     }
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(cleanup, "demo-shutdown"));
+    AtomicBoolean failed = new AtomicBoolean();
+    story.whenComplete((ignored, error) -> {
+      if (error == null && !exitWhenDone) {
+        narrator.say("demo", "the board stays up until Ctrl-C");
+      } else if (error != null && !teardown.closing()) {
+        failed.set(true);
+        narrator.say("demo", "the story stopped: " + rootMessage(error)
+            + (exitWhenDone ? "" : "; the board stays up to show it (Ctrl-C stops)"));
+      }
+    });
+    if (exitWhenDone) {
+      story.handle((ignored, error) -> null).join();
+      teardown.close();
+      removeHook(onSignal);
+      narrator.say("demo", "stopped; nothing left behind");
+      return failed.get() ? 1 : 0;
+    }
     stopped.await();
     return 0;
   }
 
-  private static <T extends AutoCloseable> T add(List<AutoCloseable> resources, T resource) {
-    resources.add(resource);
-    return resource;
+  /**
+   * Starts everything and returns the story: the timeline and the migration, completing when the
+   * phase is done, exceptionally when either fails.
+   */
+  private CompletableFuture<Void> start(Pace pace, int mainRows, int warehouseRows,
+      Narrator narrator, Teardown teardown) throws Exception {
+    Workspace workspace = teardown.add(new Workspace());
+    narrator.print("migration-exporter demo: a maintenance night on 127.0.0.1 at speed " + speed
+        + "; starting two PostgreSQL servers in " + workspace.root() + " ...");
+    CompletableFuture<DemoDatabase> mainStart = CompletableFuture.supplyAsync(
+        () -> teardown.add(DemoDatabase.start("pix", workspace)));
+    CompletableFuture<DemoDatabase> warehouseStart = CompletableFuture.supplyAsync(
+        () -> teardown.add(DemoDatabase.start("pix_datawarehouse", workspace)));
+    CompletableFuture.allOf(mainStart, warehouseStart).handle((ignored, error) -> null).join();
+    DemoDatabase main = mainStart.join();
+    DemoDatabase warehouse = warehouseStart.join();
+
+    SaasPlatforms saas = teardown.add(new SaasPlatforms(workspace, Production.HOSTED,
+        Production.MONITORED_SITES));
+    saas.start();
+    Production production = new Production(main, warehouse, narrator, teardown);
+    production.startTraffic();
+
+    List<DemoConfig.Database> databases = List.of(
+        new DemoConfig.Database("pix", main, Production.API_APP, mainRows),
+        new DemoConfig.Database("datawarehouse", warehouse, Production.WAREHOUSE_APP,
+            warehouseRows));
+    String token = Credentials.random();
+    workspace.secret(DemoConfig.ADMIN_TOKEN_FILE, token);
+    for (DemoConfig.Database db : databases) {
+      workspace.secret(DemoConfig.monitorPasswordFile(db.source()),
+          db.database().monitorPassword());
+    }
+    Path pgpass = workspace.secret("pgpass", String.join("\n", databases.stream()
+        .map(db -> "127.0.0.1:" + db.database().port() + ":" + db.database().name() + ":"
+            + DemoDatabase.OWNER + ":" + db.database().ownerPassword()).toList()));
+    Path config = workspace.write(DemoConfig.FILE,
+        DemoConfig.render(host, port, pace, production, saas, databases));
+    Exporter exporter = teardown.add(Exporter.start(config, Clock.systemUTC()));
+    String local = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+    ExporterApi api = new ExporterApi("http://" + local + ":" + exporter.port(), token);
+
+    CompletableFuture<Void> loaded = CompletableFuture.allOf(main.load(mainRows, narrator),
+        warehouse.load(warehouseRows, narrator));
+    Team team = teardown.add(new Team(production.chores(saas), pace, narrator));
+    MigrationRunner runner = teardown.add(new MigrationRunner(api, databases.stream()
+        .map(db -> new MigrationRunner.Target(db.database(), db.app())).toList(),
+        saas, pace, narrator));
+    Timeline timeline = teardown.add(new Timeline(api, team, pace, narrator));
+
+    String base = api.base();
+    narrator.print(String.join("\n",
+        "",
+        "  board      " + base + "/",
+        "  metrics    " + base + "/metrics",
+        "  status     " + base + "/api/status",
+        "  config     " + config + " (check-config accepts it)",
+        "  databases  PGPASSFILE=" + pgpass + " psql -h 127.0.0.1 -U " + DemoDatabase.OWNER
+            + " -p " + main.port() + " " + main.name() + "   (or -p " + warehouse.port() + " "
+            + warehouse.name() + ")",
+        "",
+        "The timeline walks preparation > maintenance > migration > reopening > done by itself"
+            + " (about " + Math.round(5 / speed * 10) / 10.0 + " minutes);",
+        "the phase can also be changed from the board with the admin token in "
+            + workspace.path(DemoConfig.ADMIN_TOKEN_FILE) + ".",
+        exitWhenDone ? "The demo stops once the phase is done."
+            : "Ctrl-C stops everything and removes " + workspace.root() + ".",
+        ""));
+    CompletableFuture<Void> migration = runner.start(loaded);
+    CompletableFuture<Void> walk = timeline.run(loaded);
+    // The story fails as soon as the load, the migration or the timeline does.
+    CompletableFuture<Void> failure = new CompletableFuture<>();
+    for (CompletableFuture<Void> part : List.of(loaded, migration, walk)) {
+      part.whenComplete((ignored, error) -> {
+        if (error != null) {
+          failure.completeExceptionally(error);
+        }
+      });
+    }
+    return CompletableFuture.anyOf(walk, failure).thenApply(ignored -> null);
   }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // nothing else to do at exit
+  private static void removeHook(Thread hook) {
+    try {
+      java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already stopping: the hook runs, and finds nothing left to close
     }
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause
+        && (cause instanceof java.util.concurrent.CompletionException
+            || cause.getMessage() == null)) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 }

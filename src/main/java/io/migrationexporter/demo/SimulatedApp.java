@@ -42,10 +42,6 @@ final class SimulatedApp implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/";
   }
 
-  boolean closed() {
-    return closed;
-  }
-
   void setClosed(boolean value) {
     closed = value;
   }
@@ -53,5 +49,10 @@ final class SimulatedApp implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+  }
+
+  @Override
+  public String toString() {
+    return "the simulated " + name;
   }
 }

@@ -26,16 +26,8 @@ final class SimulatedPort implements AutoCloseable {
     setClosed(false);
   }
 
-  String name() {
-    return name;
-  }
-
   String address() {
     return "127.0.0.1:" + port;
-  }
-
-  synchronized boolean closed() {
-    return socket == null;
   }
 
   synchronized void setClosed(boolean closed) {
@@ -47,9 +39,7 @@ final class SimulatedPort implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket = server;
-        Thread acceptor = new Thread(() -> accept(server), "demo-port-" + name);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Daemons.named("demo-port-" + name).newThread(() -> accept(server)).start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot reopen port " + port, e);
       }
@@ -76,5 +66,10 @@ final class SimulatedPort implements AutoCloseable {
       }
       socket = null;
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the simulated " + name + " port";
   }
 }

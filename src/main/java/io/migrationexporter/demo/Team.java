@@ -1,68 +1,76 @@
 package io.migrationexporter.demo;
 
-import io.migrationexporter.app.Runtime;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
- * The simulated operations team: when the phase asks for the production closed, they put the apps
- * in maintenance one after the other; when it asks for it open, they bring them back. One of them
- * is forgetful and takes much longer, which is why the board and its gate matter.
+ * The simulated operations team: at the start of the maintenance they close the production one
+ * chore after the other, each at its own time; one of them is forgotten for a while, which is why
+ * the board and its gate matter. At the reopening they open everything again, in the reverse
+ * order.
  */
 final class Team implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger("io.migrationexporter.demo");
+  private static final Duration REOPENING_STEP = Duration.ofSeconds(3);
 
-  /** Something the team switches: an app, a port. */
-  record Switch(String name, java.util.function.BooleanSupplier closed, Consumer<Boolean> set,
-      int slowness) {}
-
-  private final Runtime runtime;
-  private final List<Switch> switches;
-  private final Duration reaction;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "demo-team");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final Map<String, Long> dueAt = new java.util.HashMap<>();
-
-  Team(Runtime runtime, List<Switch> switches, Duration reaction) {
-    this.runtime = runtime;
-    this.switches = List.copyOf(switches);
-    this.reaction = reaction;
-    timer.scheduleWithFixedDelay(this::act, 200, 200, TimeUnit.MILLISECONDS);
+  /** Something that can fail, as stopping an app or closing its sessions can. */
+  interface Action {
+    void run() throws Exception;
   }
 
-  private void act() {
-    String phase = runtime.phases().state().current();
-    boolean wantClosed = runtime.plan().checks().stream()
-        .anyMatch(check -> check.closedPhases().contains(phase));
-    long now = System.nanoTime();
-    for (int i = 0; i < switches.size(); i++) {
-      Switch s = switches.get(i);
-      if (s.closed().getAsBoolean() == wantClosed) {
-        dueAt.remove(s.name());
-        continue;
-      }
-      // one after the other, each taking the team's reaction time times its slowness
-      long delay = reaction.toNanos() * (i + 1) * s.slowness();
-      long due = dueAt.computeIfAbsent(s.name(), name -> now + delay);
-      if (now >= due) {
-        s.set().accept(wantClosed);
-        dueAt.remove(s.name());
-        LOG.info(() -> "demo team: " + s.name() + (wantClosed ? " put in maintenance" : " reopened"));
-      }
+  /**
+   * One thing the team closes for the maintenance ({@code after} its start, at speed 1) and opens
+   * again at the reopening, with the words that tell it.
+   */
+  record Chore(String who, Duration after, String closedWords, Action close, String openWords,
+      Action open) {}
+
+  private final List<Chore> chores;
+  private final Pace pace;
+  private final Narrator narrator;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Daemons.named("demo-team"));
+
+  Team(List<Chore> chores, Pace pace, Narrator narrator) {
+    this.chores = List.copyOf(chores);
+    this.pace = pace;
+    this.narrator = narrator;
+  }
+
+  void closeProduction() {
+    for (Chore chore : chores) {
+      schedule(pace.of(chore.after()), chore.who(), chore.closedWords(), chore.close());
     }
+  }
+
+  void reopenProduction() {
+    for (int i = 0; i < chores.size(); i++) {
+      Chore chore = chores.get(chores.size() - 1 - i);
+      schedule(pace.of(REOPENING_STEP.multipliedBy(i + 1)), chore.who(), chore.openWords(),
+          chore.open());
+    }
+  }
+
+  private void schedule(Duration delay, String who, String words, Action action) {
+    timer.schedule(() -> {
+      try {
+        action.run();
+        narrator.say(who, words);
+      } catch (Exception e) {
+        narrator.say(who, "failed: " + e.getMessage());
+      }
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void close() {
     timer.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "the simulated team";
   }
 }
