@@ -104,7 +104,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Teardown teardown = new Teardown(err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread onSignal = new Thread(() -> {
+      narrator.say("demo", "stopping everything...");
       teardown.close();
+      narrator.say("demo", "stopped; nothing left behind");
       stopped.countDown();
     }, "demo-shutdown");
     java.lang.Runtime.getRuntime().addShutdownHook(onSignal);
