@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * board tests need, over java.net.http, instead of the whole Selenium client. Chromedriver listens
  * on loopback only, on a port it picks; the browser gets a fresh profile in a temporary directory.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   /** W3C's key for an element reference in JSON. */
   private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
   private static final Pattern STARTED = Pattern.compile("started successfully on port (\\d+)");
@@ -59,7 +59,7 @@ final class Browser implements AutoCloseable {
    * Starts chromedriver and a headless Chromium with a window of the given size. Skips the test
    * when the binaries are absent, except on CI (CI=true) where they must be there.
    */
-  static Browser start(int width, int height) throws Exception {
+  public static Browser start(int width, int height) throws Exception {
     Optional<Path> chromedriver = onPath("chromedriver");
     Optional<Path> chromium = CHROMIUM.stream().map(Path::of).filter(Files::isExecutable).findFirst();
     String missing = chromedriver.isEmpty() ? "chromedriver" : chromium.isEmpty() ? "chromium" : null;
@@ -154,12 +154,12 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  void open(String url) throws Exception {
+  public void open(String url) throws Exception {
     command("POST", "url", JSON.createObjectNode().put("url", url));
   }
 
   /** The first element matching a CSS selector, if any. */
-  Optional<String> find(String css) throws Exception {
+  public Optional<String> find(String css) throws Exception {
     ObjectNode query = JSON.createObjectNode().put("using", "css selector").put("value", css);
     JsonNode found = command("POST", "elements", query);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path(ELEMENT).asText());
@@ -170,13 +170,13 @@ final class Browser implements AutoCloseable {
   }
 
   /** An attribute as written in the DOM, or null when absent. */
-  String attribute(String element, String name) throws Exception {
+  public String attribute(String element, String name) throws Exception {
     JsonNode value = command("GET", "element/" + element + "/attribute/" + name, null);
     return value.isNull() ? null : value.asText();
   }
 
   /** The text as rendered (what a person sees). */
-  String text(String element) throws Exception {
+  public String text(String element) throws Exception {
     return command("GET", "element/" + element + "/text", null).asText();
   }
 
@@ -202,7 +202,7 @@ final class Browser implements AutoCloseable {
    * The errors the page logged since the last call (script errors, refused resources, Content
    * Security Policy violations), each as one line.
    */
-  List<String> errors() throws Exception {
+  public List<String> errors() throws Exception {
     JsonNode entries = command("POST", "se/log", JSON.createObjectNode().put("type", "browser"));
     List<String> errors = new java.util.ArrayList<>();
     entries.forEach(entry -> {

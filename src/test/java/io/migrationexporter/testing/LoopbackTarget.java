@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real HTTP server on 127.0.0.1 standing in for the apps a maintenance closes. Each path answers
@@ -26,40 +27,49 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoopbackTarget implements AutoCloseable {
   /** Longest a hanging request waits for a release that never comes: the test has failed by then. */
   private static final Duration HANG_LIMIT = Duration.ofSeconds(60);
+  private static final int FILLER_CHUNK = 64 * 1024;
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> bodyBytes = new ConcurrentHashMap<>();
 
   /**
    * What a path answers.
    *
    * @param release when not null, the request waits until it is counted down ({@link #release})
+   * @param fillerBytes when positive, the body is this many bytes of {@code "ok\n"} lines, streamed
+   *     instead of {@code body}
    */
   public record Answer(int status, String body, Map<String, String> headers, Duration delay,
-      CountDownLatch release) {
+      CountDownLatch release, long fillerBytes) {
     public static Answer status(int status) {
-      return new Answer(status, "", Map.of(), Duration.ZERO, null);
+      return new Answer(status, "", Map.of(), Duration.ZERO, null, 0);
     }
 
     public Answer body(String text) {
-      return new Answer(status, text, headers, delay, release);
+      return new Answer(status, text, headers, delay, release, 0);
+    }
+
+    /** A body of {@code bytes} bytes written from one small buffer: 50 MB cost the test nothing. */
+    public Answer filler(long bytes) {
+      return new Answer(status, "", headers, delay, release, bytes);
     }
 
     public Answer header(String name, String value) {
       Map<String, String> more = new LinkedHashMap<>(headers);
       more.put(name, value);
-      return new Answer(status, body, Map.copyOf(more), delay, release);
+      return new Answer(status, body, Map.copyOf(more), delay, release, fillerBytes);
     }
 
     public Answer delay(Duration wait) {
-      return new Answer(status, body, headers, wait, release);
+      return new Answer(status, body, headers, wait, release, fillerBytes);
     }
 
     /** Requests wait, holding their connection open, until {@link LoopbackTarget#release}. */
     public Answer hanging() {
-      return new Answer(status, body, headers, delay, new CountDownLatch(1));
+      return new Answer(status, body, headers, delay, new CountDownLatch(1), fillerBytes);
     }
   }
 
@@ -108,6 +118,12 @@ public final class LoopbackTarget implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** Filler bytes written for {@code path} so far; writing stops when the client hangs up. */
+  public long bodyBytesSent(String path) {
+    AtomicLong sent = bodyBytes.get(path);
+    return sent == null ? 0 : sent.get();
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }
@@ -137,6 +153,10 @@ public final class LoopbackTarget implements AutoCloseable {
         return;
       }
       answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+      if (answer.fillerBytes() > 0) {
+        sendFiller(exchange, answer, bodyBytes.computeIfAbsent(path, p -> new AtomicLong()));
+        return;
+      }
       byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
       boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
       exchange.sendResponseHeaders(answer.status(), noBody ? -1 : body.length);
@@ -144,6 +164,24 @@ public final class LoopbackTarget implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
+      }
+    }
+  }
+
+  /**
+   * Writes the filler. A client that stops reading (as one with a body limit should) makes a
+   * write fail: the exception must reach the server, which then closes the connection; swallowed,
+   * it would leave the connection open and its socket with it.
+   */
+  private static void sendFiller(HttpExchange exchange, Answer answer, AtomicLong sent)
+      throws IOException {
+    exchange.sendResponseHeaders(answer.status(), answer.fillerBytes());
+    byte[] chunk = "ok\n".repeat(FILLER_CHUNK / 3).getBytes(StandardCharsets.US_ASCII);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (long left = answer.fillerBytes(); left > 0; left -= chunk.length) {
+        int length = (int) Math.min(chunk.length, left);
+        out.write(chunk, 0, length);
+        sent.addAndGet(length);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.migrationexporter.demo.fakes;
 
 import io.undertow.Undertow;
+import io.undertow.io.IoCallback;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -20,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.xnio.Options;
 
 /**
  * A fake SaaS API on 127.0.0.1 and a free port, for tests and the demo: strict about credentials
@@ -28,6 +31,8 @@ import java.util.function.BiFunction;
  */
 public abstract class FakeServer implements AutoCloseable {
   private static final int HUGE_BODY_BYTES = 20 << 20;
+  /** One megabyte of the huge answer, shared read-only by every huge answer. */
+  private static final ByteBuffer HUGE_CHUNK = hugeChunk();
   private static final Duration LONGEST_HANG = Duration.ofSeconds(60);
 
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
@@ -118,6 +123,8 @@ public abstract class FakeServer implements AutoCloseable {
     };
     server = Undertow.builder()
         .addHttpListener(0, "127.0.0.1")
+        // "fake-FakeScalingo task-3": a thread dump tells the fakes' threads from the exporter's
+        .setWorkerOption(Options.WORKER_NAME, "fake-" + getClass().getSimpleName())
         .setIoThreads(1)
         .setWorkerThreads(64)
         .setHandler(handler)
@@ -199,11 +206,16 @@ public abstract class FakeServer implements AutoCloseable {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
-      exchange.startBlocking();
       String path = exchange.getRequestPath();
       counts.computeIfAbsent(exchange.getRequestMethod() + " " + path, k -> new AtomicInteger())
           .incrementAndGet();
       counts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+      if (longestPrefix(faults, path) == Fault.HUGE_BODY) {
+        pause(delay);
+        sendHuge(exchange);
+        return;
+      }
+      exchange.startBlocking();
       String body;
       try (InputStream in = exchange.getInputStream()) {
         body = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
@@ -299,19 +311,27 @@ public abstract class FakeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends the {@link Fault#HUGE_BODY} answer from one shared megabyte, without blocking: a client
+   * that stops reading at its limit (as it should) gets its connection closed and holds no thread
+   * of the fake meanwhile.
+   */
   private static void sendHuge(HttpServerExchange exchange) {
     exchange.setStatusCode(200);
     exchange.getResponseHeaders().put(HttpString.tryFromString("Content-Type"), "application/json");
-    byte[] chunk = ("{\"padding\":\"" + "x".repeat(8180) + "\"},").getBytes(StandardCharsets.UTF_8);
-    try (OutputStream out = exchange.getOutputStream()) {
-      out.write("{\"results\":[".getBytes(StandardCharsets.UTF_8));
-      for (int written = 0; written < HUGE_BODY_BYTES; written += chunk.length) {
-        out.write(chunk);
-      }
-      out.write("{}]}".getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // the client stopped reading at its limit, as it should
+    int chunks = (HUGE_BODY_BYTES + HUGE_CHUNK.capacity() - 1) / HUGE_CHUNK.capacity();
+    ByteBuffer[] body = new ByteBuffer[chunks + 2];
+    body[0] = ByteBuffer.wrap("{\"results\":[".getBytes(StandardCharsets.UTF_8));
+    for (int i = 1; i < body.length - 1; i++) {
+      body[i] = HUGE_CHUNK.duplicate();
     }
+    body[body.length - 1] = ByteBuffer.wrap("{}]}".getBytes(StandardCharsets.UTF_8));
+    exchange.getResponseSender().send(body, IoCallback.END_EXCHANGE);
+  }
+
+  private static ByteBuffer hugeChunk() {
+    String entry = "{\"padding\":\"" + "x".repeat(8180) + "\"},";
+    return ByteBuffer.wrap(entry.repeat(128).getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
   }
 
   @Override

@@ -17,9 +17,9 @@ import java.util.Properties;
  * {@code pg_monitor}, as the docs advise. One server is shared by the test classes that do not
  * stop it; a test that stops its server starts its own.
  */
-final class PgTestServer implements AutoCloseable {
-  static final String EXPORTER_USER = "exporter";
-  static final String EXPORTER_PASSWORD = "exporter-secret-pw";
+public final class PgTestServer implements AutoCloseable {
+  public static final String EXPORTER_USER = "exporter";
+  public static final String EXPORTER_PASSWORD = "exporter-secret-pw";
   static final String APP_PASSWORD = "app-secret-password";
 
   private static PgTestServer shared;
@@ -44,7 +44,7 @@ final class PgTestServer implements AutoCloseable {
   }
 
   /** A server of the caller's own, which it must close. */
-  static PgTestServer start() {
+  public static PgTestServer start() {
     try {
       PgTestServer server = new PgTestServer(Files.createTempDirectory("pg-test-"));
       server.configure();
@@ -85,16 +85,16 @@ final class PgTestServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return first.getPort();
   }
 
-  String url(String database) {
+  public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
   }
 
   /** Creates a database owned by {@code app}; each test class uses its own. */
-  String createDatabase(String name) {
+  public String createDatabase(String name) {
     try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
       sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
       sql.execute("CREATE DATABASE " + name + " OWNER app");
@@ -104,7 +104,7 @@ final class PgTestServer implements AutoCloseable {
     }
   }
 
-  Connection admin(String database) throws SQLException {
+  public Connection admin(String database) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", "postgres");
     props.setProperty("ApplicationName", "test-admin");
@@ -121,7 +121,7 @@ final class PgTestServer implements AutoCloseable {
   }
 
   /** Stops the server and starts it again on the same port with the same data. */
-  void stop() {
+  public void stop() {
     try {
       server.close();
     } catch (IOException e) {
@@ -129,7 +129,7 @@ final class PgTestServer implements AutoCloseable {
     }
   }
 
-  void restart() {
+  public void restart() {
     try {
       server = builder(port()).start();
     } catch (IOException e) {
