@@ -21,7 +21,7 @@ PROBE_TIMEOUT_S=5          # defaults.http.timeout of the generated configs (the
 SCRAPE_TIMEOUT_S=10        # what the refresh scrape announces, as Prometheus does
 HANG_EVERY=10              # one app in ten hangs in the refresh run
 # Flags the report recommends; the flag table shows what each one brings.
-RECOMMENDED="-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+RECOMMENDED="-Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 # What Prometheus 3 sends: OpenMetrics preferred, gzip.
 PROM_ACCEPT='application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2'
 
@@ -219,7 +219,7 @@ done
 # 2. One full refresh of 1000 apps, some hanging: the scrape that triggers it, to its answer.
 refresh_run() {  # refresh_run CONF KEY: R[KEY] = "seconds fresh ok timeouts", R[KEY_rss]
   local conf=$1 key=$2 t0 body
-  start_exporter "$conf" "${rec_flags[@]}"
+  start_exporter "$conf" "${rec_flags[@]}" "-Xlog:gc:file=$WORK/gc-$key.log"
   sleep 1  # the first collection is over (ready): every source is due again
   t0=$(date +%s.%N)
   body=$(curl -sf --max-time 30 -H "X-Prometheus-Scrape-Timeout-Seconds: $SCRAPE_TIMEOUT_S" \
@@ -233,6 +233,7 @@ refresh_run() {  # refresh_run CONF KEY: R[KEY] = "seconds fresh ok timeouts", R
     END {printf "%.2f %d %d %d\n", took, fresh, ok, timeouts}' <<< "$body")
   R[${key}_rss]=$(rss_mib "$EX_PID")
   stop_exporter
+  R[${key}_gc]=$(awk '/Pause Young/ {y++} /Pause Full/ {f++} END {printf "%d / %d", y, f}' "$WORK/gc-$key.log")
 }
 log "full refresh, 10% hanging"
 refresh_run "$WORK/hang-10pct.conf" refresh_10
@@ -241,14 +242,15 @@ refresh_run "$WORK/hang-all.conf" refresh_all
 
 # ---------------------------------------------------------------------------------------------
 # 3. JVM flags: startup (hyperfine), resident memory idle and after load, at 1000 apps.
-# Each row adds one flag to the one before; "recommended" only lowers the heap cap of "c1".
+# "stack" and "c1" each add one flag to "serial"; "recommended" lowers the heap cap of "c1";
+# the last two add one flag to "recommended".
 VARIANTS=(default heap serial stack c1 recommended container cds)
 declare -A FLAGS=(
   [default]=""
   [heap]="-Xmx64m"
   [serial]="-Xmx64m -XX:+UseSerialGC"
   [stack]="-Xmx64m -Xss256k -XX:+UseSerialGC"
-  [c1]="-Xmx64m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+  [c1]="-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
   [recommended]="$RECOMMENDED"
   [container]="$RECOMMENDED -XX:+UseContainerSupport"
   [cds]="$RECOMMENDED -XX:SharedArchiveFile=$WORK/exporter.jsa"
@@ -331,12 +333,12 @@ $(row_wrk "Prometheus" prom)
 | resident memory idle / after load (MiB) | ${R[idle_100]} / ${R[load_100]} | ${R[idle_1000]} / ${R[load_1000]} | < 128 MiB | $(verdict "${R[load_1000]}" 128) |
 | startup to the first successful scrape (ms, mean ± σ of $RUNS) | ${R[start_100]} | ${R[start_recommended]} | | |
 
-| full refresh, 1000 apps, probe timeout ${PROBE_TIMEOUT_S} s | scrape answered in (s) | checks fresh | ok (503 seen) | failing with kind timeout | resident after (MiB) | goal | |
-|---|---|---|---|---|---|---|---|
-| 10% hanging (100) | $(field "${R[refresh_10]}" 1) | $(field "${R[refresh_10]}" 2) | $(field "${R[refresh_10]}" 3) | $(field "${R[refresh_10]}" 4) | ${R[refresh_10_rss]} | ≤ ${refresh_goal} s, all fresh | $(refresh_verdict "${R[refresh_10]}" 900 100) |
-| all hanging (1000) | $(field "${R[refresh_all]}" 1) | $(field "${R[refresh_all]}" 2) | $(field "${R[refresh_all]}" 3) | $(field "${R[refresh_all]}" 4) | ${R[refresh_all_rss]} | ≤ ${refresh_goal} s, all fresh | $(refresh_verdict "${R[refresh_all]}" 0 1000) |
+| full refresh, 1000 apps, probe timeout ${PROBE_TIMEOUT_S} s | scrape answered in (s) | checks fresh | ok (503 seen) | failing with kind timeout | resident after (MiB) | young / full GCs | goal | |
+|---|---|---|---|---|---|---|---|---|
+| 10% hanging (100) | $(field "${R[refresh_10]}" 1) | $(field "${R[refresh_10]}" 2) | $(field "${R[refresh_10]}" 3) | $(field "${R[refresh_10]}" 4) | ${R[refresh_10_rss]} | ${R[refresh_10_gc]} | ≤ ${refresh_goal} s, all fresh | $(refresh_verdict "${R[refresh_10]}" 900 100) |
+| all hanging (1000) | $(field "${R[refresh_all]}" 1) | $(field "${R[refresh_all]}" 2) | $(field "${R[refresh_all]}" 3) | $(field "${R[refresh_all]}" 4) | ${R[refresh_all_rss]} | ${R[refresh_all_gc]} | ≤ ${refresh_goal} s, all fresh | $(refresh_verdict "${R[refresh_all]}" 0 1000) |
 
-The refresh is timed from the scrape that triggers it (sent with \`X-Prometheus-Scrape-Timeout-Seconds: $SCRAPE_TIMEOUT_S\`, right after the first collection, so every source is due) to its answer; "fresh" counts checks whose data was read after that scrape began, from the answer itself.
+The refresh is timed from the scrape that triggers it (sent with \`X-Prometheus-Scrape-Timeout-Seconds: $SCRAPE_TIMEOUT_S\`, right after the first collection, so every source is due) to its answer; "fresh" counts checks whose data was read after that scrape began, from the answer itself. GCs: over the exporter's whole life in that run (start, first collection, the measured refresh), from \`-Xlog:gc\`.
 
 ### JVM flags, 1000 apps
 
