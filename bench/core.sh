@@ -36,7 +36,7 @@ listening_port() { sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1
 if [[ "${1:-}" == "--startup-once" ]]; then
   work=$2 variant=$3 apps=$4
   read -r -a flags < "$work/flags-$variant"
-  err="$work/startup-$variant.log"
+  err="$work/startup-$variant-$$.log"  # a new file each run: never the port of the run before
   java "${flags[@]}" -jar "$JAR" --config "$work/apps-$apps.conf" > /dev/null 2> "$err" &
   pid=$!
   trap 'kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
@@ -132,7 +132,8 @@ EX_PID="" EX_PORT=""
 start_exporter() {  # start_exporter CONF FLAGS...
   local conf=$1
   shift
-  local err="$WORK/exporter-$(basename "$conf" .conf)-$RANDOM.log"
+  local err
+  err=$(mktemp "$WORK/exporter-$(basename "$conf" .conf)-XXXXXX.log")
   java "$@" -jar "$JAR" --config "$conf" > /dev/null 2> "$err" &
   EX_PID=$!
   PIDS+=("$EX_PID")
