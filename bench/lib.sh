@@ -27,11 +27,11 @@ start_target() {
 
 # gen_config APPS HANG_EVERY INTERVAL FILE: APPS HTTP checks against the target, phase
 # maintenance (503 is ok), refreshed every INTERVAL; every HANG_EVERY-th app points at a hanging
-# path (0: none).
+# path (0: none). With ADMIN_TOKEN set, the phase can be changed with it.
 gen_config() {
   local apps=$1 hang_every=$2 interval=$3 file=$4 i path
   {
-    echo 'server { listen = "127.0.0.1:0" }'
+    echo "server { listen = \"127.0.0.1:0\"${ADMIN_TOKEN:+, admin-token = \"$ADMIN_TOKEN\"} }"
     echo "phases { initial = maintenance, state-file = \"$(basename "$file" .conf).state.json\" }"
     echo "defaults { interval = $interval, http.timeout = ${PROBE_TIMEOUT_S}s }"
     echo 'apps {'
@@ -53,7 +53,8 @@ EX_PID="" EX_PORT=""
 start_exporter() {
   local conf=$1
   shift
-  local err="$WORK/exporter-$(basename "$conf" .conf)-$RANDOM.log"
+  local err
+  err=$(mktemp "$WORK/exporter-$(basename "$conf" .conf)-XXXXXX.log")
   java "$@" -jar "$JAR" --config "$conf" > /dev/null 2> "$err" &
   EX_PID=$!
   PIDS+=("$EX_PID")
