@@ -22,19 +22,33 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Turns a {@link Board} into Prometheus metric snapshots and serialized bytes. Bytes are cached on
  * the board per format and encoding: under heavy scraping, serializing once per board instead of
- * once per scrape is what keeps /metrics cheap.
+ * once per scrape is what keeps /metrics cheap. Each new board is rendered ahead, off the request
+ * threads, in the formats scrapers asked for recently, so a steady scraper finds its bytes ready.
  */
 public final class Exposition {
+  private static final Logger LOG = Logger.getLogger(Exposition.class.getName());
+  /**
+   * How long a format asked once is rendered ahead for every new board: longer than any usual
+   * scrape interval, short enough that one curl in another format costs little.
+   */
+  static final Duration RECENTLY = Duration.ofMinutes(5);
+
   static final MetricDef BUILD_INFO = MetricDef.gauge("migration_exporter_build_info",
       "Always 1; the version of the running exporter.", "version");
   static final MetricDef RELOAD_OK = MetricDef.gauge(
@@ -111,6 +125,11 @@ public final class Exposition {
 
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
+  /** The formats asked for, by key, with the board they were last asked of: at most 8 entries. */
+  private final Map<String, Asked> asked = new ConcurrentHashMap<>();
+
+  /** A format and encoding scrapers asked for, and the instant of the board they last got. */
+  private record Asked(ExpositionFormatWriter writer, boolean gzip, Instant boardAt) {}
 
   public Exposition(String version) {
     this.version = version;
@@ -121,11 +140,63 @@ public final class Exposition {
     return formats.findWriter(acceptHeader);
   }
 
-  /** The serialized board for {@code writer}, gzipped if asked; computed once per board. */
+  /**
+   * The serialized board for {@code writer}, gzipped if asked, only if it is rendered already:
+   * never serializes, so an I/O thread may call it.
+   */
+  public Optional<byte[]> ready(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    remember(board, writer, gzip);
+    return board.renderingIfDone(key(writer, gzip));
+  }
+
+  /**
+   * The serialized board for {@code writer}, gzipped if asked; computed once per board, waiting
+   * while another thread computes it. Not for an I/O thread.
+   */
   public byte[] bytes(Board board, ExpositionFormatWriter writer, boolean gzip) {
-    String key = "metrics:" + writer.getContentType();
-    byte[] plain = board.rendering(key, () -> serialize(board, writer));
-    return gzip ? board.rendering(key + ":gzip", () -> gzip(plain)) : plain;
+    remember(board, writer, gzip);
+    return render(board, writer, gzip);
+  }
+
+  /**
+   * Renders {@code board} in every format asked of a board at most {@link #RECENTLY} older,
+   * latest asked first. For a background thread, with each new board.
+   */
+  public void renderAhead(Board board) {
+    asked.values().stream()
+        .filter(format -> !format.boardAt().plus(RECENTLY).isBefore(board.at()))
+        .sorted(Comparator.comparing(Asked::boardAt).reversed())
+        .forEach(format -> render(board, format.writer(), format.gzip()));
+  }
+
+  private void remember(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    asked.merge(key(writer, gzip), new Asked(writer, gzip, board.at()),
+        (old, now) -> old.boardAt().isAfter(now.boardAt()) ? old : now);
+  }
+
+  private byte[] render(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    String type = writer.getContentType();
+    byte[] plain = board.rendering(key(writer, false),
+        () -> logged(board, type, () -> serialize(board, writer)));
+    if (!gzip) {
+      return plain;
+    }
+    return board.rendering(key(writer, true),
+        () -> logged(board, type + " gzipped", () -> gzip(plain)));
+  }
+
+  /** Renders and logs, at FINE, what it cost and on which thread. */
+  private byte[] logged(Board board, String what, Supplier<byte[]> render) {
+    long start = System.nanoTime();
+    byte[] bytes = render.get();
+    LOG.fine(() -> "rendered the board of " + board.at() + " as " + what + ": " + bytes.length
+        + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms on thread "
+        + Thread.currentThread().getName());
+    return bytes;
+  }
+
+  private static String key(ExpositionFormatWriter writer, boolean gzip) {
+    return "metrics:" + writer.getContentType() + (gzip ? ":gzip" : "");
   }
 
   private byte[] serialize(Board board, ExpositionFormatWriter writer) {
