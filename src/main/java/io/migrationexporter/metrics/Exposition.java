@@ -2,7 +2,6 @@ package io.migrationexporter.metrics;
 
 import io.migrationexporter.app.Board;
 import io.migrationexporter.check.CheckResult;
-import io.migrationexporter.check.Expectation;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
@@ -65,14 +64,11 @@ public final class Exposition {
       "Check outcome in the current phase: 1 ok, 0 failing, -1 unknown (never ok).",
       "check", "group", "app", "kind");
   static final MetricDef CHECK_EXPECTED = MetricDef.gauge("migration_check_expected",
-      "1 for what the current phase expects of the check's target: closed, open or any.",
-      "check", "expected");
+      "Always 1; the label says what the current phase expects of the check's target: closed,"
+          + " open or any.", "check", "expected");
   static final MetricDef CHECK_OBSERVED = MetricDef.gauge("migration_check_observed",
-      "1 for what was last seen of the check's target: closed, open, neither, or unknown.",
-      "check", "observed");
-  static final MetricDef CHECK_OBSERVED_AT = MetricDef.gauge(
-      "migration_check_observed_timestamp_seconds",
-      "When the data a check rests on was read.", "check");
+      "Always 1; the label says what was last seen of the check's target: closed, open,"
+          + " neither, or unknown.", "check", "observed");
   static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
       "1 when every check the gate selects is ok in the gate's phase.", "gate");
   static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
@@ -84,8 +80,6 @@ public final class Exposition {
   static final MetricDef SOURCE_SUCCESS_AT = MetricDef.gauge(
       "migration_source_last_success_timestamp_seconds",
       "When the source was last read successfully.", "source");
-  static final MetricDef SOURCE_INTERVAL = MetricDef.gauge("migration_source_interval_seconds",
-      "Minimum time between two refreshes of the source.", "source");
   static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge("migration_source_stale_after_seconds",
       "Age after which the source's data no longer counts and its checks turn unknown.", "source");
   static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
@@ -120,8 +114,6 @@ public final class Exposition {
       "1 once the last step of the migration finished.", "migration");
   static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
       "Last sign of life of the migration process.", "migration");
-
-  private static final List<String> OBSERVED = List.of("closed", "open", "neither", "unknown");
 
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
@@ -238,17 +230,8 @@ public final class Exposition {
       String check = result.check().name();
       families.add(CHECK_STATUS, result.state().value(), check, result.check().group(),
           result.check().app(), result.check().kind());
-      for (Expectation expectation : Expectation.values()) {
-        families.add(CHECK_EXPECTED, expectation == result.expected() ? 1 : 0, check,
-            expectation.label());
-      }
-      String observed = observed(result);
-      for (String state : OBSERVED) {
-        families.add(CHECK_OBSERVED, state.equals(observed) ? 1 : 0, check, state);
-      }
-      if (result.observedAt() != null) {
-        families.add(CHECK_OBSERVED_AT, seconds(result.observedAt()), check);
-      }
+      families.add(CHECK_EXPECTED, 1, check, result.expected().label());
+      families.add(CHECK_OBSERVED, 1, check, observed(result));
     }
 
     for (GateResult gate : board.gates()) {
@@ -266,7 +249,6 @@ public final class Exposition {
       families.add(SOURCE_UP, source.up() ? 1 : 0, id);
       source.lastDuration().ifPresent(d -> families.add(SOURCE_DURATION, d.toNanos() / 1e9, id));
       source.lastSuccessAt().ifPresent(at -> families.add(SOURCE_SUCCESS_AT, seconds(at), id));
-      families.add(SOURCE_INTERVAL, schedule.minInterval().toMillis() / 1e3, id);
       families.add(SOURCE_STALE_AFTER, schedule.staleAfter().toMillis() / 1e3, id);
       families.add(SOURCE_REFRESHES, source.refreshes(), id);
       for (Map.Entry<ErrorKind, Long> failures : source.failures().entrySet()) {
