@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.Exporter;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
+import io.migrationexporter.testing.TestExporter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +20,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +52,6 @@ class RenderAheadTest {
     public void close() {}
   };
   private Level previousLevel;
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .build();
 
   @BeforeEach
   void captureRenderings() {
@@ -73,11 +69,12 @@ class RenderAheadTest {
 
   @Test
   void aScrapeAfterANewBoardFindsItsFormatsRenderedAhead(@TempDir Path dir) throws Exception {
-    try (Exporter exporter = Exporter.start(config(dir, refusedPort()), Clock.systemUTC())) {
+    try (TestExporter test = TestExporter.start(dir, config(Ports.closed()))) {
+      Exporter exporter = test.exporter();
       Await.until("the first collection", exporter.runtime()::ready, WAIT);
 
       // A format nobody asked for yet: rendered for this scrape, on a worker thread.
-      String plain = scrape(exporter, null);
+      String plain = scrape(test, null);
       assertThat(plain).contains("migration_phase{phase=\"preparation\"} 1");
       assertThat(renderings).hasSize(1);
       String first = renderings.get(0);
@@ -88,21 +85,21 @@ class RenderAheadTest {
       Await.until("the plain rendering of the maintenance board", () -> renderings.size() == 2,
           WAIT);
       assertThat(renderings.get(1)).contains("text/plain").contains("on thread board-evaluation");
-      assertThat(scrape(exporter, null)).contains("migration_phase{phase=\"maintenance\"} 1");
-      assertThat(scrape(exporter, null)).contains("migration_phase{phase=\"maintenance\"} 1");
+      assertThat(scrape(test, null)).contains("migration_phase{phase=\"maintenance\"} 1");
+      assertThat(scrape(test, null)).contains("migration_phase{phase=\"maintenance\"} 1");
       assertThat(renderings).hasSize(2);
 
       // What Prometheus asks (OpenMetrics, gzip) is new: rendered once, off the I/O thread.
-      scrape(exporter, OPENMETRICS);
+      scrape(test, OPENMETRICS);
       assertThat(renderings).hasSize(4);
-      scrape(exporter, OPENMETRICS);
+      scrape(test, OPENMETRICS);
       assertThat(renderings).hasSize(4);
 
       // The next board is rendered ahead in both formats asked: plain, OpenMetrics and its gzip.
       exporter.runtime().enterPhase("migration", "test");
       Await.until("three renderings of the migration board", () -> renderings.size() == 7, WAIT);
-      assertThat(scrape(exporter, OPENMETRICS)).contains("migration_phase{phase=\"migration\"} 1");
-      assertThat(scrape(exporter, null)).contains("migration_phase{phase=\"migration\"} 1");
+      assertThat(scrape(test, OPENMETRICS)).contains("migration_phase{phase=\"migration\"} 1");
+      assertThat(scrape(test, null)).contains("migration_phase{phase=\"migration\"} 1");
       assertThat(renderings).hasSize(7);
       assertThat(renderings.subList(4, 7)).allMatch(line -> line.contains("board-evaluation"));
       assertThat(renderings).noneMatch(line -> line.contains("I/O"));
@@ -110,41 +107,27 @@ class RenderAheadTest {
   }
 
   /** The body as text, gunzipped when the request asked for OpenMetrics with gzip. */
-  private String scrape(Exporter exporter, String accept) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
-        .timeout(WAIT);
+  private static String scrape(TestExporter test, String accept) throws IOException {
+    HttpRequest.Builder request = test.request("/metrics");
     if (accept != null) {
       request.header("Accept", accept).header("Accept-Encoding", "gzip");
     }
-    HttpResponse<byte[]> response =
-        client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = test.send(request, HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
     byte[] body = response.body();
     if (accept != null) {
       assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
-      body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))
-          .readAllBytes();
+      body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
     }
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** A few checks on a port where nothing listens, read once: no refresh falls due later. */
-  private static Path config(Path dir, int port) throws IOException {
-    String hocon = "server.listen = \"127.0.0.1:0\"\n"
-        + "defaults.interval = 1h\n"
+  /** Two checks on a port where nothing listens, read once: no refresh falls due later. */
+  private static String config(int port) {
+    return "defaults.interval = 1h\n"
         + "checks {\n"
         + "  front { http { url = \"http://127.0.0.1:" + port + "/front\" } }\n"
         + "  back { http { url = \"http://127.0.0.1:" + port + "/back\" } }\n"
         + "}\n";
-    Path file = dir.resolve("exporter.conf");
-    Files.writeString(file, hocon, StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static int refusedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
