@@ -7,6 +7,9 @@ import static io.migrationexporter.source.postgres.PgSources.source;
 import static io.migrationexporter.source.postgres.PgSources.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.config.Plan;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The source against a real PostgreSQL: connections, locks, progress views, queries. */
 class PostgresSourceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static PgTestServer server;
   private static String database;
   @TempDir Path dir;
@@ -53,8 +58,15 @@ class PostgresSourceTest {
   @Test
   void countsClientConnectionsApartFromTheMigrationsAndItsOwn() throws Exception {
     try (PostgresSource source = open("migration-sessions.application-names = [pix-migration]")) {
-      Reading empty = refresh(source);
-      assertThat(empty.observation("connections")).contains(Observation.closed("No connection left"));
+      // a session an earlier test closed may take a moment to leave pg_stat_activity
+      Reading[] last = new Reading[1];
+      Await.until(Duration.ofSeconds(10), "earlier tests' sessions gone", () -> {
+        last[0] = refresh(source);
+        return value(last[0], "migration_pg_other_connections", "main").orElse(-1) == 0;
+      });
+      Reading empty = last[0];
+      assertThat(empty.observation("connections")).contains(Observation.closed("No connection left")
+          .counting(0, "connections"));
       assertThat(value(empty, "migration_pg_exporter_sessions", "main")).hasValue(1);
 
       try (Connection api1 = server.client(database, "app", "app-api");
@@ -63,7 +75,8 @@ class PostgresSourceTest {
           Connection migration = server.client(database, "migrator", "pix-migration")) {
         Reading busy = refresh(source);
         assertThat(busy.observation("connections")).contains(Observation.open(
-            "3 connections: app-api (2), metabase (1) (migration: 1 session)"));
+            "3 connections: app-api (2), metabase (1) (migration: 1 session)")
+            .counting(3, "connections"));
         assertThat(value(busy, "migration_pg_connections", "main", "app-api", "app", "idle")).hasValue(2);
         assertThat(value(busy, "migration_pg_other_connections", "main")).hasValue(3);
         assertThat(value(busy, "migration_pg_migration_connections", "main")).hasValue(1);
@@ -77,9 +90,45 @@ class PostgresSourceTest {
       try (Connection migration = server.client(database, "migrator", "pix-migration")) {
         Reading onlyMigration = refresh(source);
         assertThat(onlyMigration.observation("connections"))
-            .contains(Observation.closed("No connection left (migration: 1 session)"));
+            .contains(Observation.closed("No connection left (migration: 1 session)")
+                .counting(0, "connections"));
       }
     }
+  }
+
+  /** The connections card says how many connections are left, as a number the board shows. */
+  @Test
+  void theConnectionsCheckCountsTheOtherSessions() throws Exception {
+    Path config = PgSources.config(dir, source(server, "main", database,
+        "migration-sessions.application-names = [pix-migration]"));
+    try (Exporter exporter = Exporter.start(config, Clock.systemUTC());
+        Connection migration = server.client(database, "migrator", "pix-migration")) {
+      assertThat(awaitConnectionsAmount(exporter, 0).path("value").asText())
+          .isEqualTo("No connection left (migration: 1 session)");
+      try (Connection api = server.client(database, "app", "app-api");
+          Connection metabase = server.client(database, "app", "metabase")) {
+        JsonNode check = awaitConnectionsAmount(exporter, 2);
+        assertThat(check.path("unit").asText()).isEqualTo("connections");
+        assertThat(check.path("value").asText())
+            .isEqualTo("2 connections: app-api (1), metabase (1) (migration: 1 session)");
+        assertThat(PgSources.get(exporter.port(), "/metrics").body())
+            .contains("migration_check_value{check=\"main-connections\"} 2.0\n");
+      }
+    }
+  }
+
+  private static JsonNode awaitConnectionsAmount(Exporter exporter, long amount) throws Exception {
+    JsonNode[] check = new JsonNode[1];
+    Await.until(Duration.ofSeconds(20), "main-connections to count " + amount, () -> {
+      for (JsonNode node : JSON.readTree(PgSources.get(exporter.port(), "/api/status").body())
+          .path("checks")) {
+        if (node.path("name").asText().equals("main-connections")) {
+          check[0] = node;
+        }
+      }
+      return check[0] != null && check[0].path("amount").asLong(-1) == amount;
+    });
+    return check[0];
   }
 
   @Test
