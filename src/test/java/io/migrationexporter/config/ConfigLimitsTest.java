@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLimitsTest {
   /** Only a safety net: every refusal here is decided before anything is read. */
   private static final Duration HANG = Duration.ofSeconds(20);
+  private static final String NOT_REGULAR = " is not a regular file (a pipe or a device)";
 
   @TempDir
   Path dir;
@@ -51,6 +52,17 @@ class ConfigLimitsTest {
 
   private String conf() {
     return dir.resolve("exporter.conf").toAbsolutePath().toString();
+  }
+
+  /** The refusal of {@code key = name} on line 1, without the file, line and key it names. */
+  private String refusalOf(String key, String name) throws IOException {
+    String prefix = conf() + ":1: " + key + ": ";
+    return assertThat(refusedWithOneLine(key + " = " + name + "\n")).startsWith(prefix)
+        .actual().substring(prefix.length());
+  }
+
+  private String tokenFileRefusal() throws IOException {
+    return refusalOf("server.admin-token-file", "token");
   }
 
   private Path fifo(String name) throws Exception {
@@ -82,30 +94,25 @@ class ConfigLimitsTest {
     assertThat(refusedWithOneLine("""
         checks.front.http.url = "http://127.0.0.1:1/"
         server.admin-token-file = "/dev/zero"
-        """)).isEqualTo(conf() + ":2: server.admin-token-file: /dev/zero is not a regular file"
-            + " (a pipe or a device)");
+        """)).isEqualTo(conf() + ":2: server.admin-token-file: /dev/zero" + NOT_REGULAR);
   }
 
   @Test
   void secretFileOnAFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
     Path fifo = fifo("token");
-    assertThat(refusedWithOneLine("server.admin-token-file = token\n"))
-        .isEqualTo(conf() + ":1: server.admin-token-file: " + fifo
-            + " is not a regular file (a pipe or a device)");
+    assertThat(tokenFileRefusal()).isEqualTo(fifo + NOT_REGULAR);
   }
 
   @Test
   void secretFileThatIsADirectoryIsRefused() throws IOException {
     Path token = Files.createDirectory(dir.resolve("token"));
-    assertThat(refusedWithOneLine("server.admin-token-file = token\n"))
-        .isEqualTo(conf() + ":1: server.admin-token-file: " + token + " is a directory, not a file");
+    assertThat(tokenFileRefusal()).isEqualTo(token + " is a directory, not a file");
   }
 
   @Test
   void hugeSecretFileIsRefused() throws IOException {
     Path token = sized("token", 1L << 30);
-    assertThat(refusedWithOneLine("server.admin-token-file = token\n"))
-        .isEqualTo(conf() + ":1: server.admin-token-file: " + token + " is larger than 64 KiB");
+    assertThat(tokenFileRefusal()).isEqualTo(token + " is larger than 64 KiB");
   }
 
   @Test
@@ -133,17 +140,13 @@ class ConfigLimitsTest {
   @Test
   void secretFileThatIsNotUtf8IsRefusedWithoutQuotingIt() throws IOException {
     Files.write(dir.resolve("token"), new byte[] {'s', 'e', 'c', 'r', 'e', 't', (byte) 0xff});
-    assertThat(refusedWithOneLine("server.admin-token-file = token\n"))
-        .isEqualTo(conf() + ":1: server.admin-token-file: " + dir.resolve("token")
-            + " is not UTF-8 text");
+    assertThat(tokenFileRefusal()).isEqualTo(dir.resolve("token") + " is not UTF-8 text");
   }
 
   @Test
   void otherFilesAKeyNamesMustBeRegularFilesToo() throws Exception {
     Path fifo = fifo("web.yml");
-    assertThat(refusedWithOneLine("server.web-config-file = web.yml\n"))
-        .isEqualTo(conf() + ":1: server.web-config-file: " + fifo
-            + " is not a regular file (a pipe or a device)");
+    assertThat(refusalOf("server.web-config-file", "web.yml")).isEqualTo(fifo + NOT_REGULAR);
   }
 
   @Test
@@ -180,19 +183,16 @@ class ConfigLimitsTest {
   void includeOfAFifoIsRefused() throws Exception {
     Path fifo = fifo("more.conf");
     assertThat(refusedWithOneLine("include file(\"" + fifo + "\")\n"))
-        .isEqualTo(conf() + ":1: include \"" + fifo + "\": " + fifo
-            + " is not a regular file (a pipe or a device)");
+        .isEqualTo(conf() + ":1: include \"" + fifo + "\": " + fifo + NOT_REGULAR);
     assertThat(refusedWithOneLine("\ninclude \"more.conf\"\n"))
-        .isEqualTo(conf() + ":2: include \"more.conf\": " + fifo
-            + " is not a regular file (a pipe or a device)");
+        .isEqualTo(conf() + ":2: include \"more.conf\": " + fifo + NOT_REGULAR);
   }
 
   @Test
   void includeWithoutExtensionChecksEveryFileTheLibraryWouldRead() throws Exception {
     Path fifo = fifo("more.json");
     assertThat(refusedWithOneLine("include \"more\"\n"))
-        .isEqualTo(conf() + ":1: include \"more\": " + fifo
-            + " is not a regular file (a pipe or a device)");
+        .isEqualTo(conf() + ":1: include \"more\": " + fifo + NOT_REGULAR);
   }
 
   @Test
@@ -207,8 +207,7 @@ class ConfigLimitsTest {
     Path fifo = fifo("secret.conf");
     write("more.conf", "include \"secret.conf\"\n");
     assertThat(refusedWithOneLine("include \"more.conf\"\n"))
-        .isEqualTo(conf() + ": include \"secret.conf\": " + fifo
-            + " is not a regular file (a pipe or a device)");
+        .isEqualTo(conf() + ": include \"secret.conf\": " + fifo + NOT_REGULAR);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.migrationexporter.deploy;
 
+import io.migrationexporter.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -56,13 +57,12 @@ final class MonitoringProcess implements AutoCloseable {
 
   /** Waits until {@code path} answers 200. */
   void awaitReady(String path, Duration timeout) throws InterruptedException {
-    Await.until(name + " ready at " + baseUrl() + path + "; log:\n" + logTail(), timeout,
-        Duration.ofMillis(200), () -> {
+    Await.retrying(name + " ready at " + baseUrl() + path + "; log:\n" + logTail(), () -> {
           if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with " + process.exitValue());
           }
           return get(path).statusCode() == 200;
-        });
+        }, timeout, Duration.ofMillis(200));
   }
 
   HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.Await;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -65,13 +66,13 @@ class ProcfileIT {
       HttpRequest healthy = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/-/healthy")).timeout(Duration.ofSeconds(2))
           .build();
-      Await.until("the web process healthy on $PORT " + port, TIMEOUT, Duration.ofMillis(200),
+      Await.retrying("the web process healthy on $PORT " + port,
           () -> {
             if (!process.isAlive()) {
               throw new AssertionError("exited: " + Files.readString(log));
             }
             return http.send(healthy, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-          });
+          }, TIMEOUT, Duration.ofMillis(200));
       assertThat(process.info().command().orElse("")).as("bash handed over to java")
           .endsWith("java");
     } finally {

@@ -2,6 +2,7 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.Await;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -88,14 +89,14 @@ class ServerJarIT {
       HttpRequest metrics = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5))
           .build();
-      Await.until("the server jar serving /metrics on " + port, TIMEOUT, Duration.ofMillis(200),
+      Await.retrying("the server jar serving /metrics on " + port,
           () -> {
             if (!process.isAlive()) {
               throw new AssertionError("exited: " + Files.readString(log));
             }
             HttpResponse<String> answer = http.send(metrics, HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 && answer.body().contains("check=\"website\"");
-          });
+          }, TIMEOUT, Duration.ofMillis(200));
     } finally {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ class PostgresConfigTest {
   @TempDir Path dir;
 
   private String problems(String body) throws Exception {
-    Path file = PgSources.config(dir, body);
+    Path file = TestExporter.writeConfig(dir, body);
     try {
       Modules.loader().load(file);
     } catch (ConfigException e) {
@@ -58,7 +59,7 @@ class PostgresConfigTest {
 
   @Test
   void aValidSourceImpliesItsConnectionsCheckAndItsMigration() throws Exception {
-    Path file = PgSources.config(dir, """
+    Path file = TestExporter.writeConfig(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:1/app"
           user = exporter
@@ -89,7 +90,7 @@ class PostgresConfigTest {
 
   @Test
   void aLockTimeoutLongerThanTheStatementTimeoutIsRefused() throws Exception {
-    assertThatThrownBy(() -> Modules.loader().load(PgSources.config(dir, """
+    assertThatThrownBy(() -> Modules.loader().load(TestExporter.writeConfig(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:1/app"
           user = exporter

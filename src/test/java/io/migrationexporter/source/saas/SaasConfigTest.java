@@ -7,7 +7,7 @@ import io.migrationexporter.app.Modules;
 import io.migrationexporter.testing.ExampleConfigs;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
-import java.nio.file.Files;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ class SaasConfigTest {
   Path dir;
 
   private String problems(String body) throws Exception {
-    Path config = ExporterHarness.write(dir, body);
+    Path config = TestExporter.writeConfig(dir, body);
     try {
       Modules.loader().load(config).closeSources();
     } catch (ConfigException e) {
@@ -52,7 +52,7 @@ class SaasConfigTest {
   void badSettingsAreOneLineNamingTheKey() throws Exception {
     assertThat(problems("""
         sources.scalingo.pix { token = "tk-us-123456", region = osc-fr2, apps { a {} } }
-        """)).contains("exporter.conf:2: sources.scalingo.pix.region: unknown region 'osc-fr2',"
+        """)).contains("exporter.conf:1: sources.scalingo.pix.region: unknown region 'osc-fr2',"
             + " expected osc-fr1 or osc-secnum-fr1");
     assertThat(problems("""
         sources.scalingo.pix { region = osc-fr1, apps { a {} } }
@@ -70,7 +70,7 @@ class SaasConfigTest {
         sources.datadog.pix { site = mars, api-key = "key-123456", application-key = "key-654321",
           metrics { m { query = "avg:x{*}" } } }
         """)).contains("sources.datadog.pix.site: unknown site 'mars'");
-    assertThatThrownBy(() -> Modules.loader().load(ExporterHarness.write(dir, """
+    assertThatThrownBy(() -> Modules.loader().load(TestExporter.writeConfig(dir, """
         sources.datadog.pix { site = eu, api-key = "key-123456", application-key = "key-654321",
           logs { l { query = q, windw = 1h, migrations { m { steps = [ { name = s, start = x } ] } } } } }
         """))).hasMessageContaining("sources.datadog.pix.logs.l.windw: unknown key (did you mean 'window'?)");
