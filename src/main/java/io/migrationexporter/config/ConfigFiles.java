@@ -48,7 +48,11 @@ final class ConfigFiles {
   }
 
   static String tooLarge(Path file, long limit) {
-    return file + " is larger than " + (limit / 1024) + " KiB";
+    return file + " is larger than " + size(limit);
+  }
+
+  static String size(long bytes) {
+    return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes / 1024 + " KiB";
   }
 
   /**

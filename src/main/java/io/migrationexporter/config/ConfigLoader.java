@@ -63,9 +63,14 @@ public final class ConfigLoader {
       throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
           "cannot read the configuration file"));
     }
-    Optional<String> tooLarge = ConfigFiles.refusal(absolute, ConfigFiles.LARGEST_CONFIG);
-    if (tooLarge.isPresent()) {
-      throw new ConfigException(new ConfigProblem(file.toString(), -1, null, tooLarge.get()));
+    try {
+      if (Files.size(absolute) > ConfigFiles.LARGEST_CONFIG) {
+        throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
+            "the configuration file is larger than " + ConfigFiles.size(ConfigFiles.LARGEST_CONFIG)));
+      }
+    } catch (IOException e) {
+      throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
+          "cannot read the configuration file"));
     }
     try {
       return read(absolute);
