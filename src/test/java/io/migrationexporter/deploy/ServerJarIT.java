@@ -3,9 +3,8 @@ package io.migrationexporter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,10 +69,7 @@ class ServerJarIT {
 
   @Test
   void runsAnExporterFromItsConfiguration(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closed();
     Path config = dir.resolve("server.conf");
     Files.writeString(config, """
         server.listen = "127.0.0.1:%d"

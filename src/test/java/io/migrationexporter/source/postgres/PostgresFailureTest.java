@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
 import io.migrationexporter.testing.TestExporter;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -59,10 +60,7 @@ class PostgresFailureTest {
 
   @Test
   void unreachableHostIsATransportError() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.closed();
     SourceException error = failing("""
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:%d/app"
