@@ -36,7 +36,7 @@ class BoardEscapingTest {
         List.of(new StepDefinition("alter", STEP_TITLE, Optional.of(Duration.ofHours(1)))));
     migration.report(new StepProgress(0, false, Optional.of(Instant.now()), OptionalDouble.empty(),
         Optional.empty(), Optional.of(Instant.now()), LOG_LINE));
-    try (LoopbackTarget target = LoopbackTarget.start().answer("/", BoardPageTest.IN_SERVICE);
+    try (LoopbackTarget target = BoardPageTest.inService();
         Browser browser = Browser.start(1920, 1080)) {
       String config = BoardPageTest.SERVER + """
           apps { billing { title = "%s" } }

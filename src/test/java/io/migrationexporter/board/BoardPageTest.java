@@ -8,6 +8,7 @@ import io.migrationexporter.testing.LoopbackTarget.Answer;
 import io.migrationexporter.testing.LoopbackTarget;
 import io.migrationexporter.testing.TestExporter;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,6 @@ class BoardPageTest {
   /** What every board test sets: the admin token, and sources read often enough to watch. */
   static final String SERVER = "server.admin-token = \"" + TOKEN + "\"\n"
       + "defaults.interval = 500ms\n";
-  static final Answer IN_SERVICE = Answer.status(200).body("in service");
 
   private static Browser browser;
 
@@ -60,6 +60,11 @@ class BoardPageTest {
     browser.resize(1920, 1080);
   }
 
+  /** A web app on loopback in service (200) until the test says otherwise. */
+  static LoopbackTarget inService() throws IOException {
+    return LoopbackTarget.start().answer("/", Answer.status(200).body("in service"));
+  }
+
   private static String config(LoopbackTarget target, SilentPort silent) {
     return SERVER + """
         apps { web { title = "Web front" } }
@@ -81,8 +86,7 @@ class BoardPageTest {
 
   @Test
   void cardsFollowTheTargetAcrossPhasesAndUnknownStaysGrey() throws Exception {
-    try (LoopbackTarget target = LoopbackTarget.start().answer("/", IN_SERVICE);
-        SilentPort silent = new SilentPort();
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
         TestExporter exporter = TestExporter.start(dir, config(target, silent))) {
       browser.open(exporter.url("/"));
 
@@ -139,8 +143,7 @@ class BoardPageTest {
 
   @Test
   void theAdminTokenUnlocksPhaseChangesAndAWrongOneIsRefused() throws Exception {
-    try (LoopbackTarget target = LoopbackTarget.start().answer("/", IN_SERVICE);
-        SilentPort silent = new SilentPort();
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
         TestExporter exporter = TestExporter.start(dir, config(target, silent))) {
       browser.open(exporter.url("/"));
       browser.script("sessionStorage.clear()");
@@ -184,8 +187,7 @@ class BoardPageTest {
 
   @Test
   void aLostExporterIsSaidAndItsLastDataStopsLookingLive() throws Exception {
-    try (LoopbackTarget target = LoopbackTarget.start().answer("/", IN_SERVICE);
-        SilentPort silent = new SilentPort()) {
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort()) {
       TestExporter exporter = TestExporter.start(dir, config(target, silent));
       try {
         browser.open(exporter.url("/"));
@@ -220,8 +222,7 @@ class BoardPageTest {
     migration.report(new StepProgress(1, false, Optional.of(now.minus(Duration.ofMinutes(75))),
         OptionalDouble.of(0.3), Optional.empty(), Optional.of(now.minusSeconds(4)),
         "rewriting the table answers"));
-    try (LoopbackTarget target = LoopbackTarget.start().answer("/", IN_SERVICE);
-        SilentPort silent = new SilentPort();
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
         TestExporter exporter = TestExporter.start(dir, config(target, silent),
             plan -> ScriptedMigration.added(plan, migration))) {
       browser.open(exporter.url("/"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -32,15 +33,9 @@ class ConfigLimitsTest {
   @TempDir
   Path dir;
 
-  private Path write(String name, String text) throws IOException {
-    Path file = dir.resolve(name);
-    Files.writeString(file, text);
-    return file;
-  }
-
   /** Runs check-config on {@code hocon} and returns the one problem line it printed. */
   private String refusedWithOneLine(String hocon) throws IOException {
-    Path file = write("exporter.conf", hocon);
+    Path file = TestExporter.writeConfig(dir, hocon);
     Cli.Result result = assertTimeoutPreemptively(HANG,
         () -> Cli.run("check-config", file.toString()), "check-config hung");
     assertThat(result.exit()).as(result.all()).isEqualTo(2);
@@ -51,7 +46,7 @@ class ConfigLimitsTest {
   }
 
   private String conf() {
-    return dir.resolve("exporter.conf").toAbsolutePath().toString();
+    return dir.resolve(TestExporter.CONFIG_NAME).toAbsolutePath().toString();
   }
 
   /** The refusal of {@code key = name} on line 1, without the file, line and key it names. */
@@ -117,8 +112,8 @@ class ConfigLimitsTest {
 
   @Test
   void secretFileOfExactlyTheCapIsRead() throws Exception {
-    write("token", "t".repeat(ConfigFiles.LARGEST_SECRET));
-    Path file = write("exporter.conf", """
+    Files.writeString(dir.resolve("token"), "t".repeat(ConfigFiles.LARGEST_SECRET));
+    Path file = TestExporter.writeConfig(dir, """
         server.admin-token-file = token
         checks.front.http.url = "http://127.0.0.1:1/"
         """);
@@ -205,16 +200,16 @@ class ConfigLimitsTest {
   @Test
   void anIncludedFileIsCheckedAlikeAndItsIncludeNamed() throws Exception {
     Path fifo = fifo("secret.conf");
-    write("more.conf", "include \"secret.conf\"\n");
+    Files.writeString(dir.resolve("more.conf"), "include \"secret.conf\"\n");
     assertThat(refusedWithOneLine("include \"more.conf\"\n"))
         .isEqualTo(conf() + ": include \"secret.conf\": " + fifo + NOT_REGULAR);
   }
 
   @Test
   void includesOfRegularFilesStillWork() throws Exception {
-    write("checks.conf", "checks.front.http.url = \"http://127.0.0.1:1/\"\n");
-    write("log", "");
-    Path file = write("exporter.conf", """
+    Files.writeString(dir.resolve("checks.conf"),
+        "checks.front.http.url = \"http://127.0.0.1:1/\"\n");
+    Path file = TestExporter.writeConfig(dir, """
         include "checks.conf"
         include file("%s")
         include classpath("reference.conf")
