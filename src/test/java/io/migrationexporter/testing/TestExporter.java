@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migrationexporter.Exporter;
 import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.web.WebConfig;
@@ -86,6 +87,20 @@ public final class TestExporter implements AutoCloseable {
     Path file = dir.resolve(CONFIG_NAME);
     Files.writeString(file, hocon + LOOPBACK, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /**
+   * The message with which loading {@code hocon}, written as in {@link #writeConfig}, is refused;
+   * fails the test when it loads.
+   */
+  public static String refusal(Path dir, String hocon) throws IOException {
+    Path file = writeConfig(dir, hocon);
+    try {
+      Modules.loader().load(file).closeSources();
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("the configuration loaded");
   }
 
   /** Replaces the configuration file, for a reload. */

@@ -15,19 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresConfigTest {
   @TempDir Path dir;
 
-  private String problems(String body) throws Exception {
-    Path file = TestExporter.writeConfig(dir, body);
-    try {
-      Modules.loader().load(file);
-    } catch (ConfigException e) {
-      return e.getMessage();
-    }
-    throw new AssertionError("the configuration loaded");
-  }
-
   @Test
   void aPasswordInTheUrlIsRefusedWithoutRepeatingIt() throws Exception {
-    String message = problems("""
+    String message = TestExporter.refusal(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://db:5432/app?password=hunter2-secret"
           user = exporter
@@ -39,7 +29,7 @@ class PostgresConfigTest {
 
   @Test
   void reportsEveryBadKey() throws Exception {
-    String message = problems("""
+    String message = TestExporter.refusal(dir, """
         sources.postgres.main {
           url = "http://db/app"
           user = exporter
