@@ -8,16 +8,15 @@ import static io.migrationexporter.source.postgres.PgSources.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The source against a real PostgreSQL: connections, locks, progress views, queries. */
 class PostgresSourceTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static PgTestServer server;
   private static String database;
   @TempDir Path dir;
@@ -60,10 +58,10 @@ class PostgresSourceTest {
     try (PostgresSource source = open("migration-sessions.application-names = [pix-migration]")) {
       // a session an earlier test closed may take a moment to leave pg_stat_activity
       Reading[] last = new Reading[1];
-      Await.until(Duration.ofSeconds(10), "earlier tests' sessions gone", () -> {
+      Await.until("earlier tests' sessions gone", () -> {
         last[0] = refresh(source);
         return value(last[0], "migration_pg_other_connections", "main").orElse(-1) == 0;
-      });
+      }, Duration.ofSeconds(10));
       Reading empty = last[0];
       assertThat(empty.observation("connections")).contains(Observation.closed("No connection left")
           .counting(0, "connections"));
@@ -99,10 +97,9 @@ class PostgresSourceTest {
   /** The connections card says how many connections are left, as a number the board shows. */
   @Test
   void theConnectionsCheckCountsTheOtherSessions() throws Exception {
-    Path config = PgSources.config(dir, source(server, "main", database,
-        "migration-sessions.application-names = [pix-migration]"));
-    try (Exporter exporter = Exporter.start(config, Clock.systemUTC());
-        Connection migration = server.client(database, "migrator", "pix-migration")) {
+    try (Connection migration = server.client(database, "migrator", "pix-migration");
+        TestExporter exporter = TestExporter.start(dir, source(server, "main", database,
+            "migration-sessions.application-names = [pix-migration]"))) {
       assertThat(awaitConnectionsAmount(exporter, 0).path("value").asText())
           .isEqualTo("No connection left (migration: 1 session)");
       try (Connection api = server.client(database, "app", "app-api");
@@ -111,24 +108,16 @@ class PostgresSourceTest {
         assertThat(check.path("unit").asText()).isEqualTo("connections");
         assertThat(check.path("value").asText())
             .isEqualTo("2 connections: app-api (1), metabase (1) (migration: 1 session)");
-        assertThat(PgSources.get(exporter.port(), "/metrics").body())
+        assertThat(exporter.metrics())
             .contains("migration_check_value{check=\"main-connections\"} 2.0\n");
       }
     }
   }
 
-  private static JsonNode awaitConnectionsAmount(Exporter exporter, long amount) throws Exception {
-    JsonNode[] check = new JsonNode[1];
-    Await.until(Duration.ofSeconds(20), "main-connections to count " + amount, () -> {
-      for (JsonNode node : JSON.readTree(PgSources.get(exporter.port(), "/api/status").body())
-          .path("checks")) {
-        if (node.path("name").asText().equals("main-connections")) {
-          check[0] = node;
-        }
-      }
-      return check[0] != null && check[0].path("amount").asLong(-1) == amount;
-    });
-    return check[0];
+  private static JsonNode awaitConnectionsAmount(TestExporter exporter, long amount) {
+    return Await.until("main-connections to count " + amount,
+        () -> exporter.checkStatus("main-connections"),
+        check -> check.path("amount").asLong(-1) == amount, Duration.ofSeconds(20));
   }
 
   @Test
@@ -147,8 +136,9 @@ class PostgresSourceTest {
           throw new IllegalStateException(e);
         }
       });
-      Await.until(Duration.ofSeconds(10), "the waiter to wait", () ->
-          value(refresh(source), "migration_pg_blocked_sessions", "main").orElse(0) == 1);
+      Await.until("the waiter to wait", () ->
+          value(refresh(source), "migration_pg_blocked_sessions", "main").orElse(0) == 1,
+          Duration.ofSeconds(10));
       Reading reading = refresh(source);
       assertThat(value(reading, "migration_pg_blocked_sessions_by_blocker", "main", "holder")).hasValue(1);
       assertThat(value(reading, "migration_pg_longest_lock_wait_seconds", "main").getAsDouble())
