@@ -158,6 +158,8 @@ class MonitoringStackEndToEndTest {
       holder.rollback();
       waiter.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
+    awaitQuery("the database card counts the apps' two sessions, not the migration's",
+        "migration_check_value{check=\"pg-connections\"} == 2");
 
     // Maintenance: everything closes, the migration's one-off container starts; the gateway is
     // forgotten.
@@ -175,6 +177,7 @@ class MonitoringStackEndToEndTest {
         "main-connections\"} == 2621", "pg-connections\"} == 2621")) {
       awaitQuery("the card " + card, "migration:check_display:code{check=\"" + card);
     }
+    awaitQuery("the database card counts 0", "migration_check_value{check=\"pg-connections\"} == 0");
     JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
         attachment.path("title").asText().equals("Apps still open during the maintenance")
             && attachment.path("text").asText().contains("gateway is still open"));
