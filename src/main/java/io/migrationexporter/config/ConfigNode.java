@@ -78,6 +78,19 @@ public final class ConfigNode {
     return value != null && ConfigLoader.REFERENCE.equals(Problems.fileOf(value.origin()));
   }
 
+  /**
+   * Where the value of {@code key} comes from, for a user: its file, or the description of its
+   * origin (an environment variable) when no file holds it.
+   */
+  public String whereSet(String key) {
+    ConfigValue value = object.get(key);
+    if (value == null) {
+      return Problems.fileOf(object.origin());
+    }
+    String file = Problems.fileOf(value.origin());
+    return file == null ? value.origin().description() : file;
+  }
+
   public boolean has(String key) {
     known.add(key);
     ConfigValue value = object.get(key);

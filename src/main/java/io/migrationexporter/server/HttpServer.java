@@ -1,6 +1,9 @@
 package io.migrationexporter.server;
 
+import io.migrationexporter.app.Reloadable;
 import io.migrationexporter.app.Runtime;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigProblem;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.web.WebConfig;
 import io.undertow.Undertow;
@@ -10,6 +13,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,10 +26,17 @@ public final class HttpServer implements AutoCloseable {
 
   private final Undertow undertow;
   private final int port;
+  private final HttpHandler routes;
+  /** The routes behind the basic auth and headers of the web configuration in force. */
+  private volatile HttpHandler protectedRoutes;
+  private volatile WebConfig web;
 
-  private HttpServer(Undertow undertow) {
+  private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web) {
     this.undertow = undertow;
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    this.routes = routes;
+    this.web = web;
+    this.protectedRoutes = web.protect(routes);
   }
 
   /**
@@ -63,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
         .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             "method " + exchange.getRequestMethod() + " is not allowed here"));
 
+    HttpServer[] server = new HttpServer[1];
     Undertow.Builder builder = Undertow.builder();
     web.listen(builder, host, port);
     Undertow undertow = builder
@@ -74,10 +87,35 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)
-        .setHandler(guarded(web.protect(routes)))
+        .setHandler(guarded(exchange -> server[0].protectedRoutes.handleRequest(exchange)))
         .build();
+    server[0] = new HttpServer(undertow, routes, web);
     undertow.start();
-    return new HttpServer(undertow);
+    return server[0];
+  }
+
+  /**
+   * The web configuration file as a part of every reload: the file named on the command line when
+   * there is one, else the one the reloaded plan names. Certificates and keys (TLS context) and
+   * basic auth users and headers change for the next connection and request; what the listener
+   * fixes at start (TLS on or off, versions, suites, client certificates asked or not) cannot, and
+   * a change to it refuses the reload.
+   */
+  public Reloadable webReload(Optional<Path> commandLineFile) {
+    return plan -> {
+      WebConfig next = WebConfig.load(commandLineFile.or(() -> plan.server().webConfigFile()));
+      Optional<String> restart = web.restartNeededFor(next);
+      if (restart.isPresent()) {
+        throw new ConfigException(new ConfigProblem(next.fileName(), -1, null, restart.get()
+            + ", which the running listener cannot change: restart the exporter to apply it"));
+      }
+      return () -> {
+        next.useIn(undertow);
+        protectedRoutes = next.protect(routes);
+        web = next;
+        LOG.info("web configuration reloaded: " + next.describe());
+      };
+    };
   }
 
   private static HttpHandler blocking(Handler handler) {
