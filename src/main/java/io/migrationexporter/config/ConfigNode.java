@@ -79,16 +79,16 @@ public final class ConfigNode {
   }
 
   /**
-   * Where the value of {@code key} comes from, for a user: its file, or the description of its
-   * origin (an environment variable) when no file holds it.
+   * Where the value of {@code key} comes from, for a user: its file, or "an environment
+   * variable" for {@code key = ${?VARIABLE}}.
    */
   public String whereSet(String key) {
     ConfigValue value = object.get(key);
-    if (value == null) {
-      return Problems.fileOf(object.origin());
+    ConfigOrigin origin = value == null ? object.origin() : value.origin();
+    if (origin.filename() == null && origin.resource() == null) {
+      return "an environment variable";
     }
-    String file = Problems.fileOf(value.origin());
-    return file == null ? value.origin().description() : file;
+    return Problems.fileOf(origin);
   }
 
   public boolean has(String key) {

@@ -25,7 +25,7 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
 
   private final Undertow undertow;
-  private final int port;
+  private volatile int port;
   private final HttpHandler routes;
   /** The routes behind the basic auth and headers of the web configuration in force. */
   private volatile HttpHandler protectedRoutes;
@@ -33,7 +33,6 @@ public final class HttpServer implements AutoCloseable {
 
   private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web) {
     this.undertow = undertow;
-    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     this.routes = routes;
     this.web = web;
     this.protectedRoutes = web.protect(routes);
@@ -91,6 +90,7 @@ public final class HttpServer implements AutoCloseable {
         .build();
     server[0] = new HttpServer(undertow, routes, web);
     undertow.start();
+    server[0].port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     return server[0];
   }
 
