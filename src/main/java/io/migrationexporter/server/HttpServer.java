@@ -113,7 +113,9 @@ public final class HttpServer implements AutoCloseable {
         next.useIn(undertow);
         protectedRoutes = next.protect(routes);
         web = next;
-        LOG.info("web configuration reloaded: " + next.describe());
+        if (!next.equals(WebConfig.PLAIN)) {
+          LOG.info("web configuration reloaded: " + next.describe());
+        }
       };
     };
   }

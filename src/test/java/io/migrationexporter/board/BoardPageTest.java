@@ -6,6 +6,7 @@ import io.migrationexporter.Exporter;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,6 +171,35 @@ class BoardPageTest {
           .asText()).isEqualTo(TestExporter.TOKEN);
       assertThat(browser.script("return location.href").asText()).doesNotContain(TestExporter.TOKEN);
       assertThat(browser.script("return localStorage.length").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void aPhaseSetByTheConfigurationOffersNoPhaseControlAndFollowsAReload() throws Exception {
+    try (Target target = new Target(); SilentPort silent = new SilentPort()) {
+      String config = config(target, silent);
+      Exporter exporter = TestExporter.start(dir, config + "phases.current = maintenance\n");
+      try {
+        browser.open(TestExporter.base(exporter) + "/");
+        Await.until("the first status", () -> browser.find(FRONT).isPresent());
+        Await.until("the note shown", () -> !browser.script(
+            "return document.getElementById('phase-configured').hidden").asBoolean());
+        assertThat(browser.script("return document.getElementById('phase-open').hidden")
+            .asBoolean()).as("no phase control").isTrue();
+        assertThat(browser.attribute(browser.element("#phase-configured"), "title"))
+            .isEqualTo("phases.current in " + dir.resolve("board.conf")
+                + ": change it there and reload");
+        assertThat(browser.attribute(browser.element("[data-phase='maintenance']"),
+            "aria-current")).isEqualTo("step");
+
+        Files.writeString(dir.resolve("board.conf"), config + "phases.current = migration\n");
+        assertThat(exporter.runtime().reload()).isEmpty();
+
+        Await.until("the stepper on migration", () -> "step".equals(
+            browser.attribute(browser.element("[data-phase='migration']"), "aria-current")));
+      } finally {
+        exporter.close();
+      }
     }
   }
 
