@@ -38,6 +38,9 @@ public final class ConfigNode {
   static final int LONGEST_REGEX = 1000;
   static final Duration LONGEST_DURATION = Duration.ofDays(365);
 
+  /** What {@link #whereSet} says of a value substituted from the process's environment. */
+  public static final String ENVIRONMENT = "an environment variable";
+
   private final ConfigObject object;
   private final String path;
   private final Problems problems;
@@ -79,14 +82,14 @@ public final class ConfigNode {
   }
 
   /**
-   * Where the value of {@code key} comes from, for a user: its file, or "an environment
-   * variable" for {@code key = ${?VARIABLE}}.
+   * Where the value of {@code key} comes from, for a user: its file, or {@link #ENVIRONMENT} for
+   * {@code key = ${?VARIABLE}}.
    */
   public String whereSet(String key) {
     ConfigValue value = object.get(key);
     ConfigOrigin origin = value == null ? object.origin() : value.origin();
     if (origin.filename() == null && origin.resource() == null) {
-      return "an environment variable";
+      return ENVIRONMENT;
     }
     return Problems.fileOf(origin);
   }

@@ -17,7 +17,13 @@ public record PhaseSettings(List<String> order, String initial, Path stateFile,
   /**
    * {@code phases.current}: the phase is the configuration's, for every replica that reads it.
    *
-   * @param file where the key is written, for the answer that refuses a change over HTTP
+   * @param file where the key is written, for the answer that refuses a change over HTTP, or
+   *     {@link ConfigNode#ENVIRONMENT}
    */
-  public record Current(String phase, String file) {}
+  public record Current(String phase, String file) {
+    /** False when the environment gives it: a process reads its environment once, at start. */
+    public boolean changedByReload() {
+      return !file.equals(ConfigNode.ENVIRONMENT);
+    }
+  }
 }

@@ -79,7 +79,7 @@ public final class PhaseController {
 
   private static PhaseSource source(PhaseStore store, PhaseSettings settings) {
     return settings.current()
-        .map(current -> PhaseSource.configuration(current.file()))
+        .map(current -> PhaseSource.configuration(current.file(), current.changedByReload()))
         .orElseGet(() -> PhaseSource.stateFile(store.file().toString()));
   }
 

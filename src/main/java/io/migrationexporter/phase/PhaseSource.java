@@ -8,13 +8,13 @@ import java.util.Optional;
  *
  * @param file the configuration file that sets {@code phases.current}, or the state file
  */
-public record PhaseSource(boolean configured, String file) {
-  public static PhaseSource configuration(String file) {
-    return new PhaseSource(true, file);
+public record PhaseSource(boolean configured, String file, boolean changedByReload) {
+  public static PhaseSource configuration(String file, boolean changedByReload) {
+    return new PhaseSource(true, file, changedByReload);
   }
 
   public static PhaseSource stateFile(String file) {
-    return new PhaseSource(false, file);
+    return new PhaseSource(false, file, false);
   }
 
   /** {@code configuration} or {@code state-file}, as the API shows it. */
@@ -26,7 +26,7 @@ public record PhaseSource(boolean configured, String file) {
   public Optional<String> refusal() {
     return configured
         ? Optional.of("the phase is set by the configuration (phases.current in " + file
-            + "); change it there and reload")
+            + "); change it there and " + (changedByReload ? "reload" : "restart"))
         : Optional.empty();
   }
 }

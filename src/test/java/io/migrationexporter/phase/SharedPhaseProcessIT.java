@@ -98,19 +98,27 @@ class SharedPhaseProcessIT {
   }
 
   private Replica start(String name) throws Exception {
+    return start(name, "include file(\"" + dir.resolve("shared.conf") + "\")\n", null);
+  }
+
+  private Replica start(String name, String hocon, String phaseVariable) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Path own = Files.createDirectories(dir.resolve(name));
     Path config = own.resolve("exporter.conf");
-    Files.writeString(config, "include file(\"" + dir.resolve("shared.conf") + "\")\n"
-        + "server.listen = \"127.0.0.1:" + port + "\"\n");
+    Files.writeString(config, hocon + "server.listen = \"127.0.0.1:" + port + "\"\n");
     Path log = own.resolve("exporter.log");
-    Process process = new ProcessBuilder("java", "-jar", SERVER_JAR.toAbsolutePath().toString(),
-        "--config", config.toString())
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar",
+        SERVER_JAR.toAbsolutePath().toString(), "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().remove("MIGRATION_PHASE");
+    if (phaseVariable != null) {
+      builder.environment().put("MIGRATION_PHASE", phaseVariable);
+    }
+    Process process = builder.start();
     Replica replica = new Replica(process, port, log);
     replicas.add(replica);
     // logged once SIGHUP is handled: a hang-up before would end the process
@@ -163,5 +171,21 @@ class SharedPhaseProcessIT {
     assertThat(a.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
     Replica restarted = start("replica-a");
     assertThat(restarted.phase(http)).isEqualTo("maintenance");
+  }
+
+  @Test
+  void thePhaseCanComeFromTheEnvironmentAndTheRefusalSaysRestart() throws Exception {
+    Replica replica = start("replica", """
+        server.admin-token = "%s"
+        checks.website { tcp { address = "127.0.0.1:9" } }
+        phases.current = ${?MIGRATION_PHASE}
+        """.formatted(TOKEN), "migration");
+
+    assertThat(replica.phase(http)).isEqualTo("migration");
+    HttpResponse<String> put = putPhase(replica, "done");
+    assertThat(put.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo("the phase is set by"
+        + " the configuration (phases.current in an environment variable); change it there and"
+        + " restart");
   }
 }

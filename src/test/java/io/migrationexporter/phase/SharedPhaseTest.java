@@ -168,6 +168,23 @@ class SharedPhaseTest {
   }
 
   @Test
+  void checkConfigTellsThePhaseAndAnInvalidOneStopsTheStart() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("replica-a"));
+    Path config = TestExporter.writeConfig(own, "include file(\"" + shared + "\")");
+
+    Cli.Result check = Cli.run("check-config", config.toString());
+    writeShared("lunch");
+    Cli.Result run = Cli.run("--config", config.toString());
+
+    assertThat(check.exit()).as(check.all()).isZero();
+    assertThat(check.out()).contains("phases: preparation > maintenance > migration > reopening"
+        + " > done (current preparation, set by the configuration, state file ");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains(shared + ":3: phases.current: 'lunch' is not in phases.order");
+    assertThat(own.resolve("migration-exporter.state.json")).doesNotExist();
+  }
+
+  @Test
   void phaseSetSaysWhereThePhaseIsDecided() throws Exception {
     TestExporter a = start("replica-a");
     Path tokenFile = dir.resolve("admin-token");
