@@ -18,7 +18,6 @@ import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
-import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseStateException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -233,8 +232,7 @@ public final class Runtime implements AutoCloseable {
           now.schedules().get(migration.sourceId()), at));
     }
     return new Board(at, phase.state(), phase.order(), phase.source(), checks, gates, migrations,
-        sources,
-        now.schedules(), config, staleness(sources, now.schedules(), at));
+        sources, now.schedules(), config, staleness(sources, now.schedules(), at));
   }
 
   private static List<CheckResult> evaluate(Active now, String phase,

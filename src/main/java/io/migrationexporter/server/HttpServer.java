@@ -14,8 +14,9 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.xnio.Options;
@@ -25,17 +26,19 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
 
   private final Undertow undertow;
-  private volatile int port;
+  private final int port;
   private final HttpHandler routes;
   /** The routes behind the basic auth and headers of the web configuration in force. */
-  private volatile HttpHandler protectedRoutes;
+  private final AtomicReference<HttpHandler> protectedRoutes;
   private volatile WebConfig web;
 
-  private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web) {
+  private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web,
+      AtomicReference<HttpHandler> protectedRoutes) {
     this.undertow = undertow;
+    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     this.routes = routes;
     this.web = web;
-    this.protectedRoutes = web.protect(routes);
+    this.protectedRoutes = protectedRoutes;
   }
 
   /**
@@ -74,7 +77,7 @@ public final class HttpServer implements AutoCloseable {
         .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             "method " + exchange.getRequestMethod() + " is not allowed here"));
 
-    HttpServer[] server = new HttpServer[1];
+    AtomicReference<HttpHandler> protectedRoutes = new AtomicReference<>(web.protect(routes));
     Undertow.Builder builder = Undertow.builder();
     web.listen(builder, host, port);
     Undertow undertow = builder
@@ -86,12 +89,10 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)
-        .setHandler(guarded(exchange -> server[0].protectedRoutes.handleRequest(exchange)))
+        .setHandler(guarded(exchange -> protectedRoutes.get().handleRequest(exchange)))
         .build();
-    server[0] = new HttpServer(undertow, routes, web);
     undertow.start();
-    server[0].port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-    return server[0];
+    return new HttpServer(undertow, routes, web, protectedRoutes);
   }
 
   /**
@@ -106,14 +107,16 @@ public final class HttpServer implements AutoCloseable {
       WebConfig next = WebConfig.load(commandLineFile.or(() -> plan.server().webConfigFile()));
       Optional<String> restart = web.restartNeededFor(next);
       if (restart.isPresent()) {
-        throw new ConfigException(new ConfigProblem(next.fileName(), -1, null, restart.get()
+        // when the new plan names no file, the problem is in the one in force
+        WebConfig named = next == WebConfig.PLAIN ? web : next;
+        throw new ConfigException(new ConfigProblem(named.fileName(), -1, null, restart.get()
             + ", which the running listener cannot change: restart the exporter to apply it"));
       }
       return () -> {
         next.useIn(undertow);
-        protectedRoutes = next.protect(routes);
+        protectedRoutes.set(next.protect(routes));
         web = next;
-        if (!next.equals(WebConfig.PLAIN)) {
+        if (next != WebConfig.PLAIN) {
           LOG.info("web configuration reloaded: " + next.describe());
         }
       };

@@ -168,7 +168,7 @@ public final class WebConfig {
     }
   }
 
-  /** The file, for a problem line; {@code <none>} for plain HTTP without a file. */
+  /** The file, for a problem line; a placeholder for plain HTTP without a file. */
   public String fileName() {
     return file.map(Path::toString).orElse("<no web configuration file>");
   }
