@@ -122,6 +122,24 @@ class SharedPhaseTest {
   }
 
   @Test
+  void aStateFileThatCannotBeWrittenRefusesTheReloadAndThePhaseStays() throws Exception {
+    TestExporter a = start("replica-a");
+    Path state = dir.resolve("replica-a").resolve("migration-exporter.state.json");
+    Files.delete(state);
+    // a non-empty directory where the file should be: the rename over it fails
+    Files.createDirectories(state.resolve("in-the-way"));
+
+    writeShared("maintenance");
+    JsonNode refused = reload(a, 400);
+
+    assertThat(refused.path("problems").get(0).asText()).startsWith(
+        "cannot save the phase state file " + state + " (").endsWith("); the phase is unchanged");
+    JsonNode phase = a.json("/api/phase", 200);
+    assertThat(phase.path("current").asText()).isEqualTo("preparation");
+    assertThat(a.scrape().get("migration_phase", "phase", "preparation")).isEqualTo(1);
+  }
+
+  @Test
   void aRestartKeepsTheConfiguredPhaseAndWhenItWasEntered() throws Exception {
     TestExporter a = start("replica-a");
     writeShared("migration");
