@@ -198,9 +198,10 @@ refresh_run() {  # refresh_run CONF KEY: R[KEY] = "seconds fresh ok timeouts", R
   t0=$(date +%s.%N)
   body=$(curl -sf --max-time 30 -H "X-Prometheus-Scrape-Timeout-Seconds: $SCRAPE_TIMEOUT_S" \
     -w '\n#took %{time_total}\n' "http://127.0.0.1:$EX_PORT/metrics")
-  # fresh: checks whose data was read after the scrape began; ok: 503 seen; timeouts: kind timeout
+  # fresh: checks whose data (their own http: source) was read after the scrape began; ok: 503
+  # seen; timeouts: kind timeout
   R[$key]=$(awk -v t0="$t0" '
-    /^migration_check_observed_timestamp_seconds\{/ && $NF + 0 >= t0 - 0.001 {fresh++}
+    /^migration_source_last_success_timestamp_seconds\{source="http:/ && $NF + 0 >= t0 - 0.001 {fresh++}
     /^migration_check_status\{/ && $NF == "1.0" {ok++}
     /^migration_http_error\{.*kind="timeout"/ && $NF == "1.0" {timeouts++}
     /^#took/ {took = $2}

@@ -76,10 +76,12 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
+    Exposition exposition = new Exposition(Version.get());
+    runtime.onNewBoard(exposition::renderAhead);
     HttpServer server;
     try {
-      server = HttpServer.start(runtime, new Exposition(Version.get()), plan.server().host(),
-          plan.server().port(), web);
+      server = HttpServer.start(runtime, exposition, plan.server().host(), plan.server().port(),
+          web);
     } catch (RuntimeException e) {
       runtime.close();
       throw e;

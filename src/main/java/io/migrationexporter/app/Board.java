@@ -50,9 +50,17 @@ public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
     return gates.stream().filter(g -> g.gate().name().equals(name)).findFirst();
   }
 
-  /** A rendering of this board (an exposition format, a JSON view), computed once. */
+  /**
+   * A rendering of this board (an exposition format, a JSON view), computed once: a second caller
+   * waits for the first one's result.
+   */
   public byte[] rendering(String key, Supplier<byte[]> render) {
     return renderings.computeIfAbsent(key, ignored -> render.get());
+  }
+
+  /** The rendering for {@code key} if it is computed already; never waits. */
+  public Optional<byte[]> renderingIfDone(String key) {
+    return Optional.ofNullable(renderings.get(key));
   }
 
   /** How the last configuration load went. */

@@ -34,10 +34,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -65,6 +69,9 @@ public final class Runtime implements AutoCloseable {
   private volatile Board board;
   private volatile Board.ConfigStatus configStatus;
   private volatile boolean ready;
+  private volatile Consumer<Board> newBoardListener = board -> {};
+  /** The newest board not yet handed to the listener; at most one hand-over is queued. */
+  private final AtomicReference<Board> unannounced = new AtomicReference<>();
 
   /**
    * The plan in force and the collector reading its sources. Compared by identity: a board key
@@ -144,6 +151,15 @@ public final class Runtime implements AutoCloseable {
     return ready;
   }
 
+  /**
+   * Hands each new board to {@code listener} on the runtime's own evaluation thread, never on the
+   * thread that built it (possibly a request's I/O thread): for work ahead of requests, such as
+   * rendering the board. When boards come faster than the listener, it gets only the newest.
+   */
+  public void onNewBoard(Consumer<Board> listener) {
+    newBoardListener = listener;
+  }
+
   public Plan plan() {
     return active.plan();
   }
@@ -209,7 +225,25 @@ public final class Runtime implements AutoCloseable {
       }
       board = built;
       boardKey = key;
+      announce(built);
       return built;
+    }
+  }
+
+  private void announce(Board built) {
+    if (unannounced.getAndSet(built) != null) {
+      return;
+    }
+    try {
+      ticker.execute(() -> {
+        try {
+          newBoardListener.accept(unannounced.getAndSet(null));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "work on a new board failed; requests will do it", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closing: no board needs work ahead any more
     }
   }
 

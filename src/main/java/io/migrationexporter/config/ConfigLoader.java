@@ -64,6 +64,15 @@ public final class ConfigLoader {
           "cannot read the configuration file"));
     }
     try {
+      if (Files.size(absolute) > ConfigFiles.LARGEST_CONFIG) {
+        throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
+            "the configuration file is larger than " + ConfigFiles.size(ConfigFiles.LARGEST_CONFIG)));
+      }
+    } catch (IOException e) {
+      throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
+          "cannot read the configuration file"));
+    }
+    try {
       return read(absolute);
     } catch (StackOverflowError e) {
       // Typesafe Config parses, merges and resolves recursively: thousands of { or [ inside each
@@ -76,9 +85,12 @@ public final class ConfigLoader {
   private Plan read(Path absolute) throws ConfigException {
     Config merged;
     try {
-      Config user = ConfigFactory.parseFile(absolute.toFile(),
-          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+      Config user = ConfigFactory.parseFile(absolute.toFile(), ConfigParseOptions.defaults()
+          .setSyntax(ConfigSyntax.CONF).setAllowMissing(false).setIncluder(new LocalIncluder()));
       merged = user.withFallback(reference()).resolve(ConfigResolveOptions.defaults());
+    } catch (LocalIncluder.Refused e) {
+      throw new ConfigException(new ConfigProblem(absolute.toString(),
+          includeLine(absolute, e.included()), null, Redactor.redact(e.getMessage())));
     } catch (com.typesafe.config.ConfigException e) {
       // An include that names nothing (include required("")) has an origin without a name.
       String where = Problems.fileOf(e.origin());
@@ -97,6 +109,24 @@ public final class ConfigLoader {
       throw new ConfigException(problems.list());
     }
     return plan;
+  }
+
+  /**
+   * The line of the configuration file that includes {@code included}; -1 when an included file
+   * does (the includer is not told where the include stands).
+   */
+  private static int includeLine(Path file, String included) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("include") && lines.get(i).contains(included)) {
+          return i + 1;
+        }
+      }
+    } catch (IOException e) {
+      // The line is a help; the message names the include anyway.
+    }
+    return -1;
   }
 
   private static Definitions definitions(Path file) {

@@ -10,8 +10,6 @@ import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +35,8 @@ public final class ConfigNode {
   private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
   static final int LONGEST_REGEX = 1000;
   static final Duration LONGEST_DURATION = Duration.ofDays(365);
+  /** What a size may be at most: each one bounds a body held in memory. */
+  static final long LARGEST_SIZE = 64L * 1024 * 1024;
 
   /** What {@link #whereSet} says of a value substituted from the process's environment. */
   public static final String ENVIRONMENT = "an environment variable";
@@ -252,6 +252,9 @@ public final class ConfigNode {
     if (bytes <= 0) {
       throw fail(key, "must be larger than zero");
     }
+    if (bytes > LARGEST_SIZE) {
+      throw fail(key, "must be at most 64MiB, got " + describe(value));
+    }
     return bytes;
   }
 
@@ -356,11 +359,19 @@ public final class ConfigNode {
     return has(key) ? Optional.of(file(key)) : Optional.empty();
   }
 
-  /** A path to a file that must exist and be readable now. */
+  /**
+   * A path to a regular file that must exist and be readable now: not a directory, a pipe that
+   * would block the reader or a device that never ends.
+   */
   public Path readableFile(String key) {
+    return readableFile(key, Long.MAX_VALUE);
+  }
+
+  private Path readableFile(String key, long largest) {
     Path file = file(key);
-    if (!Files.isReadable(file) || Files.isDirectory(file)) {
-      throw fail(key, "cannot read file " + file);
+    Optional<String> refusal = ConfigFiles.refusal(file, largest);
+    if (refusal.isPresent()) {
+      throw fail(key, refusal.get());
     }
     return file;
   }
@@ -381,13 +392,16 @@ public final class ConfigNode {
       return Optional.of(checked(key, new Secret(value, "inline")));
     }
     if (fromFile) {
-      Path file = readableFile(fileKey);
+      Path file = readableFile(fileKey, ConfigFiles.LARGEST_SECRET);
+      String value;
       try {
-        String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-        return Optional.of(checked(fileKey, new Secret(value, "file " + file)));
+        value = ConfigFiles.readText(file, ConfigFiles.LARGEST_SECRET).strip();
+      } catch (ConfigFiles.Refused e) {
+        throw fail(fileKey, e.getMessage());
       } catch (IOException e) {
         throw fail(fileKey, "cannot read file " + file + ": " + e.getClass().getSimpleName());
       }
+      return Optional.of(checked(fileKey, new Secret(value, "file " + file)));
     }
     return Optional.empty();
   }

@@ -2,7 +2,6 @@ package io.migrationexporter.metrics;
 
 import io.migrationexporter.app.Board;
 import io.migrationexporter.check.CheckResult;
-import io.migrationexporter.check.Expectation;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
@@ -22,19 +21,33 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Turns a {@link Board} into Prometheus metric snapshots and serialized bytes. Bytes are cached on
  * the board per format and encoding: under heavy scraping, serializing once per board instead of
- * once per scrape is what keeps /metrics cheap.
+ * once per scrape is what keeps /metrics cheap. Each new board is rendered ahead, off the request
+ * threads, in the formats scrapers asked for recently, so a steady scraper finds its bytes ready.
  */
 public final class Exposition {
+  private static final Logger LOG = Logger.getLogger(Exposition.class.getName());
+  /**
+   * How long a format asked once is rendered ahead for every new board: longer than any usual
+   * scrape interval, short enough that one curl in another format costs little.
+   */
+  static final Duration RECENTLY = Duration.ofMinutes(5);
+
   static final MetricDef BUILD_INFO = MetricDef.gauge("migration_exporter_build_info",
       "Always 1; the version of the running exporter.", "version");
   static final MetricDef RELOAD_OK = MetricDef.gauge(
@@ -51,14 +64,11 @@ public final class Exposition {
       "Check outcome in the current phase: 1 ok, 0 failing, -1 unknown (never ok).",
       "check", "group", "app", "kind");
   static final MetricDef CHECK_EXPECTED = MetricDef.gauge("migration_check_expected",
-      "1 for what the current phase expects of the check's target: closed, open or any.",
-      "check", "expected");
+      "Always 1; the label says what the current phase expects of the check's target: closed,"
+          + " open or any.", "check", "expected");
   static final MetricDef CHECK_OBSERVED = MetricDef.gauge("migration_check_observed",
-      "1 for what was last seen of the check's target: closed, open, neither, or unknown.",
-      "check", "observed");
-  static final MetricDef CHECK_OBSERVED_AT = MetricDef.gauge(
-      "migration_check_observed_timestamp_seconds",
-      "When the data a check rests on was read.", "check");
+      "Always 1; the label says what was last seen of the check's target: closed, open,"
+          + " neither, or unknown.", "check", "observed");
   static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
       "1 when every check the gate selects is ok in the gate's phase.", "gate");
   static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
@@ -70,8 +80,6 @@ public final class Exposition {
   static final MetricDef SOURCE_SUCCESS_AT = MetricDef.gauge(
       "migration_source_last_success_timestamp_seconds",
       "When the source was last read successfully.", "source");
-  static final MetricDef SOURCE_INTERVAL = MetricDef.gauge("migration_source_interval_seconds",
-      "Minimum time between two refreshes of the source.", "source");
   static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge("migration_source_stale_after_seconds",
       "Age after which the source's data no longer counts and its checks turn unknown.", "source");
   static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
@@ -107,10 +115,13 @@ public final class Exposition {
   static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
       "Last sign of life of the migration process.", "migration");
 
-  private static final List<String> OBSERVED = List.of("closed", "open", "neither", "unknown");
-
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
+  /** The formats asked for, by key, with the board they were last asked of: at most 8 entries. */
+  private final Map<String, Asked> asked = new ConcurrentHashMap<>();
+
+  /** A format and encoding scrapers asked for, and the instant of the board they last got. */
+  private record Asked(ExpositionFormatWriter writer, boolean gzip, Instant boardAt) {}
 
   public Exposition(String version) {
     this.version = version;
@@ -121,11 +132,63 @@ public final class Exposition {
     return formats.findWriter(acceptHeader);
   }
 
-  /** The serialized board for {@code writer}, gzipped if asked; computed once per board. */
+  /**
+   * The serialized board for {@code writer}, gzipped if asked, only if it is rendered already:
+   * never serializes, so an I/O thread may call it.
+   */
+  public Optional<byte[]> ready(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    remember(board, writer, gzip);
+    return board.renderingIfDone(key(writer, gzip));
+  }
+
+  /**
+   * The serialized board for {@code writer}, gzipped if asked; computed once per board, waiting
+   * while another thread computes it. Not for an I/O thread.
+   */
   public byte[] bytes(Board board, ExpositionFormatWriter writer, boolean gzip) {
-    String key = "metrics:" + writer.getContentType();
-    byte[] plain = board.rendering(key, () -> serialize(board, writer));
-    return gzip ? board.rendering(key + ":gzip", () -> gzip(plain)) : plain;
+    remember(board, writer, gzip);
+    return render(board, writer, gzip);
+  }
+
+  /**
+   * Renders {@code board} in every format asked of a board at most {@link #RECENTLY} older,
+   * latest asked first. For a background thread, with each new board.
+   */
+  public void renderAhead(Board board) {
+    asked.values().stream()
+        .filter(format -> !format.boardAt().plus(RECENTLY).isBefore(board.at()))
+        .sorted(Comparator.comparing(Asked::boardAt).reversed())
+        .forEach(format -> render(board, format.writer(), format.gzip()));
+  }
+
+  private void remember(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    asked.merge(key(writer, gzip), new Asked(writer, gzip, board.at()),
+        (old, now) -> old.boardAt().isAfter(now.boardAt()) ? old : now);
+  }
+
+  private byte[] render(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    String type = writer.getContentType();
+    byte[] plain = board.rendering(key(writer, false),
+        () -> logged(board, type, () -> serialize(board, writer)));
+    if (!gzip) {
+      return plain;
+    }
+    return board.rendering(key(writer, true),
+        () -> logged(board, type + " gzipped", () -> gzip(plain)));
+  }
+
+  /** Renders and logs, at FINE, what it cost and on which thread. */
+  private byte[] logged(Board board, String what, Supplier<byte[]> render) {
+    long start = System.nanoTime();
+    byte[] bytes = render.get();
+    LOG.fine(() -> "rendered the board of " + board.at() + " as " + what + ": " + bytes.length
+        + " bytes in " + (System.nanoTime() - start) / 1_000_000 + " ms on thread "
+        + Thread.currentThread().getName());
+    return bytes;
+  }
+
+  private static String key(ExpositionFormatWriter writer, boolean gzip) {
+    return "metrics:" + writer.getContentType() + (gzip ? ":gzip" : "");
   }
 
   private byte[] serialize(Board board, ExpositionFormatWriter writer) {
@@ -167,17 +230,8 @@ public final class Exposition {
       String check = result.check().name();
       families.add(CHECK_STATUS, result.state().value(), check, result.check().group(),
           result.check().app(), result.check().kind());
-      for (Expectation expectation : Expectation.values()) {
-        families.add(CHECK_EXPECTED, expectation == result.expected() ? 1 : 0, check,
-            expectation.label());
-      }
-      String observed = observed(result);
-      for (String state : OBSERVED) {
-        families.add(CHECK_OBSERVED, state.equals(observed) ? 1 : 0, check, state);
-      }
-      if (result.observedAt() != null) {
-        families.add(CHECK_OBSERVED_AT, seconds(result.observedAt()), check);
-      }
+      families.add(CHECK_EXPECTED, 1, check, result.expected().label());
+      families.add(CHECK_OBSERVED, 1, check, observed(result));
     }
 
     for (GateResult gate : board.gates()) {
@@ -195,7 +249,6 @@ public final class Exposition {
       families.add(SOURCE_UP, source.up() ? 1 : 0, id);
       source.lastDuration().ifPresent(d -> families.add(SOURCE_DURATION, d.toNanos() / 1e9, id));
       source.lastSuccessAt().ifPresent(at -> families.add(SOURCE_SUCCESS_AT, seconds(at), id));
-      families.add(SOURCE_INTERVAL, schedule.minInterval().toMillis() / 1e3, id);
       families.add(SOURCE_STALE_AFTER, schedule.staleAfter().toMillis() / 1e3, id);
       families.add(SOURCE_REFRESHES, source.refreshes(), id);
       for (Map.Entry<ErrorKind, Long> failures : source.failures().entrySet()) {

@@ -11,11 +11,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
- * /metrics. When nothing is due, the cached bytes of the current board are sent straight from the
- * I/O thread; otherwise the request moves to a worker thread and waits for the refreshes, no longer
- * than its deadline.
+ * /metrics. The I/O thread only sends bytes already rendered for the current board (rendered ahead
+ * when the board was built, or by an earlier scrape); anything else moves to a worker thread: a
+ * refresh that is due, which the request waits for no longer than its deadline, or the
+ * serialization of a board, which takes tens of milliseconds at 1000 checks, during which every
+ * other connection of that I/O thread would wait.
  */
 final class MetricsHandler implements HttpHandler {
   private final Runtime runtime;
@@ -28,16 +31,27 @@ final class MetricsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (exchange.isInIoThread() && !runtime.settled()) {
-      exchange.dispatch(this);
+    ExpositionFormatWriter writer =
+        exposition.writer(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
+    boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
+    if (exchange.isInIoThread()) {
+      Optional<byte[]> ready = runtime.settled()
+          ? exposition.ready(runtime.current(), writer, gzip)
+          : Optional.empty();
+      if (ready.isEmpty()) {
+        exchange.dispatch(this);
+        return;
+      }
+      send(exchange, writer, gzip, ready.get());
       return;
     }
     Board board = runtime.board(Deadlines.of(exchange, runtime.plan().server(),
         runtime.clock().instant()));
-    ExpositionFormatWriter writer =
-        exposition.writer(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
-    boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
-    byte[] body = exposition.bytes(board, writer, gzip);
+    send(exchange, writer, gzip, exposition.bytes(board, writer, gzip));
+  }
+
+  private static void send(HttpServerExchange exchange, ExpositionFormatWriter writer,
+      boolean gzip, byte[] body) {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, writer.getContentType());
     exchange.getResponseHeaders().put(Headers.VARY, "Accept, Accept-Encoding");
     if (gzip) {

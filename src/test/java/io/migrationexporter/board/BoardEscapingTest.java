@@ -2,9 +2,10 @@ package io.migrationexporter.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,15 +36,17 @@ class BoardEscapingTest {
         List.of(new StepDefinition("alter", STEP_TITLE, Optional.of(Duration.ofHours(1)))));
     migration.report(new StepProgress(0, false, Optional.of(Instant.now()), OptionalDouble.empty(),
         Optional.empty(), Optional.of(Instant.now()), LOG_LINE));
-    try (Target target = new Target(); Browser browser = Browser.start(1920, 1080)) {
-      String config = TestExporter.server() + """
+    try (LoopbackTarget target = BoardPageTest.inService();
+        Browser browser = Browser.start(1920, 1080)) {
+      String config = BoardPageTest.SERVER + """
           apps { billing { title = "%s" } }
           checks { front { app = billing, title = "%s", http { url = "%s" } } }
           gates { billing-gate { title = "%s", phase = migration, checks = [front] } }
-          """.formatted(APP_TITLE, CHECK_TITLE, target.url(), GATE_TITLE);
-      try (Exporter exporter = TestExporter.start(dir, config, migration)) {
-        browser.open(TestExporter.base(exporter) + "/");
-        Await.until("the board drawn", () -> browser.find("[data-migration='ids'] .steps").isPresent()
+          """.formatted(APP_TITLE, CHECK_TITLE, target.url("/"), GATE_TITLE);
+      try (TestExporter exporter = TestExporter.start(dir, config,
+          plan -> ScriptedMigration.added(plan, migration))) {
+        browser.open(exporter.url("/"));
+        browser.await("the board drawn", () -> browser.find("[data-migration='ids'] .steps").isPresent()
             && browser.find("[data-check='front']").isPresent());
 
         assertThat(browser.script("return document.querySelectorAll('img, b').length").asInt())

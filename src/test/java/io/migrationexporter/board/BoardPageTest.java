@@ -2,11 +2,13 @@ package io.migrationexporter.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.TestExporter;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,10 @@ class BoardPageTest {
   private static final int FAILING_RED = 0xf43f3f;
   private static final String FRONT = "[data-check='front']";
   private static final String SILENT = "[data-check='silent']";
+  static final String TOKEN = "board-test-admin-token";
+  /** What every board test sets: the admin token, and sources read often enough to watch. */
+  static final String SERVER = "server.admin-token = \"" + TOKEN + "\"\n"
+      + "defaults.interval = 500ms\n";
 
   private static Browser browser;
 
@@ -54,14 +60,19 @@ class BoardPageTest {
     browser.resize(1920, 1080);
   }
 
-  private static String config(Target target, SilentPort silent) {
-    return TestExporter.server() + """
+  /** A web app on loopback in service (200) until the test says otherwise. */
+  static LoopbackTarget inService() throws IOException {
+    return LoopbackTarget.start().answer("/", Answer.status(200).body("in service"));
+  }
+
+  private static String config(LoopbackTarget target, SilentPort silent) {
+    return SERVER + """
         apps { web { title = "Web front" } }
         checks {
           front { app = web, title = "Front-end", http { url = "%s" } }
           silent { title = "Never answers", http { url = "%s", timeout = 5m } }
         }
-        """.formatted(target.url(), silent.url());
+        """.formatted(target.url("/"), silent.url());
   }
 
   private String state(String card) throws Exception {
@@ -75,12 +86,12 @@ class BoardPageTest {
 
   @Test
   void cardsFollowTheTargetAcrossPhasesAndUnknownStaysGrey() throws Exception {
-    try (Target target = new Target(); SilentPort silent = new SilentPort();
-        Exporter exporter = TestExporter.start(dir, config(target, silent))) {
-      browser.open(TestExporter.base(exporter) + "/");
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
+        TestExporter exporter = TestExporter.start(dir, config(target, silent))) {
+      browser.open(exporter.url("/"));
 
       // preparation: the front must be open, and it answers 200
-      Await.until("the front-end card ok in preparation", () -> "ok".equals(state(FRONT)));
+      browser.await("the front-end card ok in preparation", () -> "ok".equals(state(FRONT)));
       String green = background(FRONT);
       assertThat(browser.attribute(browser.element(FRONT), "class")).contains("card-ok");
       assertThat(browser.text(browser.element(FRONT))).contains("Front-end", "In service (HTTP 200)")
@@ -94,8 +105,8 @@ class BoardPageTest {
       assertThat(grey).isNotEqualTo(green);
 
       // maintenance while the app still serves: red
-      TestExporter.setPhase(exporter, "maintenance");
-      Await.until("the front-end card failing in maintenance", () -> "failing".equals(state(FRONT)));
+      exporter.putPhase("maintenance", TOKEN);
+      browser.await("the front-end card failing in maintenance", () -> "failing".equals(state(FRONT)));
       String red = background(FRONT);
       assertThat(red).isNotEqualTo(green).isNotEqualTo(grey);
       assertThat(browser.text(browser.element(FRONT))).contains("Expected closed in phase maintenance")
@@ -111,15 +122,15 @@ class BoardPageTest {
           .isGreaterThan(500);
 
       // the app goes into maintenance: green again; the gate still waits on the grey check
-      target.answer(503);
-      Await.until("the front-end card ok once the app answers 503", () -> "ok".equals(state(FRONT)));
+      target.answer("/", Answer.status(503));
+      browser.await("the front-end card ok once the app answers 503", () -> "ok".equals(state(FRONT)));
       assertThat(background(FRONT)).isEqualTo(green);
       assertThat(state(SILENT)).isEqualTo("unknown");
       String gate = browser.element("[data-gate='ready-to-migrate']");
       assertThat(browser.attribute(gate, "class")).contains("gate-nogo");
       assertThat(browser.text(gate)).contains("NO GO", "Never answers").doesNotContain("Front-end");
 
-      Await.until("the events to list the front-end turning ok", () ->
+      browser.await("the events to list the front-end turning ok", () ->
           browser.text(browser.element("#events")).contains("front is ok"));
       BufferedImage board = Screenshots.save(browser, "board-1920x1080");
       assertThat(board.getWidth()).isEqualTo(1920);
@@ -132,11 +143,11 @@ class BoardPageTest {
 
   @Test
   void theAdminTokenUnlocksPhaseChangesAndAWrongOneIsRefused() throws Exception {
-    try (Target target = new Target(); SilentPort silent = new SilentPort();
-        Exporter exporter = TestExporter.start(dir, config(target, silent))) {
-      browser.open(TestExporter.base(exporter) + "/");
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
+        TestExporter exporter = TestExporter.start(dir, config(target, silent))) {
+      browser.open(exporter.url("/"));
       browser.script("sessionStorage.clear()");
-      Await.until("the first status", () -> browser.find(FRONT).isPresent());
+      browser.await("the first status", () -> browser.find(FRONT).isPresent());
       // read-only until asked
       assertThat(browser.script("return document.getElementById('phase-control').hidden").asBoolean())
           .isTrue();
@@ -147,82 +158,80 @@ class BoardPageTest {
       browser.script("const s = document.getElementById('phase-select'); s.value = 'maintenance';"
           + " s.dispatchEvent(new Event('change'))");
       browser.click(browser.element("#phase-submit"));
-      Await.until("the refusal shown", () ->
+      browser.await("the refusal shown", () ->
           browser.text(browser.element("#phase-message")).contains("403"));
       assertThat(browser.text(browser.element("#phase-message"))).contains("the admin token is wrong");
-      assertThat(exporter.runtime().phases().state().current()).isEqualTo("preparation");
+      assertThat(exporter.exporter().runtime().phases().state().current()).isEqualTo("preparation");
       // a refused token is forgotten: the page asks for it again
       assertThat(browser.script("return sessionStorage.length").asInt()).isZero();
 
-      browser.type(browser.element("#token-input"), TestExporter.TOKEN);
+      browser.type(browser.element("#token-input"), TOKEN);
       browser.click(browser.element("#token-use"));
       browser.script("const s = document.getElementById('phase-select'); s.value = 'maintenance';"
           + " s.dispatchEvent(new Event('change'))");
       assertThat(browser.text(browser.element("#phase-submit"))).isEqualTo("Set phase to maintenance");
       Screenshots.save(browser, "board-phase-control-1920x1080");
       browser.click(browser.element("#phase-submit"));
-      Await.until("the phase changed", () ->
-          "maintenance".equals(exporter.runtime().phases().state().current()));
-      assertThat(exporter.runtime().phases().state().changedBy()).isEqualTo("board");
-      Await.until("the stepper on maintenance", () -> "step".equals(
+      browser.await("the phase changed", () ->
+          "maintenance".equals(exporter.exporter().runtime().phases().state().current()));
+      assertThat(exporter.exporter().runtime().phases().state().changedBy()).isEqualTo("board");
+      browser.await("the stepper on maintenance", () -> "step".equals(
           browser.attribute(browser.element("[data-phase='maintenance']"), "aria-current")));
       // the token lives in this tab's session storage only, never in the address
       assertThat(browser.script("return sessionStorage.getItem('migration-exporter.admin-token')")
-          .asText()).isEqualTo(TestExporter.TOKEN);
-      assertThat(browser.script("return location.href").asText()).doesNotContain(TestExporter.TOKEN);
+          .asText()).isEqualTo(TOKEN);
+      assertThat(browser.script("return location.href").asText()).doesNotContain(TOKEN);
       assertThat(browser.script("return localStorage.length").asInt()).isZero();
     }
   }
 
   @Test
   void aPhaseSetByTheConfigurationOffersNoPhaseControlAndFollowsAReload() throws Exception {
-    try (Target target = new Target(); SilentPort silent = new SilentPort()) {
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort()) {
       String config = config(target, silent);
-      Exporter exporter = TestExporter.start(dir, config + "phases.current = maintenance\n");
-      try {
-        browser.open(TestExporter.base(exporter) + "/");
-        Await.until("the first status", () -> browser.find(FRONT).isPresent());
-        Await.until("the note shown", () -> !browser.script(
+      try (TestExporter exporter = TestExporter.start(dir,
+          config + "phases.current = maintenance\n")) {
+        browser.open(exporter.url("/"));
+        browser.await("the first status", () -> browser.find(FRONT).isPresent());
+        browser.await("the note shown", () -> !browser.script(
             "return document.getElementById('phase-configured').hidden").asBoolean());
         assertThat(browser.script("return document.getElementById('phase-open').hidden")
             .asBoolean()).as("no phase control").isTrue();
         assertThat(browser.attribute(browser.element("#phase-configured"), "title"))
-            .isEqualTo("phases.current in " + dir.resolve("board.conf")
+            .isEqualTo("phases.current in " + exporter.configFile()
                 + ": change it there and reload");
         assertThat(browser.attribute(browser.element("[data-phase='maintenance']"),
             "aria-current")).isEqualTo("step");
 
-        Files.writeString(dir.resolve("board.conf"), config + "phases.current = migration\n");
-        assertThat(exporter.runtime().reload()).isEmpty();
+        exporter.rewrite(config + "phases.current = migration\n");
+        assertThat(exporter.exporter().runtime().reload()).isEmpty();
 
-        Await.until("the stepper on migration", () -> "step".equals(
+        browser.await("the stepper on migration", () -> "step".equals(
             browser.attribute(browser.element("[data-phase='migration']"), "aria-current")));
-      } finally {
-        exporter.close();
       }
     }
   }
 
   @Test
   void aLostExporterIsSaidAndItsLastDataStopsLookingLive() throws Exception {
-    try (Target target = new Target(); SilentPort silent = new SilentPort()) {
-      Exporter exporter = TestExporter.start(dir, config(target, silent));
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort()) {
+      TestExporter exporter = TestExporter.start(dir, config(target, silent));
       try {
-        browser.open(TestExporter.base(exporter) + "/");
-        Await.until("the page live", () ->
+        browser.open(exporter.url("/"));
+        browser.await("the page live", () ->
             browser.text(browser.element("#connection")).startsWith("Live"));
-        Await.until("the front-end card ok", () -> "ok".equals(state(FRONT)));
+        browser.await("the front-end card ok", () -> "ok".equals(state(FRONT)));
         assertThat(Screenshots.count(Screenshots.save(browser, "board-live-1920x1080"),
             Screenshots::greenish)).as("green pixels while live").isGreaterThan(1000);
       } finally {
         exporter.close();
       }
-      Await.until("the connection said lost", () ->
+      browser.await("the connection said lost", () ->
           browser.text(browser.element("#connection")).startsWith("Connection lost, last update"));
       assertThat(browser.script("return document.body.classList.contains('lost')").asBoolean()).isTrue();
       // the last data stays on screen, greyed, with its age still counting
       assertThat(browser.find(FRONT)).isPresent();
-      Await.until("the age of the last update to grow", () ->
+      browser.await("the age of the last update to grow", () ->
           browser.text(browser.element("#connection")).matches(".*last update ([3-9]|\\d\\d)s ago"));
       BufferedImage lost = Screenshots.save(browser, "board-connection-lost-1920x1080");
       assertThat(Screenshots.count(lost, Screenshots::greenish)).as("green pixels once nothing is known")
@@ -240,11 +249,12 @@ class BoardPageTest {
     migration.report(new StepProgress(1, false, Optional.of(now.minus(Duration.ofMinutes(75))),
         OptionalDouble.of(0.3), Optional.empty(), Optional.of(now.minusSeconds(4)),
         "rewriting the table answers"));
-    try (Target target = new Target(); SilentPort silent = new SilentPort();
-        Exporter exporter = TestExporter.start(dir, config(target, silent), migration)) {
-      browser.open(TestExporter.base(exporter) + "/");
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort();
+        TestExporter exporter = TestExporter.start(dir, config(target, silent),
+            plan -> ScriptedMigration.added(plan, migration))) {
+      browser.open(exporter.url("/"));
       String card = "[data-migration='answers-bigint']";
-      Await.until("the migration card", () -> browser.find(card).isPresent());
+      browser.await("the migration card", () -> browser.find(card).isPresent());
       String text = browser.text(browser.element(card));
       assertThat(text).contains("answers.id to bigint", "Running",
           "Step 2 of 3: Alter the primary key", "rewriting the table answers",
@@ -264,13 +274,13 @@ class BoardPageTest {
 
       migration.report(new StepProgress(2, true, Optional.empty(), OptionalDouble.empty(),
           Optional.empty(), Optional.of(Instant.now()), ""));
-      Await.until("the migration done", () ->
+      browser.await("the migration done", () ->
           browser.text(browser.element(card)).contains("All 3 steps done"));
       assertThat(browser.find(card + " .bar-step")).isEmpty();
 
       // its source lost: nothing more is claimed than what is known
       migration.report(null);
-      Await.until("the migration unknown", () ->
+      browser.await("the migration unknown", () ->
           browser.attribute(browser.element(card), "class").contains("migration-unknown"));
       assertThat(browser.text(browser.element(card))).contains("Unknown",
           "Source unreachable: the migration log is unreachable").doesNotContain("done", "Overall");

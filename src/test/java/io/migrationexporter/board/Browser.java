@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migrationexporter.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +24,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +44,9 @@ public final class Browser implements AutoCloseable {
   private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
   private static final Pattern STARTED = Pattern.compile("started successfully on port (\\d+)");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration PAGE_WAIT = Duration.ofSeconds(20);
+  /** A browser call costs milliseconds: polling the page faster only loads the machine. */
+  private static final Duration PAGE_POLL = Duration.ofMillis(100);
   private static final List<String> CHROMIUM = List.of("/usr/bin/chromium", "/usr/lib/chromium/chromium");
 
   private final Process driver;
@@ -165,8 +170,17 @@ public final class Browser implements AutoCloseable {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path(ELEMENT).asText());
   }
 
+  /**
+   * Waits for the page to reach a state by itself (it polls every 2 seconds); an element not
+   * drawn yet, or replaced by a redraw, is looked for again.
+   */
+  void await(String what, Await.Condition condition) {
+    Await.retrying(what, condition, PAGE_WAIT, PAGE_POLL);
+  }
+
   String element(String css) throws Exception {
-    return find(css).orElseThrow(() -> new AssertionError("no element matches " + css));
+    // An exception, not a failure: an await retries until the page draws the element.
+    return find(css).orElseThrow(() -> new NoSuchElementException("no element matches " + css));
   }
 
   /** An attribute as written in the DOM, or null when absent. */

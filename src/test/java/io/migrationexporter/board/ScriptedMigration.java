@@ -6,10 +6,12 @@ import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.Plan;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +30,18 @@ final class ScriptedMigration implements Source {
 
   MigrationDefinition migration() {
     return definition;
+  }
+
+  /** {@code plan} with {@code migrations} followed as if it declared them. */
+  static Plan added(Plan plan, ScriptedMigration... migrations) {
+    List<Source> sources = new ArrayList<>(plan.sources());
+    List<MigrationDefinition> followed = new ArrayList<>(plan.migrations());
+    for (ScriptedMigration migration : migrations) {
+      sources.add(migration);
+      followed.add(migration.migration());
+    }
+    return new Plan(plan.file(), plan.server(), plan.log(), plan.phases(),
+        plan.journalCapacity(), plan.apps(), sources, plan.checks(), plan.gates(), followed);
   }
 
   void report(StepProgress now) {

@@ -79,6 +79,7 @@ class CollectionModelTest {
     assertThat(frontStatus(scrape)).isEqualTo(-1);
     assertThat(scrape.get("migration_check_observed", "check", "front", "observed", "unknown"))
         .isEqualTo(1);
+    assertThat(scrape.matching("migration_check_observed", "check", "front")).hasSize(1);
     assertThat(scrape.value("migration_http_status_code", "check", "front")).isEmpty();
     JsonNode check = exporter.checkStatus("front", TIMEOUT_HEADER, "1");
     assertThat(check.path("state").asText()).isEqualTo("unknown");

@@ -1,9 +1,8 @@
 package io.migrationexporter.deploy;
 
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,7 @@ final class MonitoringProcess implements AutoCloseable {
 
   /** Starts {@code command}, in which {@code {port}} is replaced by a free loopback port. */
   static MonitoringProcess start(String name, Path dir, List<String> command) throws IOException {
-    int port = freePort();
+    int port = Ports.closed();
     List<String> resolved = command.stream()
         .map(arg -> arg.replace("{port}", Integer.toString(port))).toList();
     Path log = dir.resolve(name + ".log");
@@ -56,13 +55,12 @@ final class MonitoringProcess implements AutoCloseable {
 
   /** Waits until {@code path} answers 200. */
   void awaitReady(String path, Duration timeout) throws InterruptedException {
-    Await.until(name + " ready at " + baseUrl() + path + "; log:\n" + logTail(), timeout,
-        Duration.ofMillis(200), () -> {
+    Await.retrying(name + " ready at " + baseUrl() + path + "; log:\n" + logTail(), () -> {
           if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with " + process.exitValue());
           }
           return get(path).statusCode() == 200;
-        });
+        }, timeout, Duration.ofMillis(200));
   }
 
   HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
@@ -89,14 +87,6 @@ final class MonitoringProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

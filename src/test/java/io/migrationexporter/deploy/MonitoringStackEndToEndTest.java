@@ -16,6 +16,7 @@ import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.deploy.ScriptedMigrationKind.Script;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.LoopbackTarget;
 import io.migrationexporter.testing.LoopbackTarget.Answer;
 import io.migrationexporter.web.WebConfig;
@@ -177,11 +178,10 @@ class MonitoringStackEndToEndTest {
     awaitQuery("every check ok again in the reopening",
         "min(migration_check_status) == 1 and on() migration_phase{phase=\"reopening\"} == 1");
 
-    Await.until("every dashboard query to return data; still without: " + waitingForData,
-        STEP_TIMEOUT, POLL, () -> {
+    Await.retrying("every dashboard query to return data; still without: " + waitingForData, () -> {
           sampleDashboards();
           return waitingForData.isEmpty();
-        });
+        }, STEP_TIMEOUT, POLL);
   }
 
   private Exporter startExporter(LoopbackTarget front, LoopbackTarget gateway) throws Exception {
@@ -298,11 +298,10 @@ class MonitoringStackEndToEndTest {
 
   /** Waits until Prometheus answers {@code promql} with data, sampling the dashboards meanwhile. */
   private void awaitQuery(String what, String promql) throws Exception {
-    Await.until(what + " (" + promql + ")\nPrometheus log:\n" + prometheus.logTail(), STEP_TIMEOUT,
-        POLL, () -> {
+    Await.retrying(what + " (" + promql + ")\nPrometheus log:\n" + prometheus.logTail(), () -> {
           sampleDashboards();
           return !query(promql).isEmpty();
-        });
+        }, STEP_TIMEOUT, POLL);
   }
 
   private interface AttachmentTest {
@@ -312,7 +311,7 @@ class MonitoringStackEndToEndTest {
   /** Waits for a chat message one of whose attachments matches, sampling the dashboards. */
   private JsonNode awaitChat(String what, AttachmentTest test) throws Exception {
     JsonNode[] found = new JsonNode[1];
-    Await.until(what, STEP_TIMEOUT, POLL, () -> {
+    Await.retrying(what, () -> {
       sampleDashboards();
       for (String post : chat.posts()) {
         for (JsonNode attachment : JSON.readTree(post).path("attachments")) {
@@ -323,7 +322,7 @@ class MonitoringStackEndToEndTest {
         }
       }
       return false;
-    });
+    }, STEP_TIMEOUT, POLL);
     return found[0];
   }
 

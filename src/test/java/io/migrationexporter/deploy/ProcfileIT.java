@@ -2,9 +2,9 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,10 +47,7 @@ class ProcfileIT {
         phases.state-file = "%s"
         checks.website-front.http.url = "http://127.0.0.1:9/"
         """.formatted(Project.file("examples/paas.conf"), dir.resolve("state.json")));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closed();
     Path log = dir.resolve("web.log");
     // bash runs a lone command in its own process, as a PaaS does: stopping it stops java
     ProcessBuilder builder = new ProcessBuilder("bash", "-c", web)
@@ -65,13 +62,13 @@ class ProcfileIT {
       HttpRequest healthy = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/-/healthy")).timeout(Duration.ofSeconds(2))
           .build();
-      Await.until("the web process healthy on $PORT " + port, TIMEOUT, Duration.ofMillis(200),
+      Await.retrying("the web process healthy on $PORT " + port,
           () -> {
             if (!process.isAlive()) {
               throw new AssertionError("exited: " + Files.readString(log));
             }
             return http.send(healthy, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-          });
+          }, TIMEOUT, Duration.ofMillis(200));
       assertThat(process.info().command().orElse("")).as("bash handed over to java")
           .endsWith("java");
     } finally {

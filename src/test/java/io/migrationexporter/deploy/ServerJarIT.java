@@ -2,9 +2,9 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,10 +69,7 @@ class ServerJarIT {
 
   @Test
   void runsAnExporterFromItsConfiguration(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closed();
     Path config = dir.resolve("server.conf");
     Files.writeString(config, """
         server.listen = "127.0.0.1:%d"
@@ -88,14 +85,14 @@ class ServerJarIT {
       HttpRequest metrics = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5))
           .build();
-      Await.until("the server jar serving /metrics on " + port, TIMEOUT, Duration.ofMillis(200),
+      Await.retrying("the server jar serving /metrics on " + port,
           () -> {
             if (!process.isAlive()) {
               throw new AssertionError("exited: " + Files.readString(log));
             }
             HttpResponse<String> answer = http.send(metrics, HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 && answer.body().contains("check=\"website\"");
-          });
+          }, TIMEOUT, Duration.ofMillis(200));
     } finally {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migrationexporter.Exporter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.migrationexporter.testing.TestExporter;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,21 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the exporter sends for the board's files: types, caching, and the policy that locks it down. */
 class BoardHandlerTest {
-  private final HttpClient http = HttpClient.newHttpClient();
-  private Exporter exporter;
+  private TestExporter exporter;
 
   @TempDir
   Path dir;
 
   @BeforeEach
   void start() throws Exception {
-    Path config = dir.resolve("board.conf");
-    Files.writeString(config, """
-        server.listen = "127.0.0.1:0"
+    exporter = TestExporter.start(dir, """
         apps { web { title = "Web <front>" } }
         checks { front { app = web, http { url = "http://127.0.0.1:9/" } } }
         """);
-    exporter = Exporter.start(config, Clock.systemUTC());
   }
 
   @AfterEach
@@ -43,18 +33,9 @@ class BoardHandlerTest {
     exporter.close();
   }
 
-  private HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + exporter.port() + path)).timeout(Duration.ofSeconds(10));
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   @Test
   void thePageLoadsOnlyItsOwnFilesAndCannotBeFramed() throws Exception {
-    HttpResponse<String> page = get("/");
+    HttpResponse<String> page = exporter.get("/");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
@@ -75,22 +56,22 @@ class BoardHandlerTest {
         {"/board/board.css", "text/css; charset=utf-8"}, {"/board/favicon.svg", "image/svg+xml"},
         {"/", "text/html; charset=utf-8"}};
     for (String[] asset : assets) {
-      HttpResponse<String> first = get(asset[0]);
+      HttpResponse<String> first = exporter.get(asset[0]);
       assertThat(first.statusCode()).as(asset[0]).isEqualTo(200);
       assertThat(first.headers().firstValue("Content-Type")).as(asset[0]).hasValue(asset[1]);
       assertThat(first.headers().firstValue("Cache-Control")).as(asset[0]).hasValue("no-cache");
       String tag = first.headers().firstValue("ETag").orElseThrow();
-      HttpResponse<String> again = get(asset[0], "If-None-Match", tag);
+      HttpResponse<String> again = exporter.get(asset[0], "If-None-Match", tag);
       assertThat(again.statusCode()).as(asset[0] + " revalidated").isEqualTo(304);
       assertThat(again.body()).isEmpty();
-      assertThat(get(asset[0], "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+      assertThat(exporter.get(asset[0], "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
     }
   }
 
   @Test
   void theStatusGivesThePageTheServerClockAndTheAppTitles() throws Exception {
     Instant before = Instant.now();
-    JsonNode status = new ObjectMapper().readTree(get("/api/status").body());
+    JsonNode status = new ObjectMapper().readTree(exporter.get("/api/status").body());
     Instant now = Instant.parse(status.path("now").asText());
     assertThat(now).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
     assertThat(status.path("apps").get(0).path("name").asText()).isEqualTo("web");
@@ -100,7 +81,7 @@ class BoardHandlerTest {
   @Test
   void onlyTheBoardsOwnFilesAreServed() throws Exception {
     for (String path : new String[] {"/board/index.html", "/board/Board.class", "/board/", "/board/board.js.map"}) {
-      assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+      assertThat(exporter.get(path).statusCode()).as(path).isEqualTo(404);
     }
   }
 }

@@ -3,9 +3,9 @@ package io.migrationexporter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.Exporter;
+import io.migrationexporter.testing.Ports;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ class LargeExpositionTest {
 
   @Test
   void aLargeBodyArrivesWholeWithItsLength(@TempDir Path dir) throws Exception {
-    try (Exporter exporter = Exporter.start(config(dir, refusedPort()), Clock.systemUTC())) {
+    try (Exporter exporter = Exporter.start(config(dir, Ports.closed()), Clock.systemUTC())) {
       HttpResponse<byte[]> plain = scrape(exporter, false);
       HttpResponse<byte[]> again = scrape(exporter, false);
       HttpResponse<byte[]> gzipped = scrape(exporter, true);
@@ -77,11 +77,6 @@ class LargeExpositionTest {
     return file;
   }
 
-  private static int refusedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static byte[] gunzip(byte[] body) throws IOException {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {

@@ -3,6 +3,11 @@ package io.migrationexporter.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migrationexporter.Exporter;
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.Plan;
+import io.migrationexporter.web.WebConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * A whole exporter for one test: its HOCON configuration written into the test's directory
@@ -24,19 +32,22 @@ public final class TestExporter implements AutoCloseable {
   public static final String CONFIG_NAME = "exporter.conf";
   /** Appended, so a test's own line numbers stay as written and no test can listen elsewhere. */
   private static final String LOOPBACK = "\nserver.listen = \"127.0.0.1:0\"\n";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** One TCP check on a closed port, for a test that needs the bundled gate to read something. */
+  public static final String ONE_CHECK = """
+      checks.database-port { title = "Database port", tcp { address = "127.0.0.1:1" } }
+      """;
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path configFile;
   private final Exporter exporter;
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(REQUEST_TIMEOUT)
-      .build();
+  private final String scheme;
+  private final HttpClient client = client(null, HttpClient.Version.HTTP_1_1);
 
-  private TestExporter(Path configFile, Exporter exporter) {
+  private TestExporter(Path configFile, Exporter exporter, String scheme) {
     this.configFile = configFile;
     this.exporter = exporter;
+    this.scheme = scheme;
   }
 
   public static TestExporter start(Path dir, String hocon) throws Exception {
@@ -45,7 +56,30 @@ public final class TestExporter implements AutoCloseable {
 
   public static TestExporter start(Path dir, String hocon, Clock clock) throws Exception {
     Path file = writeConfig(dir, hocon);
-    return new TestExporter(file, Exporter.start(file, clock));
+    return new TestExporter(file, Exporter.start(file, clock), "http");
+  }
+
+  /**
+   * Starts with TLS ({@code hocon} names a {@code server.web-config-file}): {@link #url} and
+   * {@link #request} say https, and requests go through {@link #send(HttpClient,
+   * HttpRequest.Builder)} with a client that trusts the test's certificates.
+   */
+  public static TestExporter startTls(Path dir, String hocon) throws Exception {
+    Path file = writeConfig(dir, hocon);
+    return new TestExporter(file, Exporter.start(file, Clock.systemUTC()), "https");
+  }
+
+  /**
+   * Starts from the plan of {@code hocon} as {@code adjust} changes it, for sources a test
+   * scripts in code rather than declares; plain HTTP.
+   */
+  public static TestExporter start(Path dir, String hocon, UnaryOperator<Plan> adjust)
+      throws Exception {
+    Path file = writeConfig(dir, hocon);
+    ConfigLoader loader = Modules.loader();
+    Plan plan = adjust.apply(loader.load(file));
+    return new TestExporter(file, Exporter.start(plan, WebConfig.PLAIN, loader, Clock.systemUTC()),
+        "http");
   }
 
   /** Writes {@code hocon} as the configuration file of {@code dir}, listening on loopback. */
@@ -53,6 +87,20 @@ public final class TestExporter implements AutoCloseable {
     Path file = dir.resolve(CONFIG_NAME);
     Files.writeString(file, hocon + LOOPBACK, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /**
+   * The message with which loading {@code hocon}, written as in {@link #writeConfig}, is refused;
+   * fails the test when it loads.
+   */
+  public static String refusal(Path dir, String hocon) throws IOException {
+    Path file = writeConfig(dir, hocon);
+    try {
+      Modules.loader().load(file).closeSources();
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("the configuration loaded");
   }
 
   /** Replaces the configuration file, for a reload. */
@@ -73,11 +121,32 @@ public final class TestExporter implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return scheme + "://127.0.0.1:" + port() + path;
   }
 
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(url(path))).timeout(REQUEST_TIMEOUT);
+    return HttpRequest.newBuilder(URI.create(url(path))).timeout(TIMEOUT);
+  }
+
+  /** A client of {@code version} with {@code tls} (null: plain HTTP only). */
+  public static HttpClient client(SSLContext tls, HttpClient.Version version) {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(version).connectTimeout(TIMEOUT);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    return builder.build();
+  }
+
+  /** Sends with {@code client}, letting its failures (a refused handshake) reach the test. */
+  public static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The {@code Authorization} value of HTTP basic authentication. */
+  public static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
@@ -119,6 +188,32 @@ public final class TestExporter implements AutoCloseable {
     return send(request);
   }
 
+  /** Sets the phase through {@code PUT /api/phase}, as an operator's script would. */
+  public void putPhase(String phase, String adminToken) {
+    HttpResponse<String> response = put("/api/phase", "{\"phase\": \"" + phase + "\"}",
+        "Authorization", "Bearer " + adminToken);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("PUT /api/phase " + phase + ": " + response.statusCode() + " "
+          + response.body());
+    }
+  }
+
+  /** Enters {@code phase} in the exporter itself, as the test. */
+  public void enterPhase(String phase) throws IOException {
+    exporter.runtime().enterPhase(phase, "test");
+  }
+
+  /** GET /metrics in the text format: the body, whatever the status. */
+  public String metrics() {
+    return get("/metrics").body();
+  }
+
+  /** Scrapes once (refreshes happen on demand) and returns {@code value}, for awaits. */
+  public <T> T scraped(T value) {
+    metrics();
+    return value;
+  }
+
   /** GET /metrics in the protobuf format, parsed. */
   public Scrape scrape(String... headers) {
     HttpRequest.Builder request = request("/metrics").GET().header("Accept", Scrape.PROTOBUF);
@@ -156,12 +251,39 @@ public final class TestExporter implements AutoCloseable {
 
   /** The entry of /api/status for check {@code name}. */
   public JsonNode checkStatus(String name, String... headers) {
-    for (JsonNode check : json("/api/status", 200, headers).path("checks")) {
-      if (check.path("name").asText().equals(name)) {
-        return check;
+    return entry("checks", "name", name, headers);
+  }
+
+  /** The entry of /api/status for source {@code id}. */
+  public JsonNode source(String id) {
+    return entry("sources", "id", id);
+  }
+
+  /** The entry of /api/status for migration {@code name}. */
+  public JsonNode migration(String name) {
+    return entry("migrations", "name", name);
+  }
+
+  private JsonNode entry(String list, String key, String value, String... headers) {
+    for (JsonNode entry : json("/api/status", 200, headers).path(list)) {
+      if (entry.path(key).asText().equals(value)) {
+        return entry;
       }
     }
-    throw new AssertionError("/api/status has no check " + name);
+    throw new AssertionError("/api/status has no " + list + " entry " + value);
+  }
+
+  /** Waits until check {@code name} is in {@code state} (ok, failing, unknown). */
+  public JsonNode awaitCheck(String name, String state, Duration timeout) {
+    return Await.until("check " + name + " " + state, () -> checkStatus(name),
+        check -> check.path("state").asText().equals(state), timeout);
+  }
+
+  /** Waits until source {@code id} refreshed and is up (or down, with {@code up} false). */
+  public JsonNode awaitSource(String id, boolean up, Duration timeout) {
+    return Await.until("source " + id + (up ? " up" : " down"), () -> source(id),
+        source -> source.path("up").asBoolean() == up && source.path("refreshes").asLong() > 0,
+        timeout);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.migrationexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.TestExporter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +17,7 @@ class AdminTokenTest {
 
   @TempDir
   Path dir;
-  final HttpClient client = TestExporter.plainClient();
+  final HttpClient client = TestExporter.client(null, HttpClient.Version.HTTP_1_1);
 
   private HttpResponse<String> send(TestExporter exporter, String method, String... headers)
       throws Exception {
@@ -34,7 +35,7 @@ class AdminTokenTest {
 
   @Test
   void withoutAConfiguredTokenPhaseChangesOverHttpAreSwitchedOff() throws Exception {
-    try (TestExporter exporter = TestExporter.start(dir, "")) {
+    try (TestExporter exporter = TestExporter.start(dir, TestExporter.ONE_CHECK)) {
       for (String[] headers : new String[][] {{}, {"Authorization", "Bearer anything-at-all"},
           {"X-Admin-Token", "anything-at-all"}, {"Authorization", "Bearer "}}) {
         HttpResponse<String> answer = send(exporter, "PUT", headers);
@@ -49,7 +50,7 @@ class AdminTokenTest {
   void aPutNeedsTheRightTokenAsBearerOrXAdminToken() throws Exception {
     Files.writeString(dir.resolve("admin.token"), TOKEN + "\n");
     try (TestExporter exporter = TestExporter.start(dir,
-        "server.admin-token-file = admin.token")) {
+        "server.admin-token-file = admin.token\n" + TestExporter.ONE_CHECK)) {
       HttpResponse<String> none = send(exporter, "PUT");
       assertThat(none.statusCode()).isEqualTo(401);
       assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue(
@@ -76,7 +77,7 @@ class AdminTokenTest {
   @Test
   void onlyPutChangesThePhaseEvenWithTheToken() throws Exception {
     try (TestExporter exporter = TestExporter.start(dir,
-        "server.admin-token = \"" + TOKEN + "\"")) {
+        "server.admin-token = \"" + TOKEN + "\"\n" + TestExporter.ONE_CHECK)) {
       for (String method : new String[] {"POST", "DELETE", "PATCH"}) {
         assertThat(send(exporter, method, "Authorization", "Bearer " + TOKEN).statusCode())
             .as(method).isEqualTo(405);

@@ -3,6 +3,7 @@ package io.migrationexporter.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.migrationexporter.testing.TestExporter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +28,7 @@ class BasicAuthTest {
   @TempDir
   Path dir;
   TestExporter exporter;
-  final HttpClient client = TestExporter.plainClient();
+  final HttpClient client = TestExporter.client(null, HttpClient.Version.HTTP_1_1);
 
   @BeforeAll
   static void hash() {
@@ -41,7 +42,7 @@ class BasicAuthTest {
     exporter = TestExporter.start(dir, """
         server.web-config-file = web.yml
         server.admin-token = "%s"
-        """.formatted(ADMIN_TOKEN));
+        """.formatted(ADMIN_TOKEN) + "\n" + TestExporter.ONE_CHECK);
   }
 
   @AfterEach

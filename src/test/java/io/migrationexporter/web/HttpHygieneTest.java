@@ -2,6 +2,7 @@ package io.migrationexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.TestExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,8 @@ class HttpHygieneTest {
 
   @BeforeAll
   static void start() throws Exception {
-    exporter = TestExporter.start(dir, "server.admin-token = \"" + TOKEN + "\"");
+    exporter = TestExporter.start(dir,
+        "server.admin-token = \"" + TOKEN + "\"\n" + TestExporter.ONE_CHECK);
   }
 
   @AfterAll

@@ -6,6 +6,8 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.sun.net.httpserver.HttpServer;
 import io.migrationexporter.config.LogSettings;
 import io.migrationexporter.log.Logging;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -48,7 +50,7 @@ class SecretRedactionTest {
   Path dir;
   HttpServer target;
   final Map<String, String> receivedAuthorization = new ConcurrentHashMap<>();
-  final HttpClient client = TestExporter.plainClient();
+  final HttpClient client = TestExporter.client(null, HttpClient.Version.HTTP_1_1);
   final String alice = TestExporter.basic("alice", BASIC_PASSWORD);
 
   PrintStream stderr;
@@ -117,8 +119,9 @@ class SecretRedactionTest {
     List<String> shown = new ArrayList<>();
     String config = config(tokenSource);
 
-    try (TestExporter exporter = TestExporter.start(dir, config)) {
-      Await.until(Duration.ofSeconds(20), () -> receivedAuthorization.size() == 2);
+    try (TestExporter exporter = TestExporter.start(dir, config + "\n" + TestExporter.ONE_CHECK)) {
+      Await.until("both secrets sent upstream", () -> receivedAuthorization.size() == 2,
+          Duration.ofSeconds(20));
       assertThat(receivedAuthorization).as("the secrets were used").containsEntry("/header",
           "Bearer " + HEADER_TOKEN).containsEntry("/userinfo", "Basic " + Base64.getEncoder()
           .encodeToString(("monitor:" + URL_PASSWORD).getBytes(StandardCharsets.UTF_8)));
@@ -141,7 +144,7 @@ class SecretRedactionTest {
       shown.add(unsaved.body());
 
       // A reload of a file broken on the line of a new secret is refused and reported.
-      Files.writeString(exporter.config(), "server.admin-token = \"" + BROKEN_TOKEN + "\n"
+      Files.writeString(exporter.configFile(), "server.admin-token = \"" + BROKEN_TOKEN + "\n"
           + config + TestExporter.ONE_CHECK);
       HttpResponse<String> refused = TestExporter.send(client, exporter.request("/-/reload")
           .header("Authorization", alice).POST(HttpRequest.BodyPublishers.noBody()));
@@ -149,11 +152,11 @@ class SecretRedactionTest {
       shown.add(refused.body());
       shown.add(get(exporter, "/api/status", alice));
       shown.add(get(exporter, "/api/events", alice));
-      shown.add(WebConfigTest.run("check-config", exporter.config().toString()).toString());
-      Files.writeString(exporter.config(), config + TestExporter.ONE_CHECK
+      shown.add(WebConfigTest.run("check-config", exporter.configFile().toString()).toString());
+      Files.writeString(exporter.configFile(), config + TestExporter.ONE_CHECK
           + "\nserver.listen = \"127.0.0.1:0\"\n");
       WebConfigTest.Output checked =
-          WebConfigTest.run("check-config", exporter.config().toString());
+          WebConfigTest.run("check-config", exporter.configFile().toString());
       assertThat(checked.status()).isZero();
       assertThat(checked.out()).contains("http://127.0.0.1:" + target.getAddress().getPort()
           + "/userinfo", "Authorization=<redacted>", "basic auth for 1 user (alice)");

@@ -3,6 +3,7 @@ package io.migrationexporter.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -32,7 +33,8 @@ class TlsTest {
 
   private TestExporter start(String yaml) throws Exception {
     Files.writeString(dir.resolve("web.yml"), yaml);
-    return TestExporter.start(dir, "server.web-config-file = web.yml", "https");
+    return TestExporter.startTls(dir,
+        "server.web-config-file = web.yml\n" + TestExporter.ONE_CHECK);
   }
 
   @Test
@@ -71,8 +73,8 @@ class TlsTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.version()).as("http2: false").isEqualTo(HttpClient.Version.HTTP_1_1);
 
-      String plain = exporter.uri("/-/healthy").toString().replace("https:", "http:");
-      assertThatThrownBy(() -> TestExporter.plainClient().send(
+      String plain = exporter.url("/-/healthy").replace("https:", "http:");
+      assertThatThrownBy(() -> TestExporter.client(null, HttpClient.Version.HTTP_1_1).send(
           java.net.http.HttpRequest.newBuilder(java.net.URI.create(plain))
               .timeout(TestExporter.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
@@ -138,10 +140,10 @@ class TlsTest {
         basic_auth_users:
           alice: %s
         """.formatted(pki.file("ec.crt"), pki.file("ec.key"), WebConfigTest.U_STAR_U_2A));
-    try (TestExporter exporter = TestExporter.start(dir, """
+    try (TestExporter exporter = TestExporter.startTls(dir, """
         server.web-config-file = web.yml
         server.admin-token-file = admin.token
-        """, "https")) {
+        """ + TestExporter.ONE_CHECK)) {
       String url = "https://127.0.0.1:" + exporter.port();
       String[] secured = {"--url", url, "--ca-file", pki.file("ec.crt").toString(), "--user",
           "alice", "--password-file", dir.resolve("password").toString()};

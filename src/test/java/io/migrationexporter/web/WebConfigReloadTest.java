@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +49,10 @@ class WebConfigReloadTest {
     Files.writeString(dir.resolve("web.yml"), yaml);
   }
 
+  private static HttpClient plain() {
+    return TestExporter.client(null, HttpClient.Version.HTTP_1_1);
+  }
+
   private static HttpClient trusting(String certificate) throws Exception {
     return TestExporter.client(pki.clientContext(certificate, null), HttpClient.Version.HTTP_1_1);
   }
@@ -75,8 +80,7 @@ class WebConfigReloadTest {
   void aRenewedCertificateIsServedToNewConnectionsAfterAReload() throws Exception {
     installCertificate("old");
     writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-    try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml",
-        "https")) {
+    try (TestExporter exporter = TestExporter.startTls(dir, "server.web-config-file = web.yml")) {
       assertThat(get(trusting("old.crt"), exporter, "/-/healthy", null).statusCode())
           .isEqualTo(200);
       assertThatThrownBy(() -> get(trusting("renewed.crt"), exporter, "/-/healthy", null))
@@ -97,7 +101,7 @@ class WebConfigReloadTest {
   void usersAddedAndRemovedTakeEffectAtTheReload() throws Exception {
     writeWebConfig("basic_auth_users:\n  alice: " + WebConfigTest.U_STAR_U_2A + "\n");
     try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml")) {
-      HttpClient client = TestExporter.plainClient();
+      HttpClient client = plain();
       assertThat(get(client, exporter, "/metrics", ALICE).statusCode()).isEqualTo(200);
       assertThat(get(client, exporter, "/metrics", BOB).statusCode()).isEqualTo(401);
 
@@ -115,9 +119,9 @@ class WebConfigReloadTest {
   void anInvalidWebConfigurationRefusesTheWholeReloadAndTheOldStays() throws Exception {
     writeWebConfig("basic_auth_users:\n  alice: " + WebConfigTest.U_STAR_U_2A + "\n");
     try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml")) {
-      HttpClient client = TestExporter.plainClient();
+      HttpClient client = plain();
       writeWebConfig("basic_auth_users:\n  alice: not-a-bcrypt-hash\n");
-      Files.writeString(exporter.config(), Files.readString(exporter.config())
+      Files.writeString(exporter.configFile(), Files.readString(exporter.configFile())
           + "\nphases.current = maintenance\n");
 
       HttpResponse<String> refused = reload(client, exporter, ALICE);
@@ -137,8 +141,7 @@ class WebConfigReloadTest {
   void aChangeTheListenerCannotTakeIsRefusedWithTheReasonAndTheOldStays() throws Exception {
     installCertificate("old");
     writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-    try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml",
-        "https")) {
+    try (TestExporter exporter = TestExporter.startTls(dir, "server.web-config-file = web.yml")) {
       writeWebConfig("""
           tls_server_config:
             cert_file: tls.crt
@@ -163,14 +166,14 @@ class WebConfigReloadTest {
     try (TestExporter exporter = TestExporter.start(dir, "")) {
       installCertificate("old");
       writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-      Files.writeString(exporter.config(), "server.web-config-file = web.yml\n"
-          + Files.readString(exporter.config()));
+      Files.writeString(exporter.configFile(), "server.web-config-file = web.yml\n"
+          + Files.readString(exporter.configFile()));
 
-      HttpResponse<String> refused = reload(TestExporter.plainClient(), exporter, null);
+      HttpResponse<String> refused = reload(plain(), exporter, null);
 
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("tls_server_config is added (plain HTTP to HTTPS)");
-      assertThat(get(TestExporter.plainClient(), exporter, "/-/healthy", null).statusCode())
+      assertThat(get(plain(), exporter, "/-/healthy", null).statusCode())
           .isEqualTo(200);
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.migrationexporter.cli.Main;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigProblem;
+import io.migrationexporter.testing.TestExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

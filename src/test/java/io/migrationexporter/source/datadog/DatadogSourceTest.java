@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.demo.fakes.Fault;
 import io.migrationexporter.demo.fakes.FakeDatadog;
-import io.migrationexporter.source.saas.Await;
-import io.migrationexporter.source.saas.ExporterHarness;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ class DatadogSourceTest {
   @TempDir
   Path dir;
   FakeDatadog fake;
-  ExporterHarness exporter;
+  TestExporter exporter;
 
   @BeforeEach
   void fake() {
@@ -63,7 +63,7 @@ class DatadogSourceTest {
   }
 
   void startExporter(String window, String pageSize) throws Exception {
-    exporter = ExporterHarness.start(dir, """
+    exporter = TestExporter.start(dir, """
         sources.datadog.pix {
           url = "%s"
           api-key = "%s"
@@ -97,13 +97,10 @@ class DatadogSourceTest {
   }
 
   JsonNode awaitStep(int step, boolean done) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until(WAIT, () -> {
-      last[0] = exporter.migration("answers-bigint");
-      return last[0].get("known").asBoolean() && last[0].get("step").asInt() == step
-          && last[0].get("done").asBoolean() == done;
-    }, () -> String.valueOf(last[0]));
-    return last[0];
+    return Await.until("step " + step + (done ? " done" : ""),
+        () -> exporter.migration("answers-bigint"),
+        migration -> migration.get("known").asBoolean() && migration.get("step").asInt() == step
+            && migration.get("done").asBoolean() == done, WAIT);
   }
 
   @Test
@@ -155,11 +152,11 @@ class DatadogSourceTest {
     awaitStep(1, false);
     // Nothing but heartbeats from now on: the start line leaves the window.
     Instant out = now.plusSeconds(3);
-    Await.until(WAIT, () -> Instant.now().isAfter(out), () -> "waiting for the line to age out");
+    Await.until("the line to age out", () -> Instant.now().isAfter(out), WAIT);
     line(Instant.now(), HOST, "alive");
     int refreshes = exporter.source(LOGS).get("refreshes").asInt();
-    Await.until(WAIT, () -> exporter.source(LOGS).get("refreshes").asInt() > refreshes + 2,
-        () -> "refreshing");
+    Await.until("three more refreshes",
+        () -> exporter.source(LOGS).get("refreshes").asInt() > refreshes + 2, WAIT);
     JsonNode migration = exporter.migration("answers-bigint");
     assertThat(migration.get("known").asBoolean()).isTrue();
     assertThat(migration.get("step").asInt()).isEqualTo(1);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.demo.fakes.Fault;
 import io.migrationexporter.demo.fakes.FakeFreshping;
-import io.migrationexporter.source.saas.ExporterHarness;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ class FreshpingSourceTest {
   @TempDir
   Path dir;
   FakeFreshping fake;
-  ExporterHarness exporter;
+  TestExporter exporter;
 
   @BeforeEach
   void fake() {
@@ -47,7 +47,7 @@ class FreshpingSourceTest {
   }
 
   void startExporter(String interval) throws Exception {
-    exporter = ExporterHarness.start(dir, """
+    exporter = TestExporter.start(dir, """
         sources.freshping.pix {
           api-key = "%s"
           subdomain = pix
@@ -72,12 +72,12 @@ class FreshpingSourceTest {
         .isEqualTo("All 5 checks monitoring");
     assertThat(exporter.awaitCheck("orga-monitoring", "ok", WAIT).get("value").asText())
         .isEqualTo("Monitoring (not responding)");
-    assertThat(exporter.check("gone-monitoring").get("state").asText())
+    assertThat(exporter.checkStatus("gone-monitoring").get("state").asText())
         .as("an unknown check is failing with its reason, not unknown").isEqualTo("failing");
-    assertThat(exporter.check("gone-monitoring").get("value").asText())
+    assertThat(exporter.checkStatus("gone-monitoring").get("value").asText())
         .isEqualTo("No check named 'Pix Gone' in Freshping account pix");
 
-    exporter.phase("maintenance");
+    exporter.enterPhase("maintenance");
     fake.status(101, "PS");
     assertThat(exporter.awaitCheck("app-monitoring", "ok", WAIT).get("value").asText()).isEqualTo("Paused");
     assertThat(exporter.awaitCheck("monitoring", "failing", WAIT).get("value").asText())
@@ -89,7 +89,7 @@ class FreshpingSourceTest {
         .contains("migration_freshping_check_paused{account=\"pix\",check=\"Pix App\",id=\"101\"} 1")
         .contains("migration_freshping_checks{account=\"pix\"} 5");
 
-    exporter.phase("reopening");
+    exporter.enterPhase("reopening");
     exporter.awaitCheck("monitoring", "failing", WAIT);
     fake.pauseAll(false);
     exporter.awaitCheck("monitoring", "ok", WAIT);
@@ -155,7 +155,7 @@ class FreshpingSourceTest {
     JsonNode source = exporter.awaitSource(SOURCE, false, WAIT);
     assertThat(source.get("last_error_kind").asText()).isEqualTo(kind);
     assertThat(source.get("last_error").asText()).isEqualTo(words);
-    assertThat(exporter.check("monitoring").get("state").asText()).isEqualTo("unknown");
+    assertThat(exporter.checkStatus("monitoring").get("state").asText()).isEqualTo("unknown");
     assertThat(exporter.metrics()).contains("migration_source_up{source=\"freshping:pix\"} 0");
 
     fake.clearFaults();

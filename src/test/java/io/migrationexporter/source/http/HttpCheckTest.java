@@ -65,6 +65,13 @@ class HttpCheckTest {
         .isEqualTo(503);
     assertThat(scrape.get("migration_check_observed", "check", "front", "observed", "closed"))
         .isEqualTo(1);
+    // One series each, for the current state only: the others are absent, not 0.
+    assertThat(scrape.matching("migration_check_observed", "check", "front")).hasSize(1);
+    assertThat(scrape.matching("migration_check_expected", "check", "front"))
+        .singleElement().satisfies(series -> {
+          assertThat(series.labels()).containsEntry("expected", "closed");
+          assertThat(series.value()).isEqualTo(1);
+        });
     assertThat(exporter.checkStatus("front").path("state").asText()).isEqualTo("ok");
   }
 

@@ -2,16 +2,16 @@ package io.migrationexporter.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -160,18 +160,18 @@ class MigrationProgressTest {
    * pix-migration, and scrapes until done (or 150 s).
    */
   private Followed follow(String migrations, List<String[]> steps) throws Exception {
-    Path config = PgSources.config(dir, PgSources.source(server, "pix", database, """
+    String config = PgSources.source(server, "pix", database, """
           interval = 100ms
           migration-sessions.application-names = [pix-migration]
-          """ + migrations));
+          """ + migrations);
     List<StepWal> measured = new ArrayList<>();
     CountDownLatch mayLeave = new CountDownLatch(1);
-    try (Exporter exporter = Exporter.start(config, Clock.systemUTC());
+    try (TestExporter exporter = TestExporter.start(dir, config);
         Connection migration = server.client(database, "app", "pix-migration");
         Connection observer = server.admin(database);
         Statement walProbe = observer.createStatement()) {
       // The exporter watches before the migration starts, as it would in a maintenance window.
-      Await.until(Duration.ofSeconds(10), "a first reading", () -> step(exporter).isPresent());
+      Await.until("a first reading", () -> step(exporter).isPresent(), Duration.ofSeconds(10));
       StepProgress beforeStart = step(exporter).get();
       assertThat(beforeStart.step()).isEqualTo(-1);
 
@@ -197,7 +197,7 @@ class MigrationProgressTest {
       Instant end = Instant.now().plusSeconds(150);
       boolean done = false;
       while (!done && Instant.now().isBefore(end)) {
-        assertThat(PgSources.get(exporter.port(), "/metrics").statusCode()).isEqualTo(200);
+        assertThat(exporter.get("/metrics").statusCode()).isEqualTo(200);
         Optional<StepProgress> progress = step(exporter);
         if (progress.isEmpty()) {
           continue;
@@ -220,7 +220,7 @@ class MigrationProgressTest {
       mayLeave.countDown();
       running.get(30, TimeUnit.SECONDS);
       if (done) {
-        HttpResponse<String> metrics = PgSources.get(exporter.port(), "/metrics");
+        HttpResponse<String> metrics = exporter.get("/metrics");
         assertThat(metrics.body()).containsPattern("migration_done\\{migration=\"[a-z]+\"} 1.0");
       }
       return new Followed(seen, ratios, expectedBytes, details, measured, done);
@@ -234,13 +234,13 @@ class MigrationProgressTest {
     }
   }
 
-  private static Optional<StepProgress> step(Exporter exporter) {
-    return exporter.runtime().board(Instant.now().plusSeconds(2)).migrations().stream()
+  private static Optional<StepProgress> step(TestExporter exporter) {
+    return exporter.exporter().runtime().board(Instant.now().plusSeconds(2)).migrations().stream()
         .filter(MigrationStatus::known).findFirst().flatMap(MigrationStatus::progress);
   }
 
-  private static Optional<Double> expected(Exporter exporter) {
-    SourceState state = exporter.runtime().current().sources().get("postgres:pix");
+  private static Optional<Double> expected(TestExporter exporter) {
+    SourceState state = exporter.exporter().runtime().current().sources().get("postgres:pix");
     return state.lastReading().flatMap(reading -> reading.samples().stream()
         .filter(s -> s.metric().name().equals("migration_pg_rewrite_wal_expected_bytes"))
         .map(s -> s.value()).findFirst());

@@ -7,7 +7,7 @@ import io.migrationexporter.collect.Sample;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.config.Plan;
-import java.nio.file.Files;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,15 +29,8 @@ final class PgSources {
 
   private PgSources() {}
 
-  /** A configuration file with {@code body} (and a phase state file) in {@code dir}. */
-  static Path config(Path dir, String body) throws Exception {
-    Path file = dir.resolve("exporter.conf");
-    Files.writeString(file, "server.listen = \"127.0.0.1:0\"\n" + body);
-    return file;
-  }
-
   static Plan load(Path dir, String body) throws Exception {
-    return Modules.loader().load(config(dir, body));
+    return Modules.loader().load(TestExporter.writeConfig(dir, body));
   }
 
   /** A source block for {@code database} on {@code server} as the pg_monitor role. */
@@ -73,15 +66,6 @@ final class PgSources {
       return e;
     }
     throw new AssertionError("the refresh succeeded");
-  }
-
-  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
-
-  /** GET {@code path} from an exporter listening on 127.0.0.1:{@code port}. */
-  static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the sample of {@code metric} with these label values, if present. */

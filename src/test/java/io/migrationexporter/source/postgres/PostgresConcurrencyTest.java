@@ -4,13 +4,12 @@ import static io.migrationexporter.source.postgres.PgSources.load;
 import static io.migrationexporter.source.postgres.PgSources.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,13 +84,13 @@ class PostgresConcurrencyTest {
 
   @Test
   void sixteenConcurrentScrapesNeverHoldMoreThanThePool() throws Exception {
-    Path config = PgSources.config(dir, PgSources.source(server, "main", database, """
+    String config = PgSources.source(server, "main", database, """
         interval = 1ms
         stale-after = 10s
         max-connections = 2
-        """));
+        """);
     List<Integer> statuses = new ArrayList<>();
-    try (Exporter exporter = Exporter.start(config, Clock.systemUTC());
+    try (TestExporter exporter = TestExporter.start(dir, config);
         SessionWatcher watcher = new SessionWatcher()) {
       CountDownLatch go = new CountDownLatch(1);
       List<CompletableFuture<Integer>> scrapes = new ArrayList<>();
@@ -99,7 +98,7 @@ class PostgresConcurrencyTest {
         scrapes.add(CompletableFuture.supplyAsync(() -> {
           try {
             go.await();
-            return PgSources.get(exporter.port(), "/metrics").statusCode();
+            return exporter.get("/metrics").statusCode();
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -109,7 +108,7 @@ class PostgresConcurrencyTest {
       for (CompletableFuture<Integer> scrape : scrapes) {
         statuses.add(scrape.get(60, TimeUnit.SECONDS));
       }
-      PostgresSource source = (PostgresSource) exporter.runtime().plan().sources().get(0);
+      PostgresSource source = (PostgresSource) exporter.exporter().runtime().plan().sources().get(0);
       assertThat(source.pool().openSessions()).isLessThanOrEqualTo(2);
       assertThat(watcher.highest()).as("exporter sessions seen in pg_stat_activity")
           .isBetween(1, 2);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,19 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresConfigTest {
   @TempDir Path dir;
 
-  private String problems(String body) throws Exception {
-    Path file = PgSources.config(dir, body);
-    try {
-      Modules.loader().load(file);
-    } catch (ConfigException e) {
-      return e.getMessage();
-    }
-    throw new AssertionError("the configuration loaded");
-  }
-
   @Test
   void aPasswordInTheUrlIsRefusedWithoutRepeatingIt() throws Exception {
-    String message = problems("""
+    String message = TestExporter.refusal(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://db:5432/app?password=hunter2-secret"
           user = exporter
@@ -38,7 +29,7 @@ class PostgresConfigTest {
 
   @Test
   void reportsEveryBadKey() throws Exception {
-    String message = problems("""
+    String message = TestExporter.refusal(dir, """
         sources.postgres.main {
           url = "http://db/app"
           user = exporter
@@ -58,7 +49,7 @@ class PostgresConfigTest {
 
   @Test
   void aValidSourceImpliesItsConnectionsCheckAndItsMigration() throws Exception {
-    Path file = PgSources.config(dir, """
+    Path file = TestExporter.writeConfig(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:1/app"
           user = exporter
@@ -89,7 +80,7 @@ class PostgresConfigTest {
 
   @Test
   void aLockTimeoutLongerThanTheStatementTimeoutIsRefused() throws Exception {
-    assertThatThrownBy(() -> Modules.loader().load(PgSources.config(dir, """
+    assertThatThrownBy(() -> Modules.loader().load(TestExporter.writeConfig(dir, """
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:1/app"
           user = exporter

@@ -5,13 +5,14 @@ import static io.migrationexporter.source.postgres.PgSources.load;
 import static io.migrationexporter.source.postgres.PgSources.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Ports;
+import io.migrationexporter.testing.TestExporter;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,10 +60,7 @@ class PostgresFailureTest {
 
   @Test
   void unreachableHostIsATransportError() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.closed();
     SourceException error = failing("""
         sources.postgres.main {
           url = "jdbc:postgresql://127.0.0.1:%d/app"
@@ -131,18 +129,18 @@ class PostgresFailureTest {
   /** A source that fails leaves the exporter serving, with the reason on that source alone. */
   @Test
   void theRestOfTheExporterKeepsWorking() throws Exception {
-    Path config = PgSources.config(dir, PgSources.source(server, "good", database, "")
-        + PgSources.source(server, "gone", "no_such_db", ""));
-    try (Exporter exporter = Exporter.start(config, Clock.systemUTC())) {
-      Await.until(Duration.ofSeconds(20), "both sources read", () ->
-          exporter.runtime().current().sources().values().stream().noneMatch(s -> s.neverCompleted()));
-      HttpResponse<String> metrics = PgSources.get(exporter.port(), "/metrics");
+    String config = PgSources.source(server, "good", database, "")
+        + PgSources.source(server, "gone", "no_such_db", "");
+    try (TestExporter exporter = TestExporter.start(dir, config)) {
+      Await.until("both sources read", () -> exporter.exporter().runtime().current().sources()
+          .values().stream().noneMatch(s -> s.neverCompleted()), Duration.ofSeconds(20));
+      HttpResponse<String> metrics = exporter.get("/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
           .contains("migration_source_up{source=\"postgres:good\"} 1.0")
           .contains("migration_source_up{source=\"postgres:gone\"} 0.0")
           .contains("migration_pg_other_connections{database=\"good\"} 0.0");
-      HttpResponse<String> status = PgSources.get(exporter.port(), "/api/status");
+      HttpResponse<String> status = exporter.get("/api/status");
       assertThat(status.body()).contains("database no_such_db does not exist")
           .doesNotContain(PgTestServer.EXPORTER_PASSWORD);
     }

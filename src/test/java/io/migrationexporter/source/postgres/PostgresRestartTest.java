@@ -2,13 +2,13 @@ package io.migrationexporter.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.Exporter;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +32,8 @@ class PostgresRestartTest {
     server.close();
   }
 
-  private static SourceState state(Exporter exporter) {
-    return exporter.runtime().board(java.time.Instant.now().plusSeconds(3)).sources()
+  private static SourceState state(TestExporter exporter) {
+    return exporter.exporter().runtime().board(java.time.Instant.now().plusSeconds(3)).sources()
         .get("postgres:main");
   }
 
@@ -45,29 +45,29 @@ class PostgresRestartTest {
 
   @Test
   void downWithTheReasonThenBackWithoutLeaks() throws Exception {
-    Path config = PgSources.config(dir, PgSources.source(server, "main", database, """
+    String config = PgSources.source(server, "main", database, """
         interval = 100ms
         connect-timeout = 1s
-        """));
-    try (Exporter exporter = Exporter.start(config, Clock.systemUTC())) {
-      Await.until(Duration.ofSeconds(10), "source up", () -> state(exporter).up());
-      PostgresSource source = (PostgresSource) exporter.runtime().plan().sources().get(0);
+        """);
+    try (TestExporter exporter = TestExporter.start(dir, config)) {
+      Await.until("source up", () -> state(exporter).up(), Duration.ofSeconds(10));
+      PostgresSource source = (PostgresSource) exporter.exporter().runtime().plan().sources().get(0);
       java.util.Set<String> threadsBefore = threadNames();
       int openedBefore = source.pool().sessionsOpened();
 
       server.stop();
-      Await.until(Duration.ofSeconds(15), "source down", () -> !state(exporter).up());
+      Await.until("source down", () -> !state(exporter).up(), Duration.ofSeconds(15));
       SourceState down = state(exporter);
       assertThat(down.lastError()).hasValueSatisfying(error -> assertThat(error)
           .startsWith("cannot reach 127.0.0.1:" + server.port() + "/restart_test"));
       // Failed refreshes keep coming while it is down; none leaves a session behind.
       long failuresBefore = down.refreshes();
-      Await.until(Duration.ofSeconds(10), "more failed refreshes",
-          () -> state(exporter).refreshes() >= failuresBefore + 5);
+      Await.until("more failed refreshes",
+          () -> state(exporter).refreshes() >= failuresBefore + 5, Duration.ofSeconds(10));
       assertThat(source.pool().openSessions()).isZero();
 
       server.restart();
-      Await.until(Duration.ofSeconds(20), "source up again", () -> state(exporter).up());
+      Await.until("source up again", () -> state(exporter).up(), Duration.ofSeconds(20));
       assertThat(source.pool().openSessions()).isEqualTo(1);
       assertThat(source.pool().sessionsOpened()).isEqualTo(openedBefore + 1);
       java.util.Set<String> added = threadNames();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.testing.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -98,8 +99,9 @@ class PostgresSourceTest {
           throw new IllegalStateException(e);
         }
       });
-      Await.until(Duration.ofSeconds(10), "the waiter to wait", () ->
-          value(refresh(source), "migration_pg_blocked_sessions", "main").orElse(0) == 1);
+      Await.until("the waiter to wait", () ->
+          value(refresh(source), "migration_pg_blocked_sessions", "main").orElse(0) == 1,
+          Duration.ofSeconds(10));
       Reading reading = refresh(source);
       assertThat(value(reading, "migration_pg_blocked_sessions_by_blocker", "main", "holder")).hasValue(1);
       assertThat(value(reading, "migration_pg_longest_lock_wait_seconds", "main").getAsDouble())

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.testing.ExampleConfigs;
-import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
-import java.nio.file.Files;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,16 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SaasConfigTest {
   @TempDir
   Path dir;
-
-  private String problems(String body) throws Exception {
-    Path config = ExporterHarness.write(dir, body);
-    try {
-      Modules.loader().load(config).closeSources();
-    } catch (ConfigException e) {
-      return e.getMessage();
-    }
-    throw new AssertionError("the configuration loaded");
-  }
 
   @Test
   void thePixExampleDeclaresEverySaasCard() throws Exception {
@@ -50,27 +39,27 @@ class SaasConfigTest {
 
   @Test
   void badSettingsAreOneLineNamingTheKey() throws Exception {
-    assertThat(problems("""
+    assertThat(TestExporter.refusal(dir, """
         sources.scalingo.pix { token = "tk-us-123456", region = osc-fr2, apps { a {} } }
-        """)).contains("exporter.conf:2: sources.scalingo.pix.region: unknown region 'osc-fr2',"
+        """)).contains("exporter.conf:1: sources.scalingo.pix.region: unknown region 'osc-fr2',"
             + " expected osc-fr1 or osc-secnum-fr1");
-    assertThat(problems("""
+    assertThat(TestExporter.refusal(dir, """
         sources.scalingo.pix { region = osc-fr1, apps { a {} } }
         """)).contains("sources.scalingo.pix.token: missing: set token = ${?SCALINGO_TOKEN}");
-    assertThat(problems("""
+    assertThat(TestExporter.refusal(dir, """
         sources.scalingo.pix { token = "tk-us-123456", region = osc-fr1, apps { a {} } }
         checks.c { scalingo-backups { account = pix, app = a } }
         """)).contains("checks.c.scalingo-backups.app: no app 'a' with a database { } block under"
             + " sources.scalingo.pix.apps");
-    assertThat(problems("""
+    assertThat(TestExporter.refusal(dir, """
         sources.freshping.pix { api-key = "key-123456", subdomain = pix }
         checks.c { freshping { account = pix, check = "A", all = true } }
         """)).contains("checks.c.freshping: select exactly one of");
-    assertThat(problems("""
+    assertThat(TestExporter.refusal(dir, """
         sources.datadog.pix { site = mars, api-key = "key-123456", application-key = "key-654321",
           metrics { m { query = "avg:x{*}" } } }
         """)).contains("sources.datadog.pix.site: unknown site 'mars'");
-    assertThatThrownBy(() -> Modules.loader().load(ExporterHarness.write(dir, """
+    assertThatThrownBy(() -> Modules.loader().load(TestExporter.writeConfig(dir, """
         sources.datadog.pix { site = eu, api-key = "key-123456", application-key = "key-654321",
           logs { l { query = q, windw = 1h, migrations { m { steps = [ { name = s, start = x } ] } } } } }
         """))).hasMessageContaining("sources.datadog.pix.logs.l.windw: unknown key (did you mean 'window'?)");

@@ -8,6 +8,7 @@ import io.migrationexporter.demo.fakes.FakeDatadog;
 import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.demo.fakes.FakeServer;
+import io.migrationexporter.testing.TestExporter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class SecretLeakTest {
           }
           """.formatted(SCALINGO_TOKEN, scalingo.url(), scalingo.url(), scalingo.url(),
           FRESHPING_KEY, freshping.apiUrl(), datadog.url(), DD_API_KEY, DD_APP_KEY);
-      try (ExporterHarness exporter = ExporterHarness.start(dir, config)) {
+      try (TestExporter exporter = TestExporter.start(dir, config)) {
         for (String id : List.of("scalingo:pix/pix-api", "scalingo-database:pix/pix-api",
             "freshping:pix", "datadog-logs:pix/steps")) {
           exporter.awaitSource(id, true, WAIT);
@@ -133,7 +134,7 @@ class SecretLeakTest {
         scalingo.revokeTokens();
         exporter.awaitSource("scalingo:pix/pix-api", false, WAIT);
         collect(exporter, served);
-        served.append(checkConfig(exporter.config()));
+        served.append(checkConfig(exporter.configFile()));
         List<String> sentinels = new ArrayList<>(List.of(SCALINGO_TOKEN, FRESHPING_KEY,
             DD_API_KEY, DD_APP_KEY));
         sentinels.addAll(scalingo.issuedCredentials());
@@ -151,9 +152,9 @@ class SecretLeakTest {
     }
   }
 
-  private static void collect(ExporterHarness exporter, StringBuilder served) {
-    served.append(exporter.metrics()).append(exporter.get("/api/status"))
-        .append(exporter.get("/api/events")).append(exporter.get("/"));
+  private static void collect(TestExporter exporter, StringBuilder served) {
+    served.append(exporter.metrics()).append(exporter.get("/api/status").body())
+        .append(exporter.get("/api/events").body()).append(exporter.get("/").body());
   }
 
   private static String checkConfig(Path config) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.demo.fakes.FakeScalingo;
-import io.migrationexporter.source.saas.Await;
-import io.migrationexporter.source.saas.ExporterHarness;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import io.migrationexporter.source.saas.SaasHttp;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,9 +47,9 @@ class ScalingoScaleTest {
           checks.app-0 { scalingo-containers { account = pix, app = app-0 } }
           """.formatted(ScalingoSourceTest.TOKEN, fake.url(), fake.url(), apps);
       long start = System.nanoTime();
-      try (ExporterHarness exporter = ExporterHarness.start(dir, config)) {
-        Await.until(Duration.ofSeconds(30), () -> upSources(exporter) == APPS,
-            () -> upSources(exporter) + " of " + APPS + " up");
+      try (TestExporter exporter = TestExporter.start(dir, config)) {
+        Await.until("every source up", () -> upSources(exporter), up -> up == APPS,
+            Duration.ofSeconds(30));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(took).as("50 apps, 101 calls of 100ms").isLessThan(DEADLINE);
         assertThat(fake.maxConcurrentRequests())
@@ -62,9 +62,9 @@ class ScalingoScaleTest {
     }
   }
 
-  private static int upSources(ExporterHarness exporter) {
+  private static int upSources(TestExporter exporter) {
     int up = 0;
-    for (JsonNode source : exporter.status().get("sources")) {
+    for (JsonNode source : exporter.json("/api/status", 200).get("sources")) {
       if (source.get("id").asText().startsWith("scalingo:") && source.get("up").asBoolean()) {
         up++;
       }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.demo.fakes.Fault;
 import io.migrationexporter.demo.fakes.FakeScalingo;
-import io.migrationexporter.source.saas.Await;
-import io.migrationexporter.source.saas.ExporterHarness;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,12 +22,13 @@ class ScalingoSourceTest {
   static final String TOKEN = "tk-us-test-scalingo-token-0001";
   static final Duration WAIT = Duration.ofSeconds(15);
   static final String API = "scalingo:pix/pix-api";
+  static final String PS = "GET /v1/apps/pix-api/ps";
   static final String DATABASE = "scalingo-database:pix/pix-api";
 
   @TempDir
   Path dir;
   FakeScalingo fake;
-  ExporterHarness exporter;
+  TestExporter exporter;
 
   @BeforeEach
   void fake() {
@@ -70,7 +71,7 @@ class ScalingoSourceTest {
   }
 
   void startExporter(String token, String interval) throws Exception {
-    exporter = ExporterHarness.start(dir, config(fake, token, interval));
+    exporter = TestExporter.start(dir, config(fake, token, interval));
   }
 
   @Test
@@ -82,7 +83,7 @@ class ScalingoSourceTest {
         .isEqualTo("Backups enabled");
     exporter.awaitCheck("metabase-containers", "ok", WAIT);
 
-    exporter.phase("maintenance");
+    exporter.enterPhase("maintenance");
     assertThat(exporter.awaitCheck("api-containers", "failing", WAIT).get("reason").asText())
         .contains("expected closed", "Running (3)");
     exporter.awaitCheck("db-backups", "failing", WAIT);
@@ -108,7 +109,7 @@ class ScalingoSourceTest {
         .contains("migration_scalingo_database_connections{account=\"pix\",app=\"pix-api\"} 12")
         .contains("migration_scalingo_app_found{account=\"pix\",app=\"pix-api\"} 1");
 
-    exporter.phase("reopening");
+    exporter.enterPhase("reopening");
     exporter.awaitCheck("api-containers", "failing", WAIT);
     fake.app("pix-api").stopOneOffs().scale("web", 2);
     fake.app("pix-api").database("ad-pix-api-pg").backups(true);
@@ -120,16 +121,16 @@ class ScalingoSourceTest {
   void theJwtIsReusedUntilFiveMinutesBeforeItExpires() throws Exception {
     startExporter(TOKEN, "100ms");
     exporter.awaitSource(API, true, WAIT);
-    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= 5),
-        () -> exporter.source(API).toString());
+    Await.until("five calls of ps", () -> exporter.scraped(fake.requests(PS) >= 5), WAIT,
+        () -> exporter.source(API));
     assertThat(fake.requests("POST /v1/tokens/exchange")).as("one exchange for all calls").isEqualTo(1);
 
     fake.jwtLifetime(Duration.ofMinutes(4));
     fake.expireIssuedJwts();
     int before = fake.requests("POST /v1/tokens/exchange");
-    int psBefore = fake.requests("GET /v1/apps/pix-api/ps");
-    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= psBefore + 8),
-        () -> exporter.source(API).toString());
+    int psBefore = fake.requests(PS);
+    Await.until("eight more calls of ps",
+        () -> exporter.scraped(fake.requests(PS) >= psBefore + 8), WAIT, () -> exporter.source(API));
     assertThat(fake.requests("POST /v1/tokens/exchange") - before)
         .as("a JWT with less than 5 minutes left is exchanged again at each refresh")
         .isGreaterThanOrEqualTo(3);
@@ -143,9 +144,9 @@ class ScalingoSourceTest {
     exporter.awaitSource(DATABASE, true, WAIT);
     fake.expireIssuedJwts();
     int exchanges = fake.requests("POST /v1/tokens/exchange");
-    int ps = fake.requests("GET /v1/apps/pix-api/ps");
-    Await.until(WAIT, () -> exporter.scraped(fake.requests("GET /v1/apps/pix-api/ps") >= ps + 6),
-        () -> exporter.source(API).toString());
+    int ps = fake.requests(PS);
+    Await.until("six more calls of ps", () -> exporter.scraped(fake.requests(PS) >= ps + 6), WAIT,
+        () -> exporter.source(API));
     assertThat(fake.requests("POST /v1/tokens/exchange")).isGreaterThan(exchanges);
     assertThat(exporter.source(API).path("last_error_kind").isMissingNode()).isTrue();
     assertThat(exporter.source(API).get("up").asBoolean()).isTrue();
@@ -217,7 +218,7 @@ class ScalingoSourceTest {
     JsonNode source = exporter.awaitSource(sourceId, false, WAIT);
     assertThat(source.get("last_error_kind").asText()).isEqualTo(kind);
     assertThat(source.get("last_error").asText()).contains(words);
-    assertThat(exporter.check(check).get("state").asText()).isEqualTo("unknown");
+    assertThat(exporter.checkStatus(check).get("state").asText()).isEqualTo("unknown");
 
     fake.clearFaults();
     long cleared = System.nanoTime();
@@ -237,10 +238,10 @@ class ScalingoSourceTest {
     JsonNode source = exporter.awaitSource(API, false, WAIT);
     assertThat(source.has("retry_not_before")).isTrue();
     Instant retryAt = Instant.parse(source.get("retry_not_before").asText());
-    int calls = fake.requests("GET /v1/apps/pix-api/ps");
+    int calls = fake.requests(PS);
     while (Instant.now().isBefore(retryAt.minusMillis(150))) {
       exporter.metrics();
-      assertThat(fake.requests("GET /v1/apps/pix-api/ps")).as("no call before Retry-After").isEqualTo(calls);
+      assertThat(fake.requests(PS)).as("no call before Retry-After").isEqualTo(calls);
     }
   }
 }
