@@ -16,6 +16,7 @@ import io.migrationexporter.web.WebConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** A whole exporter: configuration, phase, collection and HTTP server, wired together. */
 public final class Exporter implements AutoCloseable {
@@ -49,14 +50,27 @@ public final class Exporter implements AutoCloseable {
     return start(plan, web, loader, clock);
   }
 
-  /** Starts a loaded plan, serving with the TLS and basic auth of {@code web}. */
+  /**
+   * Starts a loaded plan, serving with the TLS and basic auth of {@code web}; a reload reads the
+   * web configuration file the reloaded plan names.
+   */
   public static Exporter start(Plan plan, WebConfig web, ConfigLoader loader, Clock clock)
       throws PhaseStateException, IOException {
+    return start(plan, web, Optional.empty(), loader, clock);
+  }
+
+  /**
+   * Starts a loaded plan, serving with the TLS and basic auth of {@code web}, read from
+   * {@code webConfigOverride} when the command line names it: a reload then reads that file
+   * again, whatever the plan names.
+   */
+  public static Exporter start(Plan plan, WebConfig web, Optional<Path> webConfigOverride,
+      ConfigLoader loader, Clock clock) throws PhaseStateException, IOException {
     Journal journal = new Journal(clock, plan.journalCapacity());
     PhaseController phases;
     try {
       phases = PhaseController.open(new PhaseStore(plan.phases().stateFile()), clock, journal,
-          plan.phases().order(), plan.phases().initial());
+          plan.phases());
     } catch (PhaseStateException | IOException | RuntimeException e) {
       plan.closeSources();
       throw e;
@@ -72,6 +86,7 @@ public final class Exporter implements AutoCloseable {
       runtime.close();
       throw e;
     }
+    runtime.alsoReload(server.webReload(webConfigOverride));
     runtime.start();
     return new Exporter(runtime, server);
   }

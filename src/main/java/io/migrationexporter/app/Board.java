@@ -5,6 +5,7 @@ import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Instant;
 import java.util.List;
@@ -19,11 +20,12 @@ import java.util.function.Supplier;
  * changed, a reload, data turning stale), and its renderings are cached on it, so serving the same
  * board again costs almost nothing.
  *
+ * @param phaseSource who decides the phase: the configuration, or the API and the state file
  * @param checks every check evaluated against the current phase
  * @param validUntil the instant some data on this board turns stale, forcing a new board
  */
 public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
-    List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
+    PhaseSource phaseSource, List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
     Map<String, SourceState> sources, Map<String, SourceSchedule> schedules, ConfigStatus config,
     Instant validUntil, Map<String, byte[]> renderings) {
 
@@ -36,10 +38,11 @@ public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
     schedules = Map.copyOf(schedules);
   }
 
-  Board(Instant at, PhaseState phase, List<String> phaseOrder, List<CheckResult> checks,
-      List<GateResult> gates, List<MigrationStatus> migrations, Map<String, SourceState> sources,
-      Map<String, SourceSchedule> schedules, ConfigStatus config, Instant validUntil) {
-    this(at, phase, phaseOrder, checks, gates, migrations, sources, schedules, config, validUntil,
+  Board(Instant at, PhaseState phase, List<String> phaseOrder, PhaseSource phaseSource,
+      List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
+      Map<String, SourceState> sources, Map<String, SourceSchedule> schedules,
+      ConfigStatus config, Instant validUntil) {
+    this(at, phase, phaseOrder, phaseSource, checks, gates, migrations, sources, schedules, config, validUntil,
         new ConcurrentHashMap<>());
   }
 

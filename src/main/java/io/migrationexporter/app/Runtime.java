@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,6 +64,7 @@ public final class Runtime implements AutoCloseable {
     return thread;
   });
   private final Object boardLock = new Object();
+  private final List<Reloadable> alsoReloaded = new CopyOnWriteArrayList<>();
   private volatile Active active;
   private volatile Board board;
   private volatile Board.ConfigStatus configStatus;
@@ -204,10 +206,10 @@ public final class Runtime implements AutoCloseable {
   /** The board for the data held now, without starting any refresh. */
   public Board current() {
     Active now = active;
-    PhaseState phase = phases.state();
+    PhaseController.View phase = phases.view();
     Instant at = clock.instant();
     Board.ConfigStatus config = configStatus;
-    List<Object> key = List.of(now, now.collector().generation(), phase, phases.order(), config);
+    List<Object> key = List.of(now, now.collector().generation(), phase, config);
     Board existing = board;
     if (existing != null && key.equals(boardKey) && at.isBefore(existing.validUntil())) {
       return existing;
@@ -245,11 +247,13 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  private Board build(Active now, PhaseState phase, Board.ConfigStatus config, Instant at) {
+  private Board build(Active now, PhaseController.View phase, Board.ConfigStatus config,
+      Instant at) {
     Map<String, SourceState> sources = now.collector().states();
     Map<String, List<CheckResult>> byPhase = new HashMap<>();
-    List<CheckResult> checks = evaluate(now, phase.current(), sources, at);
-    byPhase.put(phase.current(), checks);
+    String current = phase.state().current();
+    List<CheckResult> checks = evaluate(now, current, sources, at);
+    byPhase.put(current, checks);
     List<GateResult> gates = new ArrayList<>();
     for (GateDefinition gate : now.plan().gates()) {
       List<CheckResult> inPhase = byPhase.computeIfAbsent(gate.phase(),
@@ -261,8 +265,8 @@ public final class Runtime implements AutoCloseable {
       migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
           now.schedules().get(migration.sourceId()), at));
     }
-    return new Board(at, phase, phases.order(), checks, gates, migrations, sources,
-        now.schedules(), config, staleness(sources, now.schedules(), at));
+    return new Board(at, phase.state(), phase.order(), phase.source(), checks, gates, migrations,
+        sources, now.schedules(), config, staleness(sources, now.schedules(), at));
   }
 
   private static List<CheckResult> evaluate(Active now, String phase,
@@ -353,25 +357,43 @@ public final class Runtime implements AutoCloseable {
     return state;
   }
 
+  /** Has {@code part} read again, all or nothing, on every reload of the configuration. */
+  public void alsoReload(Reloadable part) {
+    alsoReloaded.add(part);
+  }
+
   /**
-   * Loads the configuration file again. On success the new plan takes over at once, keeping the
-   * data of unchanged sources; on failure nothing changes and the problems are returned.
+   * Loads the configuration file again, with what is reloaded along with it (the web
+   * configuration file). On success the new plan takes over at once, keeping the data of unchanged
+   * sources, and the phase {@code phases.current} sets is entered; on failure nothing changes and
+   * the problems are returned.
    */
   public synchronized List<String> reload() {
     Active old = active;
     Plan plan;
+    List<Runnable> applySteps = new ArrayList<>();
     try {
       plan = loader.load(old.plan().file());
-      if (!plan.server().equals(old.plan().server())) {
-        LOG.warning("server settings changed in " + plan.file()
-            + "; they take effect at the next restart");
+      for (Reloadable part : alsoReloaded) {
+        applySteps.add(part.prepare(plan));
       }
-      phases.reorder(plan.phases().order());
+      // last, because it saves the new phase: nothing may be refused after it
+      phases.reconfigure(plan.phases());
     } catch (ConfigException e) {
       return refused(old, e.problems().stream().map(Object::toString).toList());
     } catch (PhaseStateException e) {
       return refused(old, List.of(e.getMessage()));
+    } catch (java.io.IOException e) {
+      return refused(old, List.of("cannot save the phase state file "
+          + phases.stateFile() + " (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "); the phase is unchanged"));
     }
+    if (!plan.server().host().equals(old.plan().server().host())
+        || plan.server().port() != old.plan().server().port()) {
+      LOG.warning("server.listen changed in " + plan.file()
+          + "; it takes effect at the next restart");
+    }
+    applySteps.forEach(Runnable::run);
     Active next = activate(plan, old.collector());
     active = next;
     for (Source gone : next.collector().dropped(old.collector())) {
@@ -381,6 +403,8 @@ public final class Runtime implements AutoCloseable {
     journal.record("config", plan.file().getFileName().toString(), null, "loaded",
         "configuration reloaded: " + plan.checks().size() + " checks, " + plan.sources().size()
             + " sources");
+    // at once, so the journal records which checks a phase set by the configuration turns
+    current();
     return List.of();
   }
 

@@ -80,8 +80,10 @@ final class CheckConfigCommand implements Callable<Integer> {
         .append(" less ").append(Durations.format(plan.server().scrapeTimeoutOffset())).append('\n');
     out.append("web: ").append(web.describe()).append('\n');
     out.append("phases: ").append(String.join(" > ", plan.phases().order()))
-        .append(" (initial ").append(plan.phases().initial()).append(", state file ")
-        .append(plan.phases().stateFile()).append(")\n");
+        .append(plan.phases().current()
+            .map(current -> " (current " + current.phase() + ", set by the configuration")
+            .orElse(" (initial " + plan.phases().initial()))
+        .append(", state file ").append(plan.phases().stateFile()).append(")\n");
 
     out.append("\napps (").append(plan.apps().size()).append("):\n");
     for (AppDefinition app : plan.apps().values()) {

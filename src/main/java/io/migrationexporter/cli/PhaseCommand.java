@@ -118,7 +118,11 @@ final class PhaseCommand {
       }
       out.println("phase " + body.path("current").asText() + " since "
           + body.path("entered_at").asText() + " (phases: "
-          + String.join(" > ", JSON.convertValue(body.path("order"), String[].class)) + ")");
+          + String.join(" > ", JSON.convertValue(body.path("order"), String[].class)) + ")"
+          + (body.path("source").asText().equals("configuration")
+              ? ", set by the configuration (phases.current in "
+                  + body.path("source_file").asText() + ")"
+              : ""));
       return 0;
     }
   }

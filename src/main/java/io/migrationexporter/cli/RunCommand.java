@@ -69,7 +69,8 @@ class RunCommand implements Callable<Integer> {
     Logging.configure(plan.log());
     Exporter exporter;
     try {
-      exporter = Exporter.start(plan, web, loader, Clock.systemUTC());
+      exporter = Exporter.start(plan, web, Optional.ofNullable(webConfigFile), loader,
+          Clock.systemUTC());
     } catch (PhaseStateException e) {
       err.println("migration-exporter: " + e.getMessage());
       return 2;
@@ -99,7 +100,9 @@ class RunCommand implements Callable<Integer> {
     });
     LOG.info("migration-exporter listening on " + web.scheme() + "://" + plan.server().host() + ":"
         + exporter.port() + "/ with " + plan.checks().size() + " checks, phase "
-        + exporter.runtime().phases().state().current() + "; " + web.describe());
+        + exporter.runtime().phases().state().current()
+        + (exporter.runtime().phases().source().configured() ? " (set by the configuration)" : "")
+        + "; " + web.describe());
     stopped.await();
     return 0;
   }

@@ -363,8 +363,16 @@ public final class ConfigLoader {
       throw node.fail("initial", "'" + initial + "' is not in phases.order " + order);
     }
     Path stateFile = node.file("state-file");
+    Optional<PhaseSettings.Current> current = Optional.empty();
+    if (node.has("current")) {
+      String phase = node.string("current");
+      if (!order.contains(phase)) {
+        throw node.fail("current", "'" + phase + "' is not in phases.order " + order);
+      }
+      current = Optional.of(new PhaseSettings.Current(phase, node.whereSet("current")));
+    }
     node.finish();
-    return new PhaseSettings(order, initial, stateFile);
+    return new PhaseSettings(order, initial, stateFile, current);
   }
 
   /** A list of phases that must all be in {@code order}: the error names the missing phase. */

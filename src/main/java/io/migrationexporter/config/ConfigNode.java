@@ -38,6 +38,9 @@ public final class ConfigNode {
   /** What a size may be at most: each one bounds a body held in memory. */
   static final long LARGEST_SIZE = 64L * 1024 * 1024;
 
+  /** What {@link #whereSet} says of a value substituted from the process's environment. */
+  public static final String ENVIRONMENT = "an environment variable";
+
   private final ConfigObject object;
   private final String path;
   private final Problems problems;
@@ -76,6 +79,19 @@ public final class ConfigNode {
   public boolean isDefault(String key) {
     ConfigValue value = object.get(key);
     return value != null && ConfigLoader.REFERENCE.equals(Problems.fileOf(value.origin()));
+  }
+
+  /**
+   * Where the value of {@code key} comes from, for a user: its file, or {@link #ENVIRONMENT} for
+   * {@code key = ${?VARIABLE}}.
+   */
+  public String whereSet(String key) {
+    ConfigValue value = object.get(key);
+    ConfigOrigin origin = value == null ? object.origin() : value.origin();
+    if (origin.filename() == null && origin.resource() == null) {
+      return ENVIRONMENT;
+    }
+    return Problems.fileOf(origin);
   }
 
   public boolean has(String key) {

@@ -16,8 +16,8 @@ public record PhaseState(String current, Map<String, Instant> entered, String ch
     }
   }
 
-  public static PhaseState initial(String phase, Instant at) {
-    return new PhaseState(phase, Map.of(phase, at), "startup");
+  public static PhaseState initial(String phase, Instant at, String actor) {
+    return new PhaseState(phase, Map.of(phase, at), actor);
   }
 
   public Instant enteredAt() {

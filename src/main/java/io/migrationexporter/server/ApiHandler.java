@@ -7,7 +7,7 @@ import io.migrationexporter.app.Board;
 import io.migrationexporter.app.Runtime;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.config.Secret;
-import io.migrationexporter.phase.PhaseState;
+import io.migrationexporter.phase.PhaseConfiguredException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -77,11 +77,19 @@ final class ApiHandler {
   }
 
   void getPhase(HttpServerExchange exchange) {
-    Responses.json(exchange, 200, Views.phase(runtime.phases().state(), runtime.phases().order()));
+    Responses.json(exchange, 200, Views.phase(runtime.phases().view()));
   }
 
-  /** PUT {"phase": "maintenance"} with the admin token as bearer. */
+  /**
+   * PUT {"phase": "maintenance"} with the admin token as bearer. 409 when the configuration sets
+   * the phase, before the token is looked at: no token would help, and no token may be configured.
+   */
   void putPhase(HttpServerExchange exchange) throws IOException {
+    Optional<String> configured = runtime.phases().source().refusal();
+    if (configured.isPresent()) {
+      Responses.error(exchange, 409, configured.get());
+      return;
+    }
     if (!authorized(exchange)) {
       return;
     }
@@ -118,9 +126,12 @@ final class ApiHandler {
       actor = body.path("actor").asText();
     }
     String phase = body.path("phase").asText();
-    PhaseState state;
     try {
-      state = runtime.enterPhase(phase, actor);
+      runtime.enterPhase(phase, actor);
+    } catch (PhaseConfiguredException e) {
+      // a reload set phases.current while this request was on its way
+      Responses.error(exchange, 409, e.getMessage());
+      return;
     } catch (IllegalArgumentException e) {
       Responses.error(exchange, 400, e.getMessage());
       return;
@@ -130,7 +141,7 @@ final class ApiHandler {
           + e.getClass().getSimpleName());
       return;
     }
-    Responses.json(exchange, 200, Views.phase(state, runtime.phases().order()));
+    Responses.json(exchange, 200, Views.phase(runtime.phases().view()));
   }
 
   /**

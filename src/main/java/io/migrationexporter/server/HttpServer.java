@@ -1,6 +1,9 @@
 package io.migrationexporter.server;
 
+import io.migrationexporter.app.Reloadable;
 import io.migrationexporter.app.Runtime;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigProblem;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.web.WebConfig;
 import io.undertow.Undertow;
@@ -10,7 +13,10 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.xnio.Options;
@@ -21,10 +27,18 @@ public final class HttpServer implements AutoCloseable {
 
   private final Undertow undertow;
   private final int port;
+  private final HttpHandler routes;
+  /** The routes behind the basic auth and headers of the web configuration in force. */
+  private final AtomicReference<HttpHandler> protectedRoutes;
+  private volatile WebConfig web;
 
-  private HttpServer(Undertow undertow) {
+  private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web,
+      AtomicReference<HttpHandler> protectedRoutes) {
     this.undertow = undertow;
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    this.routes = routes;
+    this.web = web;
+    this.protectedRoutes = protectedRoutes;
   }
 
   /**
@@ -63,6 +77,7 @@ public final class HttpServer implements AutoCloseable {
         .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             "method " + exchange.getRequestMethod() + " is not allowed here"));
 
+    AtomicReference<HttpHandler> protectedRoutes = new AtomicReference<>(web.protect(routes));
     Undertow.Builder builder = Undertow.builder();
     web.listen(builder, host, port);
     Undertow undertow = builder
@@ -74,10 +89,38 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)
-        .setHandler(guarded(web.protect(routes)))
+        .setHandler(guarded(exchange -> protectedRoutes.get().handleRequest(exchange)))
         .build();
     undertow.start();
-    return new HttpServer(undertow);
+    return new HttpServer(undertow, routes, web, protectedRoutes);
+  }
+
+  /**
+   * The web configuration file as a part of every reload: the file named on the command line when
+   * there is one, else the one the reloaded plan names. Certificates and keys (TLS context) and
+   * basic auth users and headers change for the next connection and request; what the listener
+   * fixes at start (TLS on or off, versions, suites, client certificates asked or not) cannot, and
+   * a change to it refuses the reload.
+   */
+  public Reloadable webReload(Optional<Path> commandLineFile) {
+    return plan -> {
+      WebConfig next = WebConfig.load(commandLineFile.or(() -> plan.server().webConfigFile()));
+      Optional<String> restart = web.restartNeededFor(next);
+      if (restart.isPresent()) {
+        // when the new plan names no file, the problem is in the one in force
+        WebConfig named = next == WebConfig.PLAIN ? web : next;
+        throw new ConfigException(new ConfigProblem(named.fileName(), -1, null, restart.get()
+            + ", which the running listener cannot change: restart the exporter to apply it"));
+      }
+      return () -> {
+        next.useIn(undertow);
+        protectedRoutes.set(next.protect(routes));
+        web = next;
+        if (next != WebConfig.PLAIN) {
+          LOG.info("web configuration reloaded: " + next.describe());
+        }
+      };
+    };
   }
 
   private static HttpHandler blocking(Handler handler) {

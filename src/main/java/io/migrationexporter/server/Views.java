@@ -11,6 +11,8 @@ import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.phase.PhaseController;
+import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,7 @@ final class Views {
     root.put("now", now.toString());
     ArrayNode appList = root.putArray("apps");
     apps.forEach(app -> appList.addObject().put("name", app.name()).put("title", app.title()));
-    root.set("phase", phase(board.phase(), board.phaseOrder()));
+    root.set("phase", phase(board.phase(), board.phaseOrder(), board.phaseSource()));
     ArrayNode checks = root.putArray("checks");
     board.checks().forEach(result -> checks.add(check(result, now)));
     ArrayNode gates = root.putArray("gates");
@@ -50,11 +52,18 @@ final class Views {
     return root;
   }
 
-  static ObjectNode phase(PhaseState state, List<String> order) {
+  static ObjectNode phase(PhaseController.View view) {
+    return phase(view.state(), view.order(), view.source());
+  }
+
+  /** {@code source}: who decides the phase, {@code configuration} or {@code state-file}. */
+  static ObjectNode phase(PhaseState state, List<String> order, PhaseSource source) {
     ObjectNode phase = JSON.createObjectNode();
     phase.put("current", state.current());
     phase.put("entered_at", state.enteredAt().toString());
     phase.put("changed_by", state.changedBy());
+    phase.put("source", source.label());
+    phase.put("source_file", source.file());
     ArrayNode phases = phase.putArray("order");
     order.forEach(phases::add);
     ObjectNode entered = phase.putObject("entered");

@@ -168,6 +168,50 @@ public final class WebConfig {
     }
   }
 
+  /** The file, for a problem line; a placeholder for plain HTTP without a file. */
+  public String fileName() {
+    return file.map(Path::toString).orElse("<no web configuration file>");
+  }
+
+  /**
+   * What in {@code next} differs from this configuration in a way a running listener cannot take:
+   * TLS switched on or off, and the options the HTTPS listener fixes when it opens. Certificates,
+   * keys, client CAs, users and headers can change.
+   */
+  public Optional<String> restartNeededFor(WebConfig next) {
+    if (tls.isPresent() != next.tls.isPresent()) {
+      return Optional.of(tls.isPresent() ? "tls_server_config is removed (HTTPS to plain HTTP)"
+          : "tls_server_config is added (plain HTTP to HTTPS)");
+    }
+    if (tls.isEmpty()) {
+      return Optional.empty();
+    }
+    TlsListener before = tls.get();
+    TlsListener after = next.tls.get();
+    if (before.clientAuth() != after.clientAuth()) {
+      return Optional.of("tls_server_config.client_auth_type changed");
+    }
+    if (!before.protocols().equals(after.protocols())) {
+      return Optional.of("tls_server_config.min_version or max_version changed");
+    }
+    if (!before.cipherSuites().equals(after.cipherSuites())) {
+      return Optional.of("tls_server_config.cipher_suites changed");
+    }
+    if (http2 != next.http2) {
+      return Optional.of("http_server_config.http2 changed");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Puts this configuration's certificate, key and client CAs in force on {@code undertow}'s
+   * HTTPS listener: new connections use them, open ones keep theirs. Only for a configuration
+   * {@link #restartNeededFor} accepted.
+   */
+  public void useIn(Undertow undertow) {
+    tls.ifPresent(listener -> undertow.getListenerInfo().get(0).setSslContext(listener.context()));
+  }
+
   /**
    * Wraps every route: basic auth first when users are configured, and the configured headers on
    * every answer, set last so that they win over a handler's own.

@@ -489,6 +489,13 @@
   }
 
   function renderPhaseOptions(phase) {
+    // phases.current in the configuration decides: the API refuses changes, so offer none
+    const configured = phase.source === 'configuration';
+    $('phase-open').hidden = configured;
+    const note = $('phase-configured');
+    note.hidden = !configured;
+    note.title = configured ? 'phases.current in ' + phase.source_file + ': change it there and reload' : '';
+    if (configured && !$('phase-control').hidden) showControl(false);
     const select = $('phase-select');
     const names = Array.from(select.options, (option) => option.value);
     if (names.join('\n') !== phase.order.join('\n')) {

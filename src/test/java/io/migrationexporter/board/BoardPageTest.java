@@ -220,6 +220,33 @@ class BoardPageTest {
   }
 
   @Test
+  void aPhaseSetByTheConfigurationOffersNoPhaseControlAndFollowsAReload() throws Exception {
+    try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort()) {
+      String config = config(target, silent);
+      try (TestExporter exporter = TestExporter.start(dir,
+          config + "phases.current = maintenance\n")) {
+        browser.open(exporter.url("/"));
+        browser.await("the first status", () -> browser.find(FRONT).isPresent());
+        browser.await("the note shown", () -> !browser.script(
+            "return document.getElementById('phase-configured').hidden").asBoolean());
+        assertThat(browser.script("return document.getElementById('phase-open').hidden")
+            .asBoolean()).as("no phase control").isTrue();
+        assertThat(browser.attribute(browser.element("#phase-configured"), "title"))
+            .isEqualTo("phases.current in " + exporter.configFile()
+                + ": change it there and reload");
+        assertThat(browser.attribute(browser.element("[data-phase='maintenance']"),
+            "aria-current")).isEqualTo("step");
+
+        exporter.rewrite(config + "phases.current = migration\n");
+        assertThat(exporter.exporter().runtime().reload()).isEmpty();
+
+        browser.await("the stepper on migration", () -> "step".equals(
+            browser.attribute(browser.element("[data-phase='migration']"), "aria-current")));
+      }
+    }
+  }
+
+  @Test
   void aLostExporterIsSaidAndItsLastDataStopsLookingLive() throws Exception {
     try (LoopbackTarget target = inService(); SilentPort silent = new SilentPort()) {
       TestExporter exporter = TestExporter.start(dir, config(target, silent));

@@ -3,6 +3,7 @@ package io.migrationexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.app.Board;
+import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.time.Duration;
@@ -43,7 +44,8 @@ class RenderAheadWindowTest {
 
   private static Board board(Instant at) {
     return new Board(at, new PhaseState("maintenance", Map.of("maintenance", T0), "test"),
-        List.of("maintenance"), List.of(), List.of(), List.of(), Map.of(), Map.of(),
+        List.of("maintenance"), PhaseSource.stateFile("state.json"), List.of(), List.of(),
+        List.of(), Map.of(), Map.of(),
         new Board.ConfigStatus("exporter.conf", true, T0, ""), at.plus(Duration.ofMinutes(1)),
         new ConcurrentHashMap<>());
   }

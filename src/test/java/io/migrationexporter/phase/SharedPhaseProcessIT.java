@@ -1,0 +1,191 @@
+package io.migrationexporter.phase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migrationexporter.testing.Await;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two exporter processes of the server jar on one shared configuration file, reloaded by SIGHUP
+ * as systemd's {@code ExecReload} or {@code docker compose kill -s SIGHUP} would: both follow
+ * {@code phases.current}, both refuse a PUT, an invalid phase leaves both as they were.
+ */
+class SharedPhaseProcessIT {
+  private static final Path SERVER_JAR = Path.of("target/migration-exporter-server.jar");
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final Duration RELOAD = Duration.ofSeconds(20);
+  private static final String TOKEN = "process-it-admin-token-93ab";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<Replica> replicas = new ArrayList<>();
+
+  /** One exporter process, its own directory (state file, log) and port. */
+  private record Replica(Process process, int port, Path log) {
+    String phase(HttpClient http) {
+      return get(http, "/api/phase").path("current").asText();
+    }
+
+    com.fasterxml.jackson.databind.JsonNode get(HttpClient http, String path) {
+      try {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(answer.body());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    void hangUp() throws Exception {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(kill.exitValue()).isZero();
+    }
+
+    String logText() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Replica replica : replicas) {
+      replica.process().destroy();
+      if (!replica.process().waitFor(10, TimeUnit.SECONDS)) {
+        replica.process().destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private void writeShared(String phase) throws IOException {
+    Files.writeString(dir.resolve("shared.conf"), """
+        server.admin-token = "%s"
+        checks.website { tcp { address = "127.0.0.1:9" } }
+        phases.current = %s
+        """.formatted(TOKEN, phase));
+  }
+
+  private Replica start(String name) throws Exception {
+    return start(name, "include file(\"" + dir.resolve("shared.conf") + "\")\n", null);
+  }
+
+  private Replica start(String name, String hocon, String phaseVariable) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path own = Files.createDirectories(dir.resolve(name));
+    Path config = own.resolve("exporter.conf");
+    Files.writeString(config, hocon + "server.listen = \"127.0.0.1:" + port + "\"\n");
+    Path log = own.resolve("exporter.log");
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar",
+        SERVER_JAR.toAbsolutePath().toString(), "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().remove("MIGRATION_PHASE");
+    if (phaseVariable != null) {
+      builder.environment().put("MIGRATION_PHASE", phaseVariable);
+    }
+    Process process = builder.start();
+    Replica replica = new Replica(process, port, log);
+    replicas.add(replica);
+    // logged once SIGHUP is handled: a hang-up before would end the process
+    Await.until(name + " listening", () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited: " + replica.logText());
+      }
+      return replica.logText().contains("listening on");
+    }, START);
+    return replica;
+  }
+
+  private HttpResponse<String> putPhase(Replica replica, String phase) throws Exception {
+    return http.send(HttpRequest.newBuilder(replica.uri("/api/phase"))
+        .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + TOKEN)
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"phase\": \"" + phase + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void sighupAppliesTheSharedPhaseToBothProcessesAndARestartKeepsIt() throws Exception {
+    writeShared("preparation");
+    Replica a = start("replica-a");
+    Replica b = start("replica-b");
+
+    writeShared("maintenance");
+    a.hangUp();
+    b.hangUp();
+    for (Replica replica : List.of(a, b)) {
+      Await.until("maintenance after SIGHUP", () -> replica.phase(http).equals("maintenance"),
+          RELOAD);
+      HttpResponse<String> put = putPhase(replica, "migration");
+      assertThat(put.statusCode()).isEqualTo(409);
+      assertThat(put.body()).contains("phases.current in " + dir.resolve("shared.conf"));
+    }
+
+    writeShared("lunch");
+    a.hangUp();
+    b.hangUp();
+    for (Replica replica : List.of(a, b)) {
+      Await.until("the refusal logged", () -> replica.logText().contains(
+          "reload on SIGHUP refused: " + dir.resolve("shared.conf")
+              + ":3: phases.current: 'lunch' is not in phases.order"), RELOAD);
+      assertThat(replica.phase(http)).isEqualTo("maintenance");
+      assertThat(replica.process().isAlive()).isTrue();
+    }
+
+    writeShared("maintenance");
+    a.process().destroy();
+    assertThat(a.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+    Replica restarted = start("replica-a");
+    assertThat(restarted.phase(http)).isEqualTo("maintenance");
+  }
+
+  @Test
+  void thePhaseCanComeFromTheEnvironmentAndTheRefusalSaysRestart() throws Exception {
+    Replica replica = start("replica", """
+        server.admin-token = "%s"
+        checks.website { tcp { address = "127.0.0.1:9" } }
+        phases.current = ${?MIGRATION_PHASE}
+        """.formatted(TOKEN), "migration");
+
+    assertThat(replica.phase(http)).isEqualTo("migration");
+    HttpResponse<String> put = putPhase(replica, "done");
+    assertThat(put.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo("the phase is set by"
+        + " the configuration (phases.current in an environment variable); change it there and"
+        + " restart");
+  }
+}
