@@ -47,6 +47,11 @@ public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
     return gates.stream().filter(g -> g.gate().name().equals(name)).findFirst();
   }
 
+  /** A rendering of this board already computed, if there is one. */
+  public Optional<byte[]> rendered(String key) {
+    return Optional.ofNullable(renderings.get(key));
+  }
+
   /** A rendering of this board (an exposition format, a JSON view), computed once. */
   public byte[] rendering(String key, Supplier<byte[]> render) {
     return renderings.computeIfAbsent(key, ignored -> render.get());

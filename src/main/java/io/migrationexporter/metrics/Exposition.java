@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -123,9 +124,18 @@ public final class Exposition {
 
   /** The serialized board for {@code writer}, gzipped if asked; computed once per board. */
   public byte[] bytes(Board board, ExpositionFormatWriter writer, boolean gzip) {
-    String key = "metrics:" + writer.getContentType();
+    String key = key(writer, false);
     byte[] plain = board.rendering(key, () -> serialize(board, writer));
-    return gzip ? board.rendering(key + ":gzip", () -> gzip(plain)) : plain;
+    return gzip ? board.rendering(key(writer, true), () -> gzip(plain)) : plain;
+  }
+
+  /** The same bytes if an earlier request made them already, without any work. */
+  public Optional<byte[]> serialized(Board board, ExpositionFormatWriter writer, boolean gzip) {
+    return board.rendered(key(writer, gzip));
+  }
+
+  private static String key(ExpositionFormatWriter writer, boolean gzip) {
+    return "metrics:" + writer.getContentType() + (gzip ? ":gzip" : "");
   }
 
   private byte[] serialize(Board board, ExpositionFormatWriter writer) {

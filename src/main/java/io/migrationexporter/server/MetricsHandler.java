@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * /metrics. When nothing is due, the cached bytes of the current board are sent straight from the
- * I/O thread; otherwise the request moves to a worker thread and waits for the refreshes, no longer
- * than its deadline.
+ * /metrics. When nothing is due and the current board is already serialized, its bytes are sent
+ * straight from the I/O thread; otherwise the request moves to a worker thread and waits for the
+ * refreshes, no longer than its deadline.
  */
 final class MetricsHandler implements HttpHandler {
   private final Runtime runtime;
@@ -28,16 +28,25 @@ final class MetricsHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (exchange.isInIoThread() && !runtime.settled()) {
-      exchange.dispatch(this);
-      return;
-    }
-    Board board = runtime.board(Deadlines.of(exchange, runtime.plan().server(),
-        runtime.clock().instant()));
     ExpositionFormatWriter writer =
         exposition.writer(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
     boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
-    byte[] body = exposition.bytes(board, writer, gzip);
+    byte[] body;
+    if (exchange.isInIoThread()) {
+      // Every connection of this I/O thread waits for what it does: it only sends bytes that are
+      // ready. A refresh due (or falling due this very moment), a board to build or to serialize
+      // go to a worker, where waiting holds up nobody else.
+      body = runtime.readyBoard().flatMap(board -> exposition.serialized(board, writer, gzip))
+          .orElse(null);
+      if (body == null) {
+        exchange.dispatch(this);
+        return;
+      }
+    } else {
+      Board board = runtime.board(Deadlines.of(exchange, runtime.plan().server(),
+          runtime.clock().instant()));
+      body = exposition.bytes(board, writer, gzip);
+    }
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, writer.getContentType());
     exchange.getResponseHeaders().put(Headers.VARY, "Accept, Accept-Encoding");
     if (gzip) {
