@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -66,7 +67,8 @@ public final class Runtime implements AutoCloseable {
   private final Object boardLock = new Object();
   private final List<Reloadable> alsoReloaded = new CopyOnWriteArrayList<>();
   private volatile Active active;
-  private volatile Board board;
+  /** The last board built and what it was built from, read together. */
+  private volatile Built built;
   private volatile Board.ConfigStatus configStatus;
   private volatile boolean ready;
   private volatile Consumer<Board> newBoardListener = board -> {};
@@ -101,8 +103,13 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  /** What a board was built from; a board is rebuilt when any of it changes. */
-  private Object boardKey;
+  /** A board and what it was built from; a board is rebuilt when any of that changes. */
+  private record Built(Board board, List<Object> key) {
+    /** The board, if it still holds for {@code now} at {@code at}; else null. */
+    Board reusable(List<Object> now, Instant at) {
+      return key.equals(now) && at.isBefore(board.validUntil()) ? board : null;
+    }
+  }
 
   public Runtime(Plan plan, ConfigLoader loader, PhaseController phases, Journal journal,
       Clock clock) {
@@ -176,9 +183,18 @@ public final class Runtime implements AutoCloseable {
     return clock;
   }
 
-  /** True when answering now needs no refresh: the current board can be served at once. */
-  public boolean settled() {
-    return active.collector().settled();
+  /**
+   * The current board when answering now needs neither a refresh nor a rebuild, else empty. Never
+   * waits, not even for a lock: for a thread that must not block (an I/O thread of the server).
+   */
+  public Optional<Board> readyBoard() {
+    Active now = active;
+    if (!now.collector().settled()) {
+      return Optional.empty();
+    }
+    Built last = built;
+    return Optional.ofNullable(last == null ? null
+        : last.reusable(boardKey(now, phases.view(), configStatus), clock.instant()));
   }
 
   /**
@@ -209,25 +225,31 @@ public final class Runtime implements AutoCloseable {
     PhaseController.View phase = phases.view();
     Instant at = clock.instant();
     Board.ConfigStatus config = configStatus;
-    List<Object> key = List.of(now, now.collector().generation(), phase, config);
-    Board existing = board;
-    if (existing != null && key.equals(boardKey) && at.isBefore(existing.validUntil())) {
-      return existing;
+    List<Object> key = boardKey(now, phase, config);
+    Built last = built;
+    Board reusable = last == null ? null : last.reusable(key, at);
+    if (reusable != null) {
+      return reusable;
     }
     synchronized (boardLock) {
-      existing = board;
-      if (existing != null && key.equals(boardKey) && at.isBefore(existing.validUntil())) {
-        return existing;
+      last = built;
+      reusable = last == null ? null : last.reusable(key, at);
+      if (reusable != null) {
+        return reusable;
       }
-      Board built = build(now, phase, config, at);
-      if (existing != null) {
-        recordChanges(existing, built);
+      Board fresh = build(now, phase, config, at);
+      if (last != null) {
+        recordChanges(last.board(), fresh);
       }
-      board = built;
-      boardKey = key;
-      announce(built);
-      return built;
+      built = new Built(fresh, key);
+      announce(fresh);
+      return fresh;
     }
+  }
+
+  private List<Object> boardKey(Active now, PhaseController.View phase,
+      Board.ConfigStatus config) {
+    return List.of(now, now.collector().generation(), phase, config);
   }
 
   private void announce(Board built) {

@@ -35,9 +35,9 @@ final class MetricsHandler implements HttpHandler {
         exposition.writer(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
     boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
     if (exchange.isInIoThread()) {
-      Optional<byte[]> ready = runtime.settled()
-          ? exposition.ready(runtime.current(), writer, gzip)
-          : Optional.empty();
+      // Never waits: no refresh due, no board to build, no serialization (see readyBoard).
+      Optional<byte[]> ready =
+          runtime.readyBoard().flatMap(board -> exposition.ready(board, writer, gzip));
       if (ready.isEmpty()) {
         exchange.dispatch(this);
         return;

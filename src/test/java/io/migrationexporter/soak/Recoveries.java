@@ -46,7 +46,13 @@ final class Recoveries implements AutoCloseable {
   private final Findings findings;
   private final Stalls stalls;
   private final List<Recovery> recoveries = new ArrayList<>();
-  private final ExecutorService watchers = Executors.newFixedThreadPool(4,
+  /**
+   * A thread for each watch, so that it looks from the moment the fault clears: queued behind
+   * others (there are up to five SaaS sources and a flapping app at once), a watch started up to
+   * 0.9 s late and first looked after the source's second good refresh, which it measured as the
+   * recovery. The watches are few: each fault cycle waits for its own before the next fault.
+   */
+  private final ExecutorService watchers = Executors.newCachedThreadPool(
       Daemons.named("soak-recovery-watch"));
 
   Recoveries(Runtime runtime, Findings findings, Stalls stalls) {
@@ -81,7 +87,19 @@ final class Recoveries implements AutoCloseable {
     awaitState(source, giveUp, state -> state.lastAttemptFailed()
         && state.lastAttemptStartedAt().map(at -> !at.isBefore(since)).orElse(false))
         .ifPresentOrElse(state -> { }, () -> findings.add("fault-without-effect",
-            fault + " did not take " + source + " down within " + within.toMillis() + " ms"));
+            fault + " did not take " + source + " down within " + within.toMillis() + " ms ("
+                + seen(source, since) + ")"));
+  }
+
+  /** What the exporter held of a source when a wait gave up, for whoever debugs it. */
+  private String seen(String source, Instant since) {
+    return state(source).map(state -> state.refreshes() + " refreshes, the last started "
+        + state.lastAttemptStartedAt().map(at -> Duration.between(since, at).toMillis() + " ms")
+            .orElse("never") + " after the fault, the last finished "
+        + (state.lastAttemptFailed() ? "failed: " + state.lastError().orElse("") : "succeeded")
+        + state.retryNotBefore().map(at -> ", retry not before "
+            + Duration.between(since, at).toMillis() + " ms").orElse(""))
+        .orElse("not configured");
   }
 
   /**
@@ -105,7 +123,7 @@ final class Recoveries implements AutoCloseable {
     }
     if (!seen) {
       findings.add("fault-without-effect", fault + " did not show " + source + "'s target absent"
-          + " within " + within.toMillis() + " ms");
+          + " within " + within.toMillis() + " ms (" + seen(source, since) + ")");
     }
   }
 

@@ -66,8 +66,15 @@ final class Scrapers implements AutoCloseable {
   private final AtomicLong worstOverrunBesideStallsMillis = new AtomicLong(Long.MIN_VALUE);
   /** Scrapes sent before this only drive the warm-up; none of them is judged. */
   private volatile Instant judgedSince = Instant.MAX;
-  /** In-flight judged scrapes: when each must have answered, in {@link System#nanoTime}. */
-  private final Map<Thread, Long> lateAfter = new ConcurrentHashMap<>();
+  /** An in-flight judged scrape: when it was sent and when it must have answered, in nanoTime. */
+  private record InFlight(long sentAt, long lateAfter) {
+    /** Late beyond the time the whole JVM stood still since it was sent: as judged at the end. */
+    boolean late(long now, Stalls stalls) {
+      return now - lateAfter - stalls.stalledNanos(sentAt, now) > 0;
+    }
+  }
+
+  private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger dumps = new AtomicInteger();
 
   Scrapers(int port, Duration offset, Findings findings, Stalls stalls) {
@@ -108,11 +115,12 @@ final class Scrapers implements AutoCloseable {
 
   /**
    * Dumps every thread when a scrape is running late, while it still is: what the exporter's
-   * threads are doing then is what whoever debugs it needs ({@link #DUMPS}, a few at most).
+   * threads are doing then is what whoever debugs it needs ({@link #DUMPS}, a few at most, so
+   * only for a scrape late beyond the JVM's stalls, as the finding will be).
    */
   private void dumpWhenLate() {
     long now = System.nanoTime();
-    boolean late = lateAfter.values().stream().anyMatch(deadline -> now - deadline > 0);
+    boolean late = inFlight.values().stream().anyMatch(scrape -> scrape.late(now, stalls));
     if (!late || dumps.get() >= MAX_DUMPS) {
       return;
     }
@@ -146,7 +154,8 @@ final class Scrapers implements AutoCloseable {
     long start = System.nanoTime();
     HttpResponse<byte[]> response;
     if (judged) {
-      lateAfter.put(Thread.currentThread(), start + budget(timeout).plus(TOLERANCE).toNanos());
+      inFlight.put(Thread.currentThread(),
+          new InFlight(start, start + budget(timeout).plus(TOLERANCE).toNanos()));
     }
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -158,9 +167,10 @@ final class Scrapers implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
+    } finally {
+      inFlight.remove(Thread.currentThread());
     }
     long end = System.nanoTime();
-    lateAfter.remove(Thread.currentThread());
     if (!judged) {
       return;
     }

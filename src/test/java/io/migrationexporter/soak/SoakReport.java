@@ -35,7 +35,8 @@ final class SoakReport {
     row("threads beside the soak's own (most in the first / last window)", first.maxThreads()
         + " / " + last.maxThreads());
     row("threads of the JVM (most)", first.maxAllThreads() + " / " + last.maxAllThreads());
-    row("file descriptors (most)", first.maxFds() + " / " + last.maxFds());
+    row("file descriptors beside selectors and pipes (median, most)", first.medianFds() + ", "
+        + first.maxFds() + " / " + last.medianFds() + ", " + last.maxFds());
     row("PostgreSQL sessions of the exporter (most)", first.maxPgSessions() + " / "
         + last.maxPgSessions());
     row("heap after full GC (least)", Resources.mib(first.minHeapAfterGc()) + " / "
