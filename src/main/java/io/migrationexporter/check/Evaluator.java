@@ -42,7 +42,8 @@ public final class Evaluator {
     String reason = ok ? "" : "expected " + expected.label() + " in phase " + phase + ", saw: "
         + observation.summary();
     return new CheckResult(check, phase, expected, ok ? CheckState.OK : CheckState.FAILING,
-        observation.closed(), observation.open(), observation.summary(), reason, at);
+        observation.closed(), observation.open(), observation.summary(), reason, at,
+        observation.quantity());
   }
 
   /**
@@ -80,7 +81,7 @@ public final class Evaluator {
   private static CheckResult unknown(CheckDefinition check, String phase, Expectation expected,
       String reason, Instant at) {
     return new CheckResult(check, phase, expected, CheckState.UNKNOWN, null, null,
-        "Unknown: " + reason, reason, at);
+        "Unknown: " + reason, reason, at, Optional.empty());
   }
 
   /** A gate is open when it selects at least one check and every selected check is ok in its phase. */

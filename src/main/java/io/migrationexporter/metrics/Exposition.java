@@ -69,6 +69,9 @@ public final class Exposition {
   static final MetricDef CHECK_OBSERVED = MetricDef.gauge("migration_check_observed",
       "Always 1; the label says what was last seen of the check's target: closed, open,"
           + " neither, or unknown.", "check", "observed");
+  static final MetricDef CHECK_VALUE = MetricDef.gauge("migration_check_value",
+      "The count behind the check's words when its source has one (containers running, other"
+          + " connections); absent when it has none or the check is unknown.", "check");
   static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
       "1 when every check the gate selects is ok in the gate's phase.", "gate");
   static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
@@ -232,6 +235,7 @@ public final class Exposition {
           result.check().app(), result.check().kind());
       families.add(CHECK_EXPECTED, 1, check, result.expected().label());
       families.add(CHECK_OBSERVED, 1, check, observed(result));
+      result.quantity().ifPresent(quantity -> families.add(CHECK_VALUE, quantity.amount(), check));
     }
 
     for (GateResult gate : board.gates()) {

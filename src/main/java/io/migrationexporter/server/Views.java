@@ -88,6 +88,16 @@ final class Views {
     check.put("expected", result.expected().label());
     check.put("state", result.state().label());
     check.put("value", result.value());
+    result.quantity().ifPresent(quantity -> {
+      double amount = quantity.amount();
+      // counts read 2, not 2.0
+      if (amount == Math.rint(amount) && Math.abs(amount) < 1e15) {
+        check.put("amount", (long) amount);
+      } else {
+        check.put("amount", amount);
+      }
+      check.put("unit", quantity.unit());
+    });
     if (!result.reason().isEmpty()) {
       check.put("reason", result.reason());
     }

@@ -316,6 +316,12 @@
     const body = card.appendChild(el('div', 'card-body'));
     if (check.app) body.appendChild(el('div', 'card-app', appTitles.get(check.app) || check.app));
     body.appendChild(el('h3', 'card-title', check.title));
+    // the count behind the words (2 containers), sent only while the data is fresh
+    if (typeof check.amount === 'number') {
+      const amount = body.appendChild(el('p', 'card-amount'));
+      amount.appendChild(el('span', 'card-amount-number', formatAmount(check.amount)));
+      amount.appendChild(document.createTextNode(' ' + (check.unit || '')));
+    }
     body.appendChild(el('p', 'card-value', check.value));
     const reason = reasonBesides(check.reason, check.value);
     if (reason) body.appendChild(el('p', 'card-reason', capitalize(reason)));
@@ -332,6 +338,10 @@
       live(age, observed, (node, elapsed) => { node.textContent = 'data ' + formatDuration(elapsed) + ' old'; });
     }
     return card;
+  }
+
+  function formatAmount(amount) {
+    return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
   }
 
   /** The reason without what the value already says on the card, or '' when nothing is left. */

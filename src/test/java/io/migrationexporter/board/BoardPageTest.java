@@ -2,6 +2,8 @@ package io.migrationexporter.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.demo.fakes.FakeScalingo;
+import io.migrationexporter.demo.fakes.Fault;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.testing.LoopbackTarget.Answer;
@@ -10,6 +12,7 @@ import io.migrationexporter.testing.TestExporter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -182,6 +185,37 @@ class BoardPageTest {
           .asText()).isEqualTo(TOKEN);
       assertThat(browser.script("return location.href").asText()).doesNotContain(TOKEN);
       assertThat(browser.script("return localStorage.length").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void aCardShowsTheCountBehindItsWordsAndNoneOnceUnknown() throws Exception {
+    String token = "tk-us-board-count";
+    try (FakeScalingo scalingo = new FakeScalingo(Clock.systemUTC())) {
+      scalingo.start();
+      scalingo.acceptToken(token);
+      scalingo.app("pix-api").scale("web", 2);
+      try (TestExporter exporter = TestExporter.start(dir, SERVER + """
+          sources.scalingo.pix {
+            token = "%s", api-url = "%s", db-api-url = "%s", auth-url = "%s"
+            interval = 500ms, timeout = 1s
+            apps { pix-api {} }
+          }
+          checks.api-containers { title = "API containers", scalingo-containers { account = pix, app = pix-api } }
+          """.formatted(token, scalingo.url(), scalingo.url(), scalingo.url()))) {
+        browser.open(exporter.url("/"));
+        String amount = "[data-check='api-containers'] .card-amount";
+        browser.await("the card to count 2 containers", () ->
+            browser.text(browser.element(amount)).equals("2 containers"));
+        assertThat(browser.text(browser.element("[data-check='api-containers'] .card-value")))
+            .isEqualTo("Running (2)");
+        Screenshots.save(browser, "board-count-1920x1080");
+
+        scalingo.fault("/v1/apps/", Fault.SERVER_ERROR);
+        browser.await("the card grey", () -> "unknown".equals(state("[data-check='api-containers']")));
+        assertThat(browser.find(amount)).as("no count on a grey card").isEmpty();
+        assertThat(browser.errors()).as("script errors and policy violations").isEmpty();
+      }
     }
   }
 

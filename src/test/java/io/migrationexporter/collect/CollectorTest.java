@@ -132,6 +132,24 @@ class CollectorTest {
   }
 
   @Test
+  void theCountBehindTheWordsGoesWithFreshDataOnly() throws Exception {
+    refreshTo(Reading.builder().observation("seen", Observation.open("Running (2)")
+        .counting(2, "containers")).build());
+    assertThat(evaluate().quantity()).contains(new Observation.Quantity(2, "containers"));
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(evaluate().state()).as("at the staleness limit").isEqualTo(CheckState.OK);
+    assertThat(evaluate().quantity()).isPresent();
+
+    clock.advance(Duration.ofSeconds(1));
+    CheckResult stale = evaluate();
+    assertThat(stale.state()).isEqualTo(CheckState.UNKNOWN);
+    assertThat(stale.quantity()).as("no old number shown as current").isEmpty();
+    assertThat(collector.states().get("test:front").lastReading()).as("the reading is kept")
+        .isPresent();
+  }
+
+  @Test
   void unexpectedExceptionIsAnInternalErrorWithoutItsMessage() throws Exception {
     refreshFailing(new IllegalStateException("GET https://user:s3cret@api.example.org failed"));
 

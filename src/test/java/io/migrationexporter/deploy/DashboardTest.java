@@ -218,6 +218,46 @@ class DashboardTest {
     assertThat(checkPanels).as("maintenance, connections and reopening").isEqualTo(3);
   }
 
+  /**
+   * The database panels sit in the section a night shift looks in: who is connected, who blocks
+   * and the oldest transaction under the connections cards; the migration's wait events and
+   * PostgreSQL's own progress in the migration section. Who is connected filters no connection
+   * out: every connection the check counts is on a bar.
+   */
+  @Test
+  void theDatabasePanelsSitInTheirSections() throws Exception {
+    JsonNode dashboard = Dashboards.read(CONTROL_TOWER);
+    Map<String, List<String>> bySection = new HashMap<>();
+    String section = "";
+    for (JsonNode panel : dashboard.path("panels")) {
+      if (panel.path("type").asText().equals("row")) {
+        section = panel.path("title").asText();
+        continue;
+      }
+      for (JsonNode target : panel.path("targets")) {
+        bySection.computeIfAbsent(section, key -> new ArrayList<>())
+            .add(target.path("expr").asText());
+      }
+    }
+    String connections = sectionStartingWith(bySection, "Database connections");
+    String migration = sectionStartingWith(bySection, "Migration:");
+    assertThat(bySection.get(connections)).anySatisfy(expr -> assertThat(expr)
+        .contains("(migration_pg_connections)"));
+    assertThat(bySection.get(connections)).anySatisfy(expr -> assertThat(expr)
+        .contains("migration_pg_blocked_sessions_by_blocker"));
+    assertThat(bySection.get(connections)).anySatisfy(expr -> assertThat(expr)
+        .contains("migration_pg_oldest_transaction_start_timestamp_seconds"));
+    assertThat(bySection.get(migration)).anySatisfy(expr -> assertThat(expr)
+        .contains("migration_pg_migration_sessions"));
+    assertThat(bySection.get(migration)).anySatisfy(expr -> assertThat(expr)
+        .contains("migration_pg_progress_ratio"));
+  }
+
+  private static String sectionStartingWith(Map<String, List<String>> bySection, String start) {
+    return bySection.keySet().stream().filter(title -> title.startsWith(start)).findFirst()
+        .orElseThrow(() -> new AssertionError("no section " + start + " in " + bySection.keySet()));
+  }
+
   @Test
   void theAlertPanelNamesEveryAlertInWords() throws Exception {
     JsonNode dashboard = Dashboards.read(CONTROL_TOWER);

@@ -16,6 +16,7 @@ import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.deploy.ScriptedMigrationKind.Script;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.source.postgres.PgTestServer;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.LoopbackTarget;
 import io.migrationexporter.testing.LoopbackTarget.Answer;
@@ -28,6 +29,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +45,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +76,8 @@ class MonitoringStackEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Answer OPEN = Answer.status(200).body("Welcome");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String PG_DATABASE = "tower";
+  private static final String MIGRATION_APP = "pix-migration";
 
   @TempDir
   Path dir;
@@ -78,6 +88,11 @@ class MonitoringStackEndToEndTest {
   private FakeScalingo scalingo;
   private FakeFreshping freshping;
   private Exporter exporter;
+  private PgTestServer postgres;
+  /** The apps' sessions, closed for the maintenance, opened again at the reopening. */
+  private final List<Connection> appSessions = new ArrayList<>();
+  /** Sessions kept for the whole walk (the migration's), closed after it. */
+  private final List<Connection> sessions = new ArrayList<>();
   private MonitoringProcess prometheus;
   private MonitoringProcess alertmanager;
   /** Dashboard queries that have not returned data yet, by where they come from. */
@@ -87,6 +102,10 @@ class MonitoringStackEndToEndTest {
 
   @AfterEach
   void stopEverything() throws Exception {
+    closeAppSessions();
+    for (Connection connection : sessions) {
+      connection.close();
+    }
     while (!resources.isEmpty()) {
       resources.pop().close();
     }
@@ -111,6 +130,7 @@ class MonitoringStackEndToEndTest {
     freshping = keep(new FakeFreshping(FRESHPING_KEY, "pix"));
     freshping.start();
     freshping.check(101, "Pix App", "AV");
+    startDatabase();
     exporter = keep(startExporter(front, gateway));
     alertmanager = keep(startAlertmanager(alertmanagerBinary));
     readDashboards();
@@ -124,11 +144,29 @@ class MonitoringStackEndToEndTest {
     awaitQuery("the database source seen down", "migration_source_up{source=\"scripted:main\"} == 0");
     database.unreachable = false;
 
+    // Before the maintenance, an app holds a lock another waits for: who blocks shows by name.
+    try (Connection holder = session("pix-api-holder")) {
+      holder.setAutoCommit(false);
+      try (Statement sql = holder.createStatement()) {
+        sql.execute("LOCK TABLE answers IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<Void> waiter = runAsync("pix-worker", "SELECT count(*) FROM answers");
+      awaitQuery("who blocks, by name",
+          "migration_pg_blocked_sessions_by_blocker{blocked_by=\"pix-api-holder\"} == 1");
+      awaitQuery("the holder's transaction is the oldest", "time() -"
+          + " migration_pg_oldest_transaction_start_timestamp_seconds{database=\"pg\"} >= 0");
+      holder.rollback();
+      waiter.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+    awaitQuery("the database card counts the apps' two sessions, not the migration's",
+        "migration_check_value{check=\"pg-connections\"} == 2");
+
     // Maintenance: everything closes, the migration's one-off container starts; the gateway is
     // forgotten.
     setPhase("maintenance");
     front.answer("/", Answer.status(503).body("In maintenance"));
     database.connectionsOpen = false;
+    closeAppSessions();
     scalingo.app("pix-api").scale("web", 0).runOneOff(Instant.now());
     scalingo.app("pix-api").database("ad-pix-api-pg").backups(false);
     freshping.pauseAll(true);
@@ -136,9 +174,10 @@ class MonitoringStackEndToEndTest {
     // disabled", "Monitoring paused", "No connection left"; red "In service (200)"
     for (String card : List.of("front\"} == 2503", "gateway\"} == 1200",
         "api-containers\"} == 2631", "db-backups\"} == 2641", "monitoring\"} == 2651",
-        "main-connections\"} == 2621")) {
+        "main-connections\"} == 2621", "pg-connections\"} == 2621")) {
       awaitQuery("the card " + card, "migration:check_display:code{check=\"" + card);
     }
+    awaitQuery("the database card counts 0", "migration_check_value{check=\"pg-connections\"} == 0");
     JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
         attachment.path("title").asText().equals("Apps still open during the maintenance")
             && attachment.path("text").asText().contains("gateway is still open"));
@@ -160,6 +199,14 @@ class MonitoringStackEndToEndTest {
     database.progress = new StepProgress(0, false, Optional.of(start), OptionalDouble.of(0.4),
         Optional.empty(), Optional.of(Instant.now()), "rewriting the table");
     awaitQuery("the first step in Prometheus", "migration_step_index{migration=\"answers\"} == 1");
+    // the migration's session builds an index PostgreSQL reports the progress of, row by row
+    CompletableFuture<Void> indexBuild = runAsync(MIGRATION_APP,
+        "CREATE INDEX answers_slow ON answers ((slow(id)))");
+    awaitQuery("PostgreSQL's own progress of the index build",
+        "migration_pg_progress_ratio{command=\"CREATE INDEX\"} >= 0");
+    awaitQuery("the migration's session seen waiting in pg_sleep",
+        "migration_pg_migration_sessions{wait_event=\"PgSleep\"} == 1");
+    indexBuild.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     database.progress = new StepProgress(1, false, Optional.of(Instant.now()),
         OptionalDouble.of(0.5), Optional.empty(), Optional.of(Instant.now()), "adding the key");
     awaitQuery("the second step in Prometheus", "migration_step_index{migration=\"answers\"} == 2");
@@ -172,6 +219,7 @@ class MonitoringStackEndToEndTest {
     front.answer("/", OPEN);
     gateway.answer("/", OPEN);
     database.connectionsOpen = true;
+    openAppSessions();
     scalingo.app("pix-api").stopOneOffs().scale("web", 2).database("ad-pix-api-pg")
         .backups(true);
     freshping.pauseAll(false);
@@ -205,6 +253,10 @@ class MonitoringStackEndToEndTest {
           interval = 1s, timeout = 1s
           apps { pix-api { database {} } }
         }
+        sources.postgres.pg {
+          url = "%s", user = %s, password = "%s", interval = 1s
+          migration-sessions.application-names = [%s]
+        }
         sources.freshping.pix { api-key = "%s", subdomain = pix, url = "%s", interval = 1s, timeout = 1s }
         sources.scripted.main {
           migrations {
@@ -218,11 +270,61 @@ class MonitoringStackEndToEndTest {
           }
         }
         """.formatted(TOKEN, front.url("/"), gateway.url("/"), SCALINGO_TOKEN, scalingo.url(),
-            scalingo.url(), scalingo.url(), FRESHPING_KEY, freshping.apiUrl()));
+            scalingo.url(), scalingo.url(), postgres.url(PG_DATABASE), PgTestServer.EXPORTER_USER,
+            PgTestServer.EXPORTER_PASSWORD, MIGRATION_APP, FRESHPING_KEY, freshping.apiUrl()));
     List<SourceKind> sourceKinds = new ArrayList<>(Modules.sourceKinds());
     sourceKinds.add(new ScriptedMigrationKind(database));
     ConfigLoader loader = new ConfigLoader(Modules.checkKinds(), sourceKinds);
     return Exporter.start(loader.load(config), WebConfig.PLAIN, loader, Clock.systemUTC());
+  }
+
+  /**
+   * A real PostgreSQL: a table with a slow index expression (so that an index build lasts some
+   * seconds), two app sessions and the migration's idle session.
+   */
+  private void startDatabase() throws Exception {
+    postgres = keep(PgTestServer.start());
+    postgres.createDatabase(PG_DATABASE);
+    try (Connection setup = postgres.admin(PG_DATABASE); Statement sql = setup.createStatement()) {
+      sql.execute("CREATE TABLE answers (id int PRIMARY KEY)");
+      sql.execute("INSERT INTO answers SELECT generate_series(1, 400)");
+      sql.execute("CREATE FUNCTION slow(n int) RETURNS int IMMUTABLE LANGUAGE sql"
+          + " AS 'SELECT n FROM pg_sleep(0.03)'");
+    }
+    sessions.add(session(MIGRATION_APP));
+    openAppSessions();
+  }
+
+  private void openAppSessions() throws SQLException {
+    appSessions.add(session("pix-api"));
+    appSessions.add(session("pix-api"));
+  }
+
+  private void closeAppSessions() throws SQLException {
+    for (Connection connection : appSessions) {
+      connection.close();
+    }
+    appSessions.clear();
+  }
+
+  /** A client session of the test database under {@code applicationName}. */
+  private Connection session(String applicationName) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    props.setProperty("ApplicationName", applicationName);
+    return DriverManager.getConnection(postgres.url(PG_DATABASE), props);
+  }
+
+  /** Runs {@code sql} in a session of its own, closed once the statement ends. */
+  private CompletableFuture<Void> runAsync(String applicationName, String sql) {
+    return CompletableFuture.runAsync(() -> {
+      try (Connection connection = session(applicationName);
+          Statement statement = connection.createStatement()) {
+        statement.execute(sql);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private MonitoringProcess startAlertmanager(Path binary) throws Exception {

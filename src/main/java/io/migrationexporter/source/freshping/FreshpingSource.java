@@ -208,6 +208,11 @@ final class FreshpingSource implements Source {
         monitoring.add(check.name() == null ? String.valueOf(check.id()) : check.name());
       }
     }
+    return allWords(checks, monitoring, paused).counting(monitoring.size(), "checks monitoring");
+  }
+
+  private static Observation allWords(List<FreshpingJson.Check> checks, List<String> monitoring,
+      int paused) {
     if (monitoring.isEmpty()) {
       return Observation.closed("All " + checks.size() + " checks paused");
     }

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class ConnectionReport {
   static final String OBSERVATION = "connections";
+  /** The check counts the connections it wants gone: neither the exporter's nor the migration's. */
+  static final String CONNECTIONS_UNIT = "connections";
   private static final int MAX_SERIES = 50;
   private static final int NAMES_IN_SUMMARY = 5;
 
@@ -53,7 +55,8 @@ final class ConnectionReport {
     int otherCount = others.values().stream().mapToInt(Integer::intValue).sum();
     out.sample(OTHER_CONNECTIONS, otherCount, database);
     out.sample(MIGRATION_CONNECTIONS, migrationCount, database);
-    out.observation(OBSERVATION, observation(others, otherCount, migrationCount));
+    out.observation(OBSERVATION, observation(others, otherCount, migrationCount)
+        .counting(otherCount, CONNECTIONS_UNIT));
   }
 
   private static String state(Backend backend) {

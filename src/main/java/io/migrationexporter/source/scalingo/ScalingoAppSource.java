@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 final class ScalingoAppSource implements Source {
   static final String OBSERVATION = "containers";
   static final String ONE_OFF = "one-off";
+  static final String CONTAINERS_UNIT = "containers";
 
   static final MetricDef CONTAINERS = MetricDef.gauge("migration_scalingo_containers",
       "Containers of a Scalingo app by process type (one-off included), in any state.",
@@ -140,6 +141,10 @@ final class ScalingoAppSource implements Source {
     return reading.observation(OBSERVATION, observe(byType, runningByType, oneOff)).build();
   }
 
+  /**
+   * The observation, with the count of the containers that count (one-off and ignored types left
+   * out, in any state): the number the check wants at 0 while the app is closed.
+   */
   private Observation observe(Map<String, Integer> byType, Map<String, Integer> runningByType,
       int oneOff) {
     int counted = 0;
@@ -150,6 +155,11 @@ final class ScalingoAppSource implements Source {
         running += runningByType.getOrDefault(entry.getKey(), 0);
       }
     }
+    return words(counted, running, runningByType, oneOff).counting(counted, CONTAINERS_UNIT);
+  }
+
+  private Observation words(int counted, int running, Map<String, Integer> runningByType,
+      int oneOff) {
     String oneOffWords = oneOff == 0 ? "" : ", " + oneOff + " one-off";
     if (counted == 0) {
       return Observation.closed("Down" + oneOffWords);

@@ -7,10 +7,12 @@ import static io.migrationexporter.source.postgres.PgSources.source;
 import static io.migrationexporter.source.postgres.PgSources.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -54,8 +56,15 @@ class PostgresSourceTest {
   @Test
   void countsClientConnectionsApartFromTheMigrationsAndItsOwn() throws Exception {
     try (PostgresSource source = open("migration-sessions.application-names = [pix-migration]")) {
-      Reading empty = refresh(source);
-      assertThat(empty.observation("connections")).contains(Observation.closed("No connection left"));
+      // a session an earlier test closed may take a moment to leave pg_stat_activity
+      Reading[] last = new Reading[1];
+      Await.until("earlier tests' sessions gone", () -> {
+        last[0] = refresh(source);
+        return value(last[0], "migration_pg_other_connections", "main").orElse(-1) == 0;
+      }, Duration.ofSeconds(10));
+      Reading empty = last[0];
+      assertThat(empty.observation("connections")).contains(Observation.closed("No connection left")
+          .counting(0, "connections"));
       assertThat(value(empty, "migration_pg_exporter_sessions", "main")).hasValue(1);
 
       try (Connection api1 = server.client(database, "app", "app-api");
@@ -64,7 +73,8 @@ class PostgresSourceTest {
           Connection migration = server.client(database, "migrator", "pix-migration")) {
         Reading busy = refresh(source);
         assertThat(busy.observation("connections")).contains(Observation.open(
-            "3 connections: app-api (2), metabase (1) (migration: 1 session)"));
+            "3 connections: app-api (2), metabase (1) (migration: 1 session)")
+            .counting(3, "connections"));
         assertThat(value(busy, "migration_pg_connections", "main", "app-api", "app", "idle")).hasValue(2);
         assertThat(value(busy, "migration_pg_other_connections", "main")).hasValue(3);
         assertThat(value(busy, "migration_pg_migration_connections", "main")).hasValue(1);
@@ -76,11 +86,42 @@ class PostgresSourceTest {
             });
       }
       try (Connection migration = server.client(database, "migrator", "pix-migration")) {
-        Reading onlyMigration = refresh(source);
-        assertThat(onlyMigration.observation("connections"))
-            .contains(Observation.closed("No connection left (migration: 1 session)"));
+        // the backends of the sessions just closed leave pg_stat_activity a moment later
+        Observation onlyMigration = Observation.closed("No connection left (migration: 1 session)")
+            .counting(0, "connections");
+        Observation[] seen = new Observation[1];
+        Await.until("only the migration's session left", () -> {
+          seen[0] = refresh(source).observation("connections").orElseThrow();
+          return seen[0].equals(onlyMigration);
+        }, Duration.ofSeconds(10), () -> seen[0]);
       }
     }
+  }
+
+  /** The connections card says how many connections are left, as a number the board shows. */
+  @Test
+  void theConnectionsCheckCountsTheOtherSessions() throws Exception {
+    try (Connection migration = server.client(database, "migrator", "pix-migration");
+        TestExporter exporter = TestExporter.start(dir, source(server, "main", database,
+            "migration-sessions.application-names = [pix-migration]"))) {
+      assertThat(awaitConnectionsAmount(exporter, 0).path("value").asText())
+          .isEqualTo("No connection left (migration: 1 session)");
+      try (Connection api = server.client(database, "app", "app-api");
+          Connection metabase = server.client(database, "app", "metabase")) {
+        JsonNode check = awaitConnectionsAmount(exporter, 2);
+        assertThat(check.path("unit").asText()).isEqualTo("connections");
+        assertThat(check.path("value").asText())
+            .isEqualTo("2 connections: app-api (1), metabase (1) (migration: 1 session)");
+        assertThat(exporter.metrics())
+            .contains("migration_check_value{check=\"main-connections\"} 2.0\n");
+      }
+    }
+  }
+
+  private static JsonNode awaitConnectionsAmount(TestExporter exporter, long amount) {
+    return Await.until("main-connections to count " + amount,
+        () -> exporter.checkStatus("main-connections"),
+        check -> check.path("amount").asLong(-1) == amount, Duration.ofSeconds(20));
   }
 
   @Test

@@ -118,6 +118,38 @@ class ScalingoSourceTest {
   }
 
   @Test
+  void theCardCountsTheContainersAndShowsNoNumberOnceUnknown() throws Exception {
+    fake.app("pix-api").scale("worker", 0);
+    startExporter(TOKEN, "200ms");
+    JsonNode check = Await.until("the card to say Running (2)",
+        () -> exporter.checkStatus("api-containers"),
+        card -> card.path("value").asText().equals("Running (2)"), WAIT);
+    assertThat(check.path("amount").isIntegralNumber()).as(check.toString()).isTrue();
+    assertThat(check.path("amount").asLong()).isEqualTo(2);
+    assertThat(check.path("unit").asText()).isEqualTo("containers");
+    assertThat(checkValue(exporter.metrics(), "api-containers")).isEqualTo("2.0");
+
+    fake.app("pix-api").scale("web", 0).runOneOff(Instant.now());
+    check = Await.until("the card to count 0", () -> exporter.checkStatus("api-containers"),
+        card -> card.path("amount").asLong(-1) == 0, WAIT);
+    assertThat(check.path("value").asText()).as("one-off containers do not count")
+        .isEqualTo("Down, 1 one-off");
+
+    fake.fault("/v1/apps/", Fault.SERVER_ERROR);
+    check = exporter.awaitCheck("api-containers", "unknown", WAIT);
+    assertThat(check.has("amount")).as("no old number shown as current: " + check).isFalse();
+    assertThat(check.has("unit")).isFalse();
+    assertThat(checkValue(exporter.metrics(), "api-containers")).isNull();
+  }
+
+  /** The value of migration_check_value for {@code check} in an exposition, or null when absent. */
+  static String checkValue(String metrics, String check) {
+    String prefix = "migration_check_value{check=\"" + check + "\"} ";
+    return metrics.lines().filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length())).findFirst().orElse(null);
+  }
+
+  @Test
   void theJwtIsReusedUntilFiveMinutesBeforeItExpires() throws Exception {
     startExporter(TOKEN, "100ms");
     exporter.awaitSource(API, true, WAIT);
