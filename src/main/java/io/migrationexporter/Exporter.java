@@ -62,6 +62,8 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
+    // The first collection runs while the server binds: the first scrape waits for it anyway.
+    runtime.start();
     HttpServer server;
     try {
       server = HttpServer.start(runtime, new Exposition(Version.get()), plan.server().host(),
@@ -70,7 +72,6 @@ public final class Exporter implements AutoCloseable {
       runtime.close();
       throw e;
     }
-    runtime.start();
     return new Exporter(runtime, server);
   }
 
