@@ -29,7 +29,8 @@ ENV MIGRATION_EXPORTER_JAR=/opt/migration-exporter/migration-exporter.jar
 # The class data sharing archive, written by a training run with this image's java and jar (it
 # serves no other): the first scrape comes about a second sooner. The launcher finds it next to
 # the jar (migration-exporter.jsa); it is only read, so the root filesystem can stay read-only.
-RUN /opt/migration-exporter/bin/cds-archive
+# It extends the JDK's own archive, which `java -Xshare:dump` (re)writes in case the JRE has none.
+RUN java -Xshare:dump > /dev/null && /opt/migration-exporter/bin/cds-archive
 
 USER 65532:65532
 WORKDIR /var/lib/migration-exporter
