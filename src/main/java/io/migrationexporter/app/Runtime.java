@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -135,11 +136,19 @@ public final class Runtime implements AutoCloseable {
    */
   public CompletableFuture<Void> start() {
     CompletableFuture<Void> first = new CompletableFuture<>();
-    ticker.execute(() -> active.collector().refreshDue().whenComplete((ignored, error) -> {
-      ready = true;
-      current();
-      first.complete(null);
-    }));
+    ticker.execute(() -> {
+      try {
+        active.collector().refreshDue().whenComplete((ignored, error) -> {
+          ready = true;
+          current();
+          first.complete(null);
+        });
+      } catch (RuntimeException e) {
+        // A bug, not a source failing (sources record their own): never ready, and said so.
+        LOG.log(Level.SEVERE, "the first collection could not start", e);
+        first.completeExceptionally(e);
+      }
+    });
     ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
     return first;
   }
