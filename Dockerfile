@@ -20,14 +20,17 @@ RUN groupadd --system --gid 65532 exporter \
       --home-dir /var/lib/migration-exporter --shell /usr/sbin/nologin exporter \
  && mkdir -p /var/lib/migration-exporter /etc/migration-exporter \
  && chown exporter:exporter /var/lib/migration-exporter
-# The server jar: the exporter without the demo and its embedded PostgreSQL.
+# The server jar: the exporter without the demo and its embedded PostgreSQL, and its launcher,
+# bin/migration-exporter, which sets the recommended JVM flags (the same for the Procfile, the
+# README and the benchmarks: see bench/RESULTS.md for each one's effect).
 COPY --from=build /src/target/migration-exporter-server.jar /opt/migration-exporter/migration-exporter.jar
-
-# The JVM's own footprint, not the data, dominates memory: a serial collector, a heap that
-# starts small, small thread stacks and code cache keep it low (about 100 MB resident instead
-# of 120 MB for a small configuration); no perf-data file, so the root filesystem can stay
-# read-only (only /tmp needs to be writable).
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
+COPY bin/migration-exporter bin/cds-archive /opt/migration-exporter/bin/
+ENV MIGRATION_EXPORTER_JAR=/opt/migration-exporter/migration-exporter.jar
+# The class data sharing archive, written by a training run with this image's java and jar (it
+# serves no other): the first scrape comes about a second sooner. The launcher finds it next to
+# the jar (migration-exporter.jsa); it is only read, so the root filesystem can stay read-only.
+# It extends the JDK's own archive, which `java -Xshare:dump` (re)writes in case the JRE has none.
+RUN java -Xshare:dump > /dev/null && /opt/migration-exporter/bin/cds-archive
 
 USER 65532:65532
 WORKDIR /var/lib/migration-exporter
@@ -38,7 +41,8 @@ EXPOSE 8642
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8642 && printf 'GET /-/healthy HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/migration-exporter/migration-exporter.jar \"$@\"", "migration-exporter"]
+# More JVM flags: -e MIGRATION_EXPORTER_JAVA_OPTS=-Xmx64m (after the launcher's: a later flag wins).
+ENTRYPOINT ["/opt/migration-exporter/bin/migration-exporter"]
 CMD ["--config", "/etc/migration-exporter/migration-exporter.conf"]
 
 # The demo (docker-compose --profile demo): the full jar, listening on the container's network so
@@ -46,8 +50,9 @@ CMD ["--config", "/etc/migration-exporter/migration-exporter.conf"]
 # PostgreSQL servers need an executable, writable /tmp (a few GB): no read-only root filesystem.
 FROM server AS demo
 COPY --from=build /src/target/migration-exporter.jar /opt/migration-exporter/migration-exporter-demo.jar
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xmx256m -XX:-UsePerfData"
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/migration-exporter/migration-exporter-demo.jar \"$@\"", "migration-exporter"]
+# The demo runs two PostgreSQL servers and their fakes in the same JVM: a larger heap; no archive.
+ENV MIGRATION_EXPORTER_JAR=/opt/migration-exporter/migration-exporter-demo.jar \
+    MIGRATION_EXPORTER_JAVA_OPTS="-Xmx256m"
 CMD ["demo", "--host", "0.0.0.0", "--port", "8642"]
 
 # The default target: the exporter alone.

@@ -3,7 +3,7 @@
 # /metrics under wrk at 10, 100 and 1000 apps against blackbox's /metrics and /probe, a full
 # refresh of 1000 HTTP targets with 10% hanging against the same 1000 probes sent to blackbox at
 # once, resident memory idle and after load, and startup to the first successful scrape with
-# default JVM flags, the Dockerfile's flags, and the Dockerfile's flags with an AppCDS archive.
+# default JVM flags, and bin/migration-exporter (the recommended flags) without and with its class data archive.
 # The postgres_exporter comparison comes from bench/postgres.sh (run here with PG=1, otherwise
 # its latest figures in bench/RESULTS.md are summarised, labelled as such).
 # Everything runs on 127.0.0.1 and is stopped on exit. The Markdown report goes to stdout.
@@ -17,14 +17,15 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR=${JAR:-$ROOT/target/migration-exporter.jar}
+JAR=${JAR:-$ROOT/target/migration-exporter-server.jar}
 DURATION=${DURATION:-10s}
 RUNS=${RUNS:-5}
 PROBE_TIMEOUT_S=5          # the HTTP check's timeout, and the blackbox module's
 SCRAPE_TIMEOUT_S=10        # what the refresh scrape announces, as Prometheus does
 HANG_EVERY=10              # one target in ten hangs in the refresh run
-# The JVM flags the Dockerfile sets in JAVA_OPTS.
-DOCKERFILE_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
+# How the Docker image runs the exporter: bin/migration-exporter with the archive of bin/cds-archive
+# (see bench/lib.sh, launch).
+DOCKERFILE_FLAGS="launcher-cds"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -51,6 +52,7 @@ started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 declare -A R
 
 start_target
+make_cds_archive
 for apps in 10 100 1000; do gen_config "$apps" 0 1h "$WORK/apps-$apps.conf"; done
 # Refresh run: every source due again as soon as the first collection (which waits for the hangs) is over.
 gen_config 1000 "$HANG_EVERY" "${PROBE_TIMEOUT_S}s" "$WORK/hang-10pct.conf"
@@ -86,7 +88,7 @@ bench_wrk() {  # bench_wrk URL -> "req/s p50 p99" after a 3 s warm-up
 }
 
 # ---------------------------------------------------------------------------------------------
-# 1. /metrics: the exporter at 10, 100, 1000 apps (Dockerfile flags), blackbox /metrics and /probe.
+# 1. /metrics: the exporter at 10, 100, 1000 apps (as the Docker image runs it), blackbox /metrics and /probe.
 read -r -a docker_flags <<< "$DOCKERFILE_FLAGS"
 for apps in 10 100 1000; do
   log "exporter /metrics at $apps apps"
@@ -139,19 +141,16 @@ R[bb_refresh_rss]=$(rss_mib "$BB_PID")
 # ---------------------------------------------------------------------------------------------
 # 3. Startup to the first successful scrape at 1000 apps: hyperfine over core.sh --startup-once
 # (launch, first /metrics answer carrying every check read, kill), per flag set.
-log "class data sharing: training run"
-read -r -a train_flags <<< "$DOCKERFILE_FLAGS -XX:ArchiveClassesAtExit=$WORK/exporter.jsa"
-start_exporter "$WORK/apps-1000.conf" "${train_flags[@]}"
-curl -sf -o /dev/null "http://127.0.0.1:$EX_PORT/metrics"
-wrk -t2 -c16 -d3s "http://127.0.0.1:$EX_PORT/metrics" > /dev/null
-stop_exporter  # SIGTERM: a normal exit, which writes the archive
-[[ -s "$WORK/exporter.jsa" ]] || die "the class data archive was not written"
-
-VARIANTS=(default dockerfile cds)
+VARIANTS=(default launcher dockerfile)
 declare -A FLAGS=(
   [default]=""
+  [launcher]="launcher"
   [dockerfile]="$DOCKERFILE_FLAGS"
-  [cds]="$DOCKERFILE_FLAGS -XX:SharedArchiveFile=$WORK/exporter.jsa"
+)
+declare -A SHOWN=(
+  [default]="java -jar (JVM defaults)"
+  [launcher]="bin/migration-exporter without an archive"
+  [dockerfile]="bin/migration-exporter with the archive (the Docker image)"
 )
 for variant in "${VARIANTS[@]}"; do
   log "startup: $variant"
@@ -161,7 +160,7 @@ for variant in "${VARIANTS[@]}"; do
     if hyperfine --style none --runs "$RUNS" --warmup 1 --export-csv "$WORK/startup-$variant-$apps.csv" \
         "JAR='$JAR' bash '$ROOT/bench/core.sh' --startup-once '$WORK' $variant $apps" > /dev/null \
         2> "$WORK/hyperfine-$variant-$apps.err"; then
-      R[start_${variant}_$apps]=$(awk -F, 'NR == 2 {printf "%.0f %.0f %.0f", $2 * 1000, $3 * 1000, $8 * 1000}' "$WORK/startup-$variant-$apps.csv")
+      R[start_${variant}_$apps]=$(awk -F, 'NR == 2 {printf "%.0f %.0f %.0f", $4 * 1000, $7 * 1000, $8 * 1000}' "$WORK/startup-$variant-$apps.csv")
     else
       log "startup $variant $apps apps failed: $(tail -1 "$WORK/hyperfine-$variant-$apps.err")"
       R[start_${variant}_$apps]="FAILED - -"
@@ -231,7 +230,7 @@ cat <<EOF
 - Date: $started_at; command: \`mvn -B -q -o package -DskipTests && bench/compare.sh\` (DURATION=$DURATION, RUNS=$RUNS, PG=${PG:-0}); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown).
 - Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) memory, $(java -version 2>&1 | head -1); blackbox_exporter $blackbox_version.
 - Load average (1, 5, 15 min) before: $load_before; after: $load_after.$noisy
-- Exporter flags (the Dockerfile's \`JAVA_OPTS\`) unless a row says otherwise: \`$DOCKERFILE_FLAGS\`. Both exporters probe bench/Target.java on 127.0.0.1 (503 = maintenance page; /hang/N never answers); blackbox module \`http_503\`: http prober, \`valid_status_codes: [503]\`, timeout ${PROBE_TIMEOUT_S} s.
+- The exporter runs as the Docker image runs it unless a row says otherwise: \`bin/migration-exporter\` (the recommended JVM flags) with the class data archive \`bin/cds-archive\` wrote for this jar (\`${JAR#"$ROOT/"}\`). Both exporters probe bench/Target.java on 127.0.0.1 (503 = maintenance page; /hang/N never answers); blackbox module \`http_503\`: http prober, \`valid_status_codes: [503]\`, timeout ${PROBE_TIMEOUT_S} s.
 
 ### Throughput and memory: \`wrk -t2 -c16 -d$DURATION --latency\` after a 3 s warm-up
 
@@ -252,16 +251,15 @@ $(wrk_row "blackbox_exporter /probe (one local 503 target)" "${R[bb_size_probe]}
 
 ### Startup to the first successful scrape; memory and /metrics at 1000 apps per flag set
 
-Startup: launch \`java -jar\` to the first /metrics answer carrying every check read (10 or 1000) (\`bench/core.sh --startup-once\`), hyperfine, $RUNS runs after one warm-up. AppCDS: archive written by one run with \`-XX:ArchiveClassesAtExit\` (start, scrape, 3 s of wrk, SIGTERM), then used with \`-XX:SharedArchiveFile\`.
+Startup: launch to the first /metrics answer carrying every check read (10 or 1000) (\`bench/core.sh --startup-once\`), hyperfine, $RUNS runs after one warm-up, median (min–max). The archive: \`bin/cds-archive\`, a training run on loopback, as in the image build.
 
-| flags | startup 10 apps, mean ± σ (max) ms | startup 1000 apps, mean ± σ (max) ms | goal ≤ 1500 ms (10 / 1000 apps) | RSS idle / after load, 1000 apps (MiB) | /metrics req/s, 1000 apps | p99 (ms) |
+| how | startup 10 apps, median (min–max) ms | startup 1000 apps, median (min–max) ms | goal ≤ 1500 ms (10 / 1000 apps) | RSS idle / after load, 1000 apps (MiB) | /metrics req/s, 1000 apps | p99 (ms) |
 |---|---|---|---|---|---|---|
 EOF
 for variant in "${VARIANTS[@]}"; do
-  f=${FLAGS[$variant]:-(none: JVM defaults)}
-  f=${f//$WORK/\$TMP}
+  f=${SHOWN[$variant]}
   s10=${R[start_${variant}_10]} s1000=${R[start_${variant}_1000]}
-  echo "| \`$f\` | $(field "$s10" 1) ± $(field "$s10" 2) ($(field "$s10" 3)) | $(field "$s1000" 1) ± $(field "$s1000" 2) ($(field "$s1000" 3)) | $(mark ge 1500 "$(field "$s10" 1)") / $(mark ge 1500 "$(field "$s1000" 1)") | ${R[fidle_$variant]} / ${R[fload_$variant]} | $(field "${R[fwrk_$variant]}" 1) | $(field "${R[fwrk_$variant]}" 3) |"
+  echo "| $f | $(field "$s10" 1) ($(field "$s10" 2)–$(field "$s10" 3)) | $(field "$s1000" 1) ($(field "$s1000" 2)–$(field "$s1000" 3)) | $(mark ge 1500 "$(field "$s10" 1)") / $(mark ge 1500 "$(field "$s1000" 1)") | ${R[fidle_$variant]} / ${R[fload_$variant]} | $(field "${R[fwrk_$variant]}" 1) | $(field "${R[fwrk_$variant]}" 3) |"
 done
 start_goal=$(mark ge 1500 "$(field "${R[start_dockerfile_1000]}" 1)")
 cat <<EOF
@@ -270,8 +268,8 @@ Goals of issue 7 (2 cores):
 
 - /metrics at least 2 × blackbox_exporter's /metrics req/s at 100 apps: $goal_rps ($(field "${R[ex_wrk_100]}" 1) against $(field "${R[bb_wrk_metrics]}" 1) req/s, ${ratio} ×).
 - Full refresh of 1000 targets within timeout + 1 s (${refresh_goal} s): $goal_refresh ($ex_took s, $ex_fresh of 1000 checks fresh).
-- Resident memory under 96 MiB at 1000 apps: $goal_rss (highest seen $rss_max MiB with the Dockerfile's flags).
-- First scrape within 1.5 s of start, Dockerfile flags, 1000 apps: $start_goal ($(field "${R[start_dockerfile_1000]}" 1) ms; 10 apps: $(field "${R[start_dockerfile_10]}" 1) ms).
+- Resident memory under 96 MiB at 1000 apps: $goal_rss (highest seen $rss_max MiB as the Docker image runs it).
+- First scrape within 1.5 s of start, as the Docker image runs it, 1000 apps: $start_goal ($(field "${R[start_dockerfile_1000]}" 1) ms; 10 apps: $(field "${R[start_dockerfile_10]}" 1) ms).
 
 ### PostgreSQL: migration-exporter against postgres_exporter
 

@@ -47,15 +47,40 @@ gen_config() {
   } > "$file"
 }
 
+# launch CONF FLAGS...: replaces the shell with the exporter (run it in a subshell). FLAGS
+# "launcher" runs bin/migration-exporter, the recommended flags, without a class data archive;
+# "launcher-cds" the same with $WORK/exporter.jsa (write it with make_cds_archive first), as the
+# Docker image does; any other FLAGS are plain JVM flags: java FLAGS -jar $JAR.
+launch() {
+  local conf=$1
+  shift
+  case "${1:-}" in
+    launcher|launcher-cds)
+      local archive=/nonexistent
+      [[ $1 == launcher-cds ]] && archive=$WORK/exporter.jsa
+      shift
+      MIGRATION_EXPORTER_JAR=$JAR MIGRATION_EXPORTER_CDS_ARCHIVE=$archive \
+        MIGRATION_EXPORTER_JAVA_OPTS="$*" exec "$ROOT/bin/migration-exporter" --config "$conf" ;;
+    *) exec java "$@" -jar "$JAR" --config "$conf" ;;
+  esac
+}
+
+# make_cds_archive: $WORK/exporter.jsa for $JAR, by bin/cds-archive (the image build's command).
+make_cds_archive() {
+  log "class data sharing archive: training run"
+  MIGRATION_EXPORTER_JAR=$JAR MIGRATION_EXPORTER_CDS_ARCHIVE=$WORK/exporter.jsa \
+    CDS_TRAINING_PORT=$(free_port) "$ROOT/bin/cds-archive" >&2
+}
+
 # start_exporter CONF FLAGS...: sets EX_PID and EX_PORT once /-/ready answers (the first
-# collection is over).
+# collection is over). FLAGS as for launch.
 EX_PID="" EX_PORT=""
 start_exporter() {
   local conf=$1
   shift
   local err
   err=$(mktemp "$WORK/exporter-$(basename "$conf" .conf)-XXXXXX.log")
-  java "$@" -jar "$JAR" --config "$conf" > /dev/null 2> "$err" &
+  (launch "$conf" "$@") > /dev/null 2> "$err" &
   EX_PID=$!
   PIDS+=("$EX_PID")
   EX_PORT=""

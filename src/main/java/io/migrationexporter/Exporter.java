@@ -78,6 +78,8 @@ public final class Exporter implements AutoCloseable {
     Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
     Exposition exposition = new Exposition(Version.get());
     runtime.onNewBoard(exposition::renderAhead);
+    // The first collection runs while the server binds: the first scrape waits for it anyway.
+    runtime.start();
     HttpServer server;
     try {
       server = HttpServer.start(runtime, exposition, plan.server().host(), plan.server().port(),
@@ -87,7 +89,6 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     runtime.alsoReload(server.webReload(webConfigOverride));
-    runtime.start();
     return new Exporter(runtime, server);
   }
 

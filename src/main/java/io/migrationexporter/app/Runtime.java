@@ -145,13 +145,27 @@ public final class Runtime implements AutoCloseable {
    * Starts the first collection (the exporter is ready when it has finished) and a once-a-second
    * evaluation, so that the journal and the log record changes when they happen, not at the next
    * request. The evaluation reads what sources hold; only requests trigger refreshes.
+   * Starting the refreshes of a thousand sources takes a while: it runs on the evaluation thread,
+   * while the caller goes on (binding the server); a request arriving meanwhile waits for it and
+   * shares the refreshes.
    */
   public CompletableFuture<Void> start() {
-    ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
-    return active.collector().refreshDue().whenComplete((ignored, error) -> {
-      ready = true;
-      current();
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    ticker.execute(() -> {
+      try {
+        active.collector().refreshDue().whenComplete((ignored, error) -> {
+          ready = true;
+          current();
+          first.complete(null);
+        });
+      } catch (RuntimeException e) {
+        // A bug, not a source failing (sources record their own): never ready, and said so.
+        LOG.log(Level.SEVERE, "the first collection could not start", e);
+        first.completeExceptionally(e);
+      }
     });
+    ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
+    return first;
   }
 
   public boolean ready() {

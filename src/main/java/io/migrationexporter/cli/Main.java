@@ -19,7 +19,22 @@ import picocli.CommandLine.Command;
     subcommands = {CheckConfigCommand.class, PhaseCommand.class, CommandLine.HelpCommand.class})
 public final class Main extends RunCommand {
   public static void main(String[] args) {
+    commonPoolOfAtLeastTwo();
     System.exit(run(args));
+  }
+
+  /**
+   * On one or two CPUs the common pool has fewer than two threads, and CompletableFuture then runs
+   * every default-executor stage on a new thread. The JDK HTTP client completes each sendAsync in
+   * such a stage: 1000 HTTP checks started 2000 short-lived threads per refresh, which cost
+   * startup time and malloc arenas. Two pool threads serve those stages instead. Set before any
+   * CompletableFuture is used; an explicit -D setting wins.
+   */
+  private static void commonPoolOfAtLeastTwo() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null && java.lang.Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(key, "2");
+    }
   }
 
   /** Runs the command line and returns the exit status (0 ok, 1 failure, 2 usage or config error). */

@@ -56,6 +56,8 @@ public final class HttpProbeClients {
         builder.sslContext(context(new TrustManager[] {new TrustingManager()}));
       } else if (key.caFile().isPresent()) {
         builder.sslContext(context(trustOnly(key.caFile().get())));
+      } else {
+        builder.sslContext(new DeferredTlsContext()).sslParameters(DeferredTlsContext.parameters());
       }
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
