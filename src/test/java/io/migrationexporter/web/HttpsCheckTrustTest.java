@@ -2,6 +2,8 @@ package io.migrationexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.testing.TestExporter;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +39,14 @@ class HttpsCheckTrustTest {
           key_file: %s
         """.formatted(pki.file("ec.crt"), pki.file("ec.key")));
     try (TestExporter target =
-        TestExporter.start(targetDir, "server.web-config-file = web.yml", "https")) {
-      String url = target.uri("/-/healthy").toString();
+        TestExporter.startTls(targetDir, "server.web-config-file = web.yml")) {
+      String url = target.url("/-/healthy");
       try (TestExporter prober = TestExporter.start(proberDir, """
           checks.default-trust.http.url = "%s"
           checks.own-ca.http { url = "%s", ca-file = "%s" }
           """.formatted(url, url, pki.file("ec.crt")))) {
-        String metrics = TestExporter.send(TestExporter.plainClient(), prober.request("/metrics"))
-            .body();
+        String metrics = TestExporter.send(TestExporter.client(null, HttpClient.Version.HTTP_1_1),
+            prober.request("/metrics")).body();
 
         assertThat(metrics.lines()).anyMatch(line -> line.startsWith("migration_http_error{")
             && line.contains("check=\"default-trust\"") && line.contains("kind=\"tls\"")
