@@ -64,6 +64,8 @@ final class Views {
     phase.put("changed_by", state.changedBy());
     phase.put("source", source.label());
     phase.put("source_file", source.file());
+    // the same words as the refusal of a change, so the board never says "reload" for a restart
+    source.refusal().ifPresent(howToChange -> phase.put("how_to_change", howToChange));
     ArrayNode phases = phase.putArray("order");
     order.forEach(phases::add);
     ObjectNode entered = phase.putObject("entered");

@@ -494,7 +494,7 @@
     $('phase-open').hidden = configured;
     const note = $('phase-configured');
     note.hidden = !configured;
-    note.title = configured ? 'phases.current in ' + phase.source_file + ': change it there and reload' : '';
+    note.title = configured ? phase.how_to_change : '';
     if (configured && !$('phase-control').hidden) showControl(false);
     const select = $('phase-select');
     const names = Array.from(select.options, (option) => option.value);

@@ -232,8 +232,8 @@ class BoardPageTest {
         assertThat(browser.script("return document.getElementById('phase-open').hidden")
             .asBoolean()).as("no phase control").isTrue();
         assertThat(browser.attribute(browser.element("#phase-configured"), "title"))
-            .isEqualTo("phases.current in " + exporter.configFile()
-                + ": change it there and reload");
+            .isEqualTo("the phase is set by the configuration (phases.current in "
+                + exporter.configFile() + "); change it there and reload");
         assertThat(browser.attribute(browser.element("[data-phase='maintenance']"),
             "aria-current")).isEqualTo("step");
 

@@ -184,8 +184,11 @@ class SharedPhaseProcessIT {
     assertThat(replica.phase(http)).isEqualTo("migration");
     HttpResponse<String> put = putPhase(replica, "done");
     assertThat(put.statusCode()).isEqualTo(409);
-    assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo("the phase is set by"
-        + " the configuration (phases.current in an environment variable); change it there and"
-        + " restart");
+    String refusal = "the phase is set by the configuration (phases.current in an environment"
+        + " variable); change it there and restart";
+    assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo(refusal);
+    assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(replica.uri("/api/phase")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).path("how_to_change").asText())
+        .as("what the board shows").isEqualTo(refusal);
   }
 }
