@@ -2,9 +2,8 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.ExporterProcess;
 import io.migrationexporter.testing.Ports;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,34 +46,22 @@ class ProcfileIT {
         checks.website-front.http.url = "http://127.0.0.1:9/"
         """.formatted(Project.file("examples/paas.conf"), dir.resolve("state.json")));
     int port = Ports.closed();
-    Path log = dir.resolve("web.log");
     // bash runs a lone command in its own process, as a PaaS does: stopping it stops java
     ProcessBuilder builder = new ProcessBuilder("bash", "-c", web)
-        .directory(Project.root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .directory(Project.root().toFile());
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("MIGRATION_EXPORTER_HOST", "127.0.0.1");
     builder.environment().put("MIGRATION_EXPORTER_CONFIG", config.toString());
-    Process process = builder.start();
-    try {
+    try (ExporterProcess exporter = ExporterProcess.start(builder, dir.resolve("web.log"))) {
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest healthy = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/-/healthy")).timeout(Duration.ofSeconds(2))
           .build();
-      Await.retrying("the web process healthy on $PORT " + port,
-          () -> {
-            if (!process.isAlive()) {
-              throw new AssertionError("exited: " + Files.readString(log));
-            }
-            return http.send(healthy, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-          }, TIMEOUT, Duration.ofMillis(200));
-      assertThat(process.info().command().orElse("")).as("bash handed over to java")
+      exporter.await("the web process healthy on $PORT " + port,
+          () -> http.send(healthy, HttpResponse.BodyHandlers.ofString()).statusCode() == 200,
+          TIMEOUT);
+      assertThat(exporter.process().info().command().orElse("")).as("bash handed over to java")
           .endsWith("java");
-    } finally {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
     }
   }
 }

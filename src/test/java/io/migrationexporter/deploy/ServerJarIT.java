@@ -2,9 +2,8 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.ExporterProcess;
 import io.migrationexporter.testing.Ports;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,29 +73,17 @@ class ServerJarIT {
         server.listen = "127.0.0.1:%d"
         checks.website { http { url = "http://127.0.0.1:9/" } }
         """.formatted(port));
-    Path log = dir.resolve("server.log");
-    Process process = new ProcessBuilder("java", "-jar", Project.file(SERVER_JAR).toString(),
-        "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    try {
+    try (ExporterProcess exporter = ExporterProcess.start(new ProcessBuilder("java", "-jar",
+        Project.file(SERVER_JAR).toString(), "--config", config.toString()),
+        dir.resolve("server.log"))) {
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest metrics = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5))
           .build();
-      Await.retrying("the server jar serving /metrics on " + port,
-          () -> {
-            if (!process.isAlive()) {
-              throw new AssertionError("exited: " + Files.readString(log));
-            }
-            HttpResponse<String> answer = http.send(metrics, HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 && answer.body().contains("check=\"website\"");
-          }, TIMEOUT, Duration.ofMillis(200));
-    } finally {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
+      exporter.await("the server jar serving /metrics on " + port, () -> {
+        HttpResponse<String> answer = http.send(metrics, HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() == 200 && answer.body().contains("check=\"website\"");
+      }, TIMEOUT);
     }
   }
 }

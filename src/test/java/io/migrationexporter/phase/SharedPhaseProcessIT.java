@@ -2,13 +2,13 @@ package io.migrationexporter.phase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migrationexporter.testing.Await;
-import java.io.File;
+import io.migrationexporter.testing.ExporterProcess;
+import io.migrationexporter.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,12 +42,12 @@ class SharedPhaseProcessIT {
   private final List<Replica> replicas = new ArrayList<>();
 
   /** One exporter process, its own directory (state file, log) and port. */
-  private record Replica(Process process, int port, Path log) {
+  private record Replica(ExporterProcess exporter, int port) {
     String phase(HttpClient http) {
       return get(http, "/api/phase").path("current").asText();
     }
 
-    com.fasterxml.jackson.databind.JsonNode get(HttpClient http, String path) {
+    JsonNode get(HttpClient http, String path) {
       try {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(path))
             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -64,28 +64,21 @@ class SharedPhaseProcessIT {
       return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    void hangUp() throws Exception {
-      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
-      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(kill.exitValue()).isZero();
+    Process process() {
+      return exporter.process();
     }
 
-    String logText() {
-      try {
-        return Files.readString(log);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    void hangUp() throws Exception {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process().pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(kill.exitValue()).isZero();
     }
   }
 
   @AfterEach
   void stop() throws Exception {
     for (Replica replica : replicas) {
-      replica.process().destroy();
-      if (!replica.process().waitFor(10, TimeUnit.SECONDS)) {
-        replica.process().destroyForcibly().waitFor();
-      }
+      replica.exporter().close();
     }
   }
 
@@ -102,32 +95,22 @@ class SharedPhaseProcessIT {
   }
 
   private Replica start(String name, String hocon, String phaseVariable) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closed();
     Path own = Files.createDirectories(dir.resolve(name));
     Path config = own.resolve("exporter.conf");
     Files.writeString(config, hocon + "server.listen = \"127.0.0.1:" + port + "\"\n");
-    Path log = own.resolve("exporter.log");
     ProcessBuilder builder = new ProcessBuilder("java", "-jar",
-        SERVER_JAR.toAbsolutePath().toString(), "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        SERVER_JAR.toAbsolutePath().toString(), "--config", config.toString());
     builder.environment().remove("MIGRATION_PHASE");
     if (phaseVariable != null) {
       builder.environment().put("MIGRATION_PHASE", phaseVariable);
     }
-    Process process = builder.start();
-    Replica replica = new Replica(process, port, log);
+    Replica replica = new Replica(ExporterProcess.start(builder, own.resolve("exporter.log")),
+        port);
     replicas.add(replica);
     // logged once SIGHUP is handled: a hang-up before would end the process
-    Await.until(name + " listening", () -> {
-      if (!process.isAlive()) {
-        throw new AssertionError(name + " exited: " + replica.logText());
-      }
-      return replica.logText().contains("listening on");
-    }, START);
+    replica.exporter().await(name + " listening",
+        () -> replica.exporter().log().contains("listening on"), START);
     return replica;
   }
 
@@ -159,7 +142,7 @@ class SharedPhaseProcessIT {
     a.hangUp();
     b.hangUp();
     for (Replica replica : List.of(a, b)) {
-      Await.until("the refusal logged", () -> replica.logText().contains(
+      Await.until("the refusal logged", () -> replica.exporter().log().contains(
           "reload on SIGHUP refused: " + dir.resolve("shared.conf")
               + ":3: phases.current: 'lunch' is not in phases.order"), RELOAD);
       assertThat(replica.phase(http)).isEqualTo("maintenance");
@@ -187,8 +170,7 @@ class SharedPhaseProcessIT {
     String refusal = "the phase is set by the configuration (phases.current in an environment"
         + " variable); change it there and restart";
     assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo(refusal);
-    assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(replica.uri("/api/phase")).build(),
-        HttpResponse.BodyHandlers.ofString()).body()).path("how_to_change").asText())
+    assertThat(replica.get(http, "/api/phase").path("how_to_change").asText())
         .as("what the board shows").isEqualTo(refusal);
   }
 }
