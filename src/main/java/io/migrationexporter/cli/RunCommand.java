@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** Runs the exporter until SIGINT or SIGTERM; SIGHUP reloads the configuration. */
 class RunCommand implements Callable<Integer> {
@@ -92,12 +93,17 @@ class RunCommand implements Callable<Integer> {
       exporter.close();
       stopped.countDown();
     }, "shutdown"));
-    Signal.handle(new Signal("HUP"), signal -> {
+    SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
       List<String> problems = exporter.runtime().reload();
       if (!problems.isEmpty()) {
         LOG.warning("reload on SIGHUP refused: " + String.join("; ", problems));
       }
     });
+    if (before == SignalHandler.SIG_IGN) {
+      // the JVM keeps a signal ignored at start (nohup does that) ignored: say so, not silently
+      LOG.warning("SIGHUP is ignored in this process (started by nohup?): it will not reload"
+          + " the configuration; use POST /-/reload");
+    }
     LOG.info("migration-exporter listening on " + web.scheme() + "://" + plan.server().host() + ":"
         + exporter.port() + "/ with " + plan.checks().size() + " checks, phase "
         + exporter.runtime().phases().state().current()

@@ -95,12 +95,20 @@ class SharedPhaseProcessIT {
   }
 
   private Replica start(String name, String hocon, String phaseVariable) throws Exception {
+    return start(name, hocon, phaseVariable, List.of());
+  }
+
+  /** {@code launcher}: a command the java command runs under (nohup), or none. */
+  private Replica start(String name, String hocon, String phaseVariable, List<String> launcher)
+      throws Exception {
     int port = Ports.closed();
     Path own = Files.createDirectories(dir.resolve(name));
     Path config = own.resolve("exporter.conf");
     Files.writeString(config, hocon + "server.listen = \"127.0.0.1:" + port + "\"\n");
-    ProcessBuilder builder = new ProcessBuilder("java", "-jar",
-        SERVER_JAR.toAbsolutePath().toString(), "--config", config.toString());
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of("java", "-jar", SERVER_JAR.toAbsolutePath().toString(), "--config",
+        config.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("MIGRATION_PHASE");
     if (phaseVariable != null) {
       builder.environment().put("MIGRATION_PHASE", phaseVariable);
@@ -172,5 +180,17 @@ class SharedPhaseProcessIT {
     assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo(refusal);
     assertThat(replica.get(http, "/api/phase").path("how_to_change").asText())
         .as("what the board shows").isEqualTo(refusal);
+  }
+
+  @Test
+  void underNohupTheLogSaysSighupWillNotReload() throws Exception {
+    writeShared("preparation");
+    Replica plain = start("plain");
+    Replica hangUpIgnored = start("nohup", "include file(\"" + dir.resolve("shared.conf")
+        + "\")\n", null, List.of("nohup"));
+
+    String warning = "SIGHUP is ignored in this process";
+    assertThat(hangUpIgnored.exporter().log()).contains(warning, "use POST /-/reload");
+    assertThat(plain.exporter().log()).doesNotContain(warning);
   }
 }
