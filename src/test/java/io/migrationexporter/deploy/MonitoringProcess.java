@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +37,20 @@ final class MonitoringProcess implements AutoCloseable {
 
   /** Starts {@code command}, in which {@code {port}} is replaced by a free loopback port. */
   static MonitoringProcess start(String name, Path dir, List<String> command) throws IOException {
+    return start(name, dir, command, Map.of());
+  }
+
+  /** Likewise, with {@code environment} added to the test's own (a time zone: TZ). */
+  static MonitoringProcess start(String name, Path dir, List<String> command,
+      Map<String, String> environment) throws IOException {
     int port = Ports.closed();
     List<String> resolved = command.stream()
         .map(arg -> arg.replace("{port}", Integer.toString(port))).toList();
     Path log = dir.resolve(name + ".log");
-    Process process = new ProcessBuilder(resolved).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(resolved).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new MonitoringProcess(name, process, log, port);
   }
 

@@ -20,6 +20,7 @@ import io.migrationexporter.source.postgres.PgTestServer;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.LoopbackTarget;
 import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.testing.Ports;
 import io.migrationexporter.web.WebConfig;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -57,15 +58,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole chain a team runs, with the real programs: the exporter watching simulated apps on
  * loopback (web apps, the demo's fake Scalingo and Freshping APIs, a scripted database with a
  * migration), a real Prometheus loading the project's rules, a real Alertmanager with the
- * project's routing and templates, and a chat webhook standing in for Slack. The test walks the
- * phases of a maintenance and checks that every dashboard query returns data from Prometheus
- * at some point of the walk, and that the "app still open" alert reaches the chat in words,
- * then says it is solved once the app closes.
+ * project's routing and templates, and a chat webhook standing in for Slack. Two exporter
+ * replicas (the HA setup of docs/operations.md) are scraped, each with its own state file. The
+ * test walks the phases of a maintenance and checks that every dashboard query returns data
+ * from Prometheus at some point of the walk, and that the "app still open" alert reaches the
+ * chat once (not once per replica), in words and in the team's time zone (Alertmanager runs
+ * with TZ=Asia/Tokyo); that a replica's restart and then both exporters stopping send no false
+ * all-clear (only "exporter down"), and that the alert says it is solved once the app closes.
  *
  * <p>Only timings differ from the shipped files: 1 s scrape and evaluation intervals, a 1 s
- * Alertmanager grouping, and the alert rules' {@code for} cut to 1 s, except the exporter-down
- * alert, which keeps its delay so that Prometheus' start, before its first scrape, does not
- * fire it.
+ * Alertmanager grouping, and the alert rules' {@code for} cut to 1 s, except the alerts whose
+ * delay is what keeps a start or a restart quiet (see {@link #KEPT_DELAYS}).
  */
 class MonitoringStackEndToEndTest {
   private static final String TOKEN = "end-to-end-admin-token";
@@ -78,6 +81,19 @@ class MonitoringStackEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String PG_DATABASE = "tower";
   private static final String MIGRATION_APP = "pix-migration";
+  private static final String TEAM_ZONE = "Asia/Tokyo";
+  /**
+   * Alerts whose shipped {@code for} stays (the exporter-down one cut to 10 s): they would fire
+   * on Prometheus's first evaluation, an exporter's start before its first refresh, or the
+   * moment between the two replicas' phase changes.
+   */
+  private static final Map<String, String> KEPT_DELAYS = Map.of(
+      "MigrationExporterDown", "10s",
+      "MigrationReplicaDown", "",
+      "MigrationReplicasDisagreeOnPhase", "",
+      "MigrationSourceDown", "",
+      "MigrationSourceStale", "");
+  private static final String STILL_OPEN = "Apps still open during the maintenance";
 
   @TempDir
   Path dir;
@@ -87,7 +103,9 @@ class MonitoringStackEndToEndTest {
   private ChatSink chat;
   private FakeScalingo scalingo;
   private FakeFreshping freshping;
-  private Exporter exporter;
+  /** The two replicas, each with its own configuration file and state file. */
+  private final Exporter[] exporters = new Exporter[2];
+  private final Path[] exporterConfigs = new Path[2];
   private PgTestServer postgres;
   /** The apps' sessions, closed for the maintenance, opened again at the reopening. */
   private final List<Connection> appSessions = new ArrayList<>();
@@ -131,12 +149,17 @@ class MonitoringStackEndToEndTest {
     freshping.start();
     freshping.check(101, "Pix App", "AV");
     startDatabase();
-    exporter = keep(startExporter(front, gateway));
+    for (int replica = 0; replica < exporters.length; replica++) {
+      exporterConfigs[replica] = writeExporterConfig(front, gateway, replica);
+      startReplica(replica);
+    }
+    resources.push(this::stopReplicas);
     alertmanager = keep(startAlertmanager(alertmanagerBinary));
     readDashboards();
     prometheus = keep(startPrometheus(prometheusBinary));
 
-    awaitQuery("Prometheus scrapes the exporter", "up{job=\"migration-exporter\"} == 1");
+    awaitQuery("Prometheus scrapes both replicas",
+        "count(up{job=\"migration-exporter\"} == 1) == 2");
     sampleDashboards();
 
     // The database is briefly unreachable: the source-down panels and error counters show it.
@@ -179,18 +202,46 @@ class MonitoringStackEndToEndTest {
     }
     awaitQuery("the database card counts 0", "migration_check_value{check=\"pg-connections\"} == 0");
     JsonNode stillOpen = awaitChat("the 'app still open' alert in the chat", attachment ->
-        attachment.path("title").asText().equals("Apps still open during the maintenance")
-            && attachment.path("text").asText().contains("gateway is still open"));
-    assertThat(stillOpen.path("text").asText())
+        attachment.path("title").asText().equals(STILL_OPEN)
+            && attachment.path("text").asText().contains("(gateway) is still open"));
+    String text = stillOpen.path("text").asText();
+    assertThat(text)
         .contains("users can still reach it, but the maintenance needs it closed")
-        .contains("What to do: Put gateway in maintenance");
+        .contains("What to do: Put gateway in maintenance")
+        .containsPattern("\\(since \\d\\d:\\d\\d JST\\)");
+    assertThat(text.split("is still open", -1)).as("one line for two replicas: " + text).hasSize(2);
     assertThat(stillOpen.path("color").asText()).isEqualTo("warning");
+
+    // A replica restarts (its phase comes back from its state file), then both stop: the
+    // chat hears "exporter down", never that the app was closed.
+    stopReplica(1);
+    startReplica(1);
+    awaitQuery("the restarted replica back in its phase",
+        "count(migration_phase{phase=\"maintenance\"} == 1) == 2");
+    stopReplicas();
+    awaitChat("the exporter-down alert", attachment ->
+        attachment.path("title").asText().equals("URGENT: Migration exporter down"));
+    for (int replica = 0; replica < exporters.length; replica++) {
+      startReplica(replica);
+    }
+    awaitChat("the exporters back", attachment ->
+        attachment.path("title").asText().equals("Resolved: Migration exporter down"));
+    assertThat(chatTitles()).as("no all-clear while the app is open")
+        .doesNotContain("Resolved: " + STILL_OPEN)
+        .as("a replica's restart within the replica-down delay is not an alert")
+        .doesNotContain("A migration exporter replica is down");
 
     gateway.answer("/", Answer.status(404));
     JsonNode solved = awaitChat("the 'app still open' alert resolved in the chat", attachment ->
-        attachment.path("title").asText().equals("Resolved: Apps still open during the maintenance")
+        attachment.path("title").asText().equals("Resolved: " + STILL_OPEN)
             && attachment.path("text").asText().contains("gateway is no longer open"));
     assertThat(solved.path("color").asText()).isEqualTo("good");
+    assertThat(solved.path("text").asText()).containsPattern("\\(\\d\\d:\\d\\d JST\\)");
+    List<String> titles = chatTitles();
+    assertThat(titles.indexOf("URGENT: Migration exporter down"))
+        .as("exporter down said once, before the all-clear: " + titles)
+        .isEqualTo(titles.lastIndexOf("URGENT: Migration exporter down"))
+        .isLessThan(titles.indexOf("Resolved: " + STILL_OPEN));
     awaitQuery("GO: the gate opens", "migration_gate_open{gate=\"ready-to-migrate\"} == 1");
 
     // Migration: two steps, measured progress and heartbeats, then done.
@@ -232,10 +283,13 @@ class MonitoringStackEndToEndTest {
         }, STEP_TIMEOUT, POLL);
   }
 
-  private Exporter startExporter(LoopbackTarget front, LoopbackTarget gateway) throws Exception {
-    Path config = dir.resolve("maintenance.conf");
+  /** Replica {@code replica}'s configuration, in a directory of its own (its state file). */
+  private Path writeExporterConfig(LoopbackTarget front, LoopbackTarget gateway, int replica)
+      throws Exception {
+    Path config = Files.createDirectories(dir.resolve("replica-" + replica))
+        .resolve("maintenance.conf");
     Files.writeString(config, """
-        server { listen = "127.0.0.1:0", admin-token = "%s" }
+        server { listen = "127.0.0.1:%d", admin-token = "%s" }
         defaults.interval = 1s
         apps {
           front { title = "Front-end" }
@@ -269,13 +323,32 @@ class MonitoringStackEndToEndTest {
             }
           }
         }
-        """.formatted(TOKEN, front.url("/"), gateway.url("/"), SCALINGO_TOKEN, scalingo.url(),
+        """.formatted(Ports.closed(), TOKEN, front.url("/"), gateway.url("/"), SCALINGO_TOKEN, scalingo.url(),
             scalingo.url(), scalingo.url(), postgres.url(PG_DATABASE), PgTestServer.EXPORTER_USER,
             PgTestServer.EXPORTER_PASSWORD, MIGRATION_APP, FRESHPING_KEY, freshping.apiUrl()));
+    return config;
+  }
+
+  /** Starts (or starts again, on the same port and state file) replica {@code replica}. */
+  private void startReplica(int replica) throws Exception {
     List<SourceKind> sourceKinds = new ArrayList<>(Modules.sourceKinds());
     sourceKinds.add(new ScriptedMigrationKind(database));
     ConfigLoader loader = new ConfigLoader(Modules.checkKinds(), sourceKinds);
-    return Exporter.start(loader.load(config), WebConfig.PLAIN, loader, Clock.systemUTC());
+    exporters[replica] = Exporter.start(loader.load(exporterConfigs[replica]), WebConfig.PLAIN,
+        loader, Clock.systemUTC());
+  }
+
+  private void stopReplica(int replica) {
+    if (exporters[replica] != null) {
+      exporters[replica].close();
+      exporters[replica] = null;
+    }
+  }
+
+  private void stopReplicas() {
+    for (int replica = 0; replica < exporters.length; replica++) {
+      stopReplica(replica);
+    }
   }
 
   /**
@@ -340,7 +413,8 @@ class MonitoringStackEndToEndTest {
     MonitoringProcess process = MonitoringProcess.start("alertmanager", dir, List.of(
         binary.toString(), "--config.file=" + file,
         "--storage.path=" + dir.resolve("alertmanager-data"),
-        "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="));
+        "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="),
+        Map.of("TZ", TEAM_ZONE));
     process.awaitReady("/-/ready", STEP_TIMEOUT);
     return process;
   }
@@ -363,8 +437,10 @@ class MonitoringStackEndToEndTest {
     alertTargets.putArray("targets").add("127.0.0.1:" + alertmanager.port());
     ObjectNode job = Yaml.object(config.path("scrape_configs").get(0));
     job.put("scrape_timeout", "1s");
-    Yaml.object(job.path("static_configs").get(0)).putArray("targets")
-        .add("127.0.0.1:" + exporter.port());
+    ArrayNode targets = Yaml.object(job.path("static_configs").get(0)).putArray("targets");
+    for (Exporter replica : exporters) {
+      targets.add("127.0.0.1:" + replica.port());
+    }
     Path file = dir.resolve("prometheus.yml");
     Yaml.write(file, config);
     MonitoringProcess process = MonitoringProcess.start("prometheus", dir, List.of(
@@ -375,27 +451,45 @@ class MonitoringStackEndToEndTest {
     return process;
   }
 
-  /** The rules with their {@code for} cut to 1 s, except the exporter-down alert's. */
+  /** The rules with their {@code for} cut to 1 s, except {@link #KEPT_DELAYS}. */
   private static JsonNode withShortDelays(JsonNode rules) {
     for (JsonNode group : rules.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        if (rule.has("for") && !rule.path("alert").asText().equals("MigrationExporterDown")) {
+        String kept = KEPT_DELAYS.get(rule.path("alert").asText());
+        if (kept == null && rule.has("for")) {
           Yaml.object(rule).put("for", "1s");
+        } else if (kept != null && !kept.isEmpty()) {
+          Yaml.object(rule).put("for", kept);
         }
       }
     }
     return rules;
   }
 
+  /** Sets the phase on both replicas, as a team without {@code phases.current} does. */
   private void setPhase(String phase) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + exporter.port() + "/api/phase"))
-        .header("Authorization", "Bearer " + TOKEN)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"phase\": \"" + phase + "\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    awaitQuery("phase " + phase + " in Prometheus", "migration_phase{phase=\"" + phase + "\"} == 1");
+    for (Exporter replica : exporters) {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + replica.port() + "/api/phase"))
+          .header("Authorization", "Bearer " + TOKEN)
+          .header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"phase\": \"" + phase + "\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+    awaitQuery("phase " + phase + " on both replicas in Prometheus",
+        "count(migration_phase{phase=\"" + phase + "\"} == 1) == 2");
+  }
+
+  /** The titles of the chat's messages, in the order they came. */
+  private List<String> chatTitles() throws Exception {
+    List<String> titles = new ArrayList<>();
+    for (String post : chat.posts()) {
+      for (JsonNode attachment : JSON.readTree(post).path("attachments")) {
+        titles.add(attachment.path("title").asText());
+      }
+    }
+    return titles;
   }
 
   /** Waits until Prometheus answers {@code promql} with data, sampling the dashboards meanwhile. */
