@@ -14,7 +14,10 @@ import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Journal;
+import io.migrationexporter.migration.LivenessStore;
 import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.MigrationLiveness;
+import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
@@ -58,6 +61,7 @@ public final class Runtime implements AutoCloseable {
   private final ConfigLoader loader;
   private final PhaseController phases;
   private final Journal journal;
+  private final MigrationLiveness liveness;
   private final ExecutorService blockingExecutor;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "board-evaluation");
@@ -117,6 +121,8 @@ public final class Runtime implements AutoCloseable {
     this.loader = loader;
     this.phases = phases;
     this.journal = journal;
+    this.liveness = new MigrationLiveness(LivenessStore.nextTo(phases.stateFile()),
+        this::runOnTicker);
     this.blockingExecutor = blockingPool();
     this.active = activate(plan, null);
     this.configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
@@ -266,6 +272,14 @@ public final class Runtime implements AutoCloseable {
     return List.of(now, now.collector().generation(), phase, config);
   }
 
+  private void runOnTicker(Runnable task) {
+    try {
+      ticker.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closing: what was saved last stays
+    }
+  }
+
   private void announce(Board built) {
     if (unannounced.getAndSet(built) != null) {
       return;
@@ -301,8 +315,17 @@ public final class Runtime implements AutoCloseable {
       migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
           now.schedules().get(migration.sourceId()), at));
     }
+    migrations = liveness.follow(migrations, at);
+    Instant validUntil = staleness(sources, now.schedules(), at);
+    for (MigrationStatus migration : migrations) {
+      // A running migration turns silent at a time of its own, without any new data.
+      Optional<Instant> silentAt = migration.silentAt().filter(at::isBefore);
+      if (silentAt.isPresent() && silentAt.get().isBefore(validUntil)) {
+        validUntil = silentAt.get().plusMillis(1);
+      }
+    }
     return new Board(at, phase.state(), phase.order(), phase.source(), checks, gates, migrations,
-        sources, now.schedules(), config, staleness(sources, now.schedules(), at));
+        sources, now.schedules(), config, validUntil);
   }
 
   private static List<CheckResult> evaluate(Active now, String phase,
@@ -351,6 +374,13 @@ public final class Runtime implements AutoCloseable {
       if (!to.equals(from) && migration.known()) {
         journal.record("step", migration.migration().name(), from, to,
             migration.migration().name() + ": " + to);
+      }
+      MigrationState was = old == null ? null : old.state(before.at());
+      MigrationState is = migration.state(after.at());
+      if (was != is) {
+        journal.record("migration", migration.migration().name(),
+            was == null ? null : was.label(), is.label(), migration.migration().name() + " is "
+                + migration.stateWords(after.at()) + " (" + migration.timeWords(after.at()) + ")");
       }
     }
     Map<String, GateResult> gatesBefore = new HashMap<>();

@@ -163,7 +163,7 @@ public final class ConfigLoader {
 
   /** What every check falls back to: {@code defaults.*}. */
   private record SharedDefaults(Set<String> closed, Set<String> open, Duration interval,
-      Map<String, Object> kinds) {}
+      Map<String, Object> kinds, Duration migrationSilentAfter) {}
 
   private Plan parse(Path file, Config merged, ConfigNode root, Problems problems) {
     ServerSettings[] server = new ServerSettings[1];
@@ -194,7 +194,7 @@ public final class ConfigLoader {
     Set<String> defaultOpen = defaults[0].open();
 
     PlanBuilder builder = new PlanBuilder(shared, defaults[0].interval(), order, defaultClosed,
-        defaultOpen);
+        defaultOpen, defaults[0].migrationSilentAfter());
     Map<String, AppDefinition> apps = apps(root);
     declareSources(root, builder);
 
@@ -238,6 +238,10 @@ public final class ConfigLoader {
     Set<String> open = phaseSet(defaults, "open-phases", order);
     overlap(defaults, closed, open);
     Duration interval = defaults.duration("interval");
+    Duration silentAfter = defaults.duration("migration-silent-after");
+    if (silentAfter.isZero() || silentAfter.isNegative()) {
+      throw defaults.fail("migration-silent-after", "must be longer than zero");
+    }
     Map<String, Object> kinds = new HashMap<>();
     for (CheckKind<?> kind : checkKinds) {
       problems.attempt(() -> {
@@ -247,7 +251,7 @@ public final class ConfigLoader {
       });
     }
     defaults.finish();
-    return new SharedDefaults(closed, open, interval, kinds);
+    return new SharedDefaults(closed, open, interval, kinds, silentAfter);
   }
 
   /**

@@ -27,9 +27,18 @@ public final class PlanBuilder {
   private final List<String> phases;
   private final Set<String> defaultClosedPhases;
   private final Set<String> defaultOpenPhases;
+  private final Duration defaultSilentAfter;
 
   PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
       Set<String> defaultClosedPhases, Set<String> defaultOpenPhases) {
+    this(shared, defaultInterval, phases, defaultClosedPhases, defaultOpenPhases,
+        MigrationDefinition.DEFAULT_SILENT_AFTER);
+  }
+
+  PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
+      Set<String> defaultClosedPhases, Set<String> defaultOpenPhases,
+      Duration defaultSilentAfter) {
+    this.defaultSilentAfter = defaultSilentAfter;
     this.shared = shared;
     this.defaultInterval = defaultInterval;
     this.phases = List.copyOf(phases);
@@ -156,8 +165,12 @@ public final class PlanBuilder {
           matchers.add(reader.read(step, i));
           step.finish();
         }
+        Duration silentAfter = migration.duration("silent-after", defaultSilentAfter);
+        if (silentAfter.isZero() || silentAfter.isNegative()) {
+          throw migration.fail("silent-after", "must be longer than zero");
+        }
         MigrationDefinition definition = new MigrationDefinition(name,
-            migration.string("title", name), sourceId, steps);
+            migration.string("title", name), sourceId, steps, silentAfter);
         migration.finish();
         migrations.put(name, definition);
         declared.add(new DeclaredMigration<>(definition, matchers));

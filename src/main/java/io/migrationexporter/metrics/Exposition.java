@@ -8,6 +8,7 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Sample;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
@@ -117,6 +118,13 @@ public final class Exposition {
       "1 once the last step of the migration finished.", "migration");
   static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
       "Last sign of life of the migration process.", "migration");
+  static final MetricDef STATE = MetricDef.gauge("migration_state",
+      "1 for the migration's current state, 0 for the others: not_started, running (fresh sign"
+          + " of life), waiting (on a lock), silent (no sign of life past silent-after),"
+          + " interrupted, done, unknown.", "migration", "state");
+  static final MetricDef STATE_ENTERED = MetricDef.gauge(
+      "migration_state_entered_timestamp_seconds",
+      "When the migration entered its current state (migration_state).", "migration");
 
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
@@ -279,6 +287,11 @@ public final class Exposition {
               Integer.toString(index + 1)));
     }
     families.add(KNOWN, status.known() ? 1 : 0, name);
+    MigrationState state = status.state(now);
+    for (MigrationState each : MigrationState.values()) {
+      families.add(STATE, each == state ? 1 : 0, name, each.label());
+    }
+    status.stateEnteredAt().ifPresent(at -> families.add(STATE_ENTERED, seconds(at), name));
     if (!status.known()) {
       return;
     }

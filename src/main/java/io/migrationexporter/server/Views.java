@@ -119,6 +119,11 @@ final class Views {
     if (!status.known()) {
       node.put("reason", status.reason());
     }
+    node.put("state", status.state(now).label());
+    node.put("state_words", status.stateWords(now));
+    node.put("time_words", status.timeWords(now));
+    status.stateEnteredAt().ifPresent(at -> node.put("state_entered_at", at.toString()));
+    node.put("silent_after_seconds", seconds(status.migration().silentAfter()));
     node.put("steps", status.migration().steps().size());
     node.put("step", status.stepNumber());
     node.put("done", status.done());
@@ -140,6 +145,22 @@ final class Views {
       if (!progress.detail().isEmpty()) {
         node.put("detail", progress.detail());
       }
+      progress.waiting().ifPresent(waiting -> node.putObject("waiting")
+          .put("holder", waiting.holder())
+          .put("application_name", waiting.applicationName())
+          .put("since", waiting.since().toString()));
+      progress.interruption().ifPresent(interruption -> node.putObject("interruption")
+          .put("reason", interruption.reason())
+          .put("step", status.migration().steps().get(interruption.step()).name())
+          .put("at", interruption.at().toString()));
+      ArrayNode attempts = node.putArray("attempts");
+      progress.attempts().forEach(attempt -> {
+        ObjectNode entry = attempts.addObject()
+            .put("step", status.migration().steps().get(attempt.step()).name())
+            .put("started", attempt.started().toString());
+        attempt.ended().ifPresent(at -> entry.put("ended", at.toString()));
+        entry.put("outcome", attempt.outcome());
+      });
     });
     status.overallRatio().ifPresent(ratio -> node.put("progress", ratio));
     status.eta(now).ifPresent(at -> node.put("eta", at.toString()));
