@@ -259,7 +259,10 @@ public final class ConfigLoader {
     Map<String, List<String>> users = new LinkedHashMap<>();
     List<String> keys = new ArrayList<>(List.of("defaults.closed-phases", "defaults.open-phases"));
     if (merged.hasPath("gates") && merged.getValue("gates") instanceof ConfigObject gates) {
-      gates.keySet().forEach(gate -> keys.add(ConfigUtil.joinPath("gates", gate, "phase")));
+      gates.keySet().forEach(gate -> {
+        keys.add(ConfigUtil.joinPath("gates", gate, "phase"));
+        keys.add(ConfigUtil.joinPath("gates", gate, "phases"));
+      });
     }
     for (String key : keys) {
       for (String phase : defaultPhases(merged, key)) {
@@ -509,6 +512,12 @@ public final class ConfigLoader {
         if (!order.contains(phase)) {
           throw node.fail("phase", "'" + phase + "' is not in phases.order " + order);
         }
+        List<String> speaksFor = node.optStringList("phases").orElse(List.of());
+        for (String spoken : speaksFor) {
+          if (!order.contains(spoken)) {
+            throw node.fail("phases", "'" + spoken + "' is not in phases.order " + order);
+          }
+        }
         List<String> gateGroups = node.optStringList("groups").orElse(List.of());
         List<String> gateChecks = node.optStringList("checks").orElse(List.of());
         for (String check : gateChecks) {
@@ -526,7 +535,7 @@ public final class ConfigLoader {
               + ", so the gate could never open");
         }
         gates.add(new GateDefinition(entry.getKey(), node.string("title", entry.getKey()), phase,
-            new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
+            speaksFor, new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
         node.finish();
       });
     }
