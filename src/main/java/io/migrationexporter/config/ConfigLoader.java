@@ -259,10 +259,7 @@ public final class ConfigLoader {
     Map<String, List<String>> users = new LinkedHashMap<>();
     List<String> keys = new ArrayList<>(List.of("defaults.closed-phases", "defaults.open-phases"));
     if (merged.hasPath("gates") && merged.getValue("gates") instanceof ConfigObject gates) {
-      gates.keySet().forEach(gate -> {
-        keys.add(ConfigUtil.joinPath("gates", gate, "phase"));
-        keys.add(ConfigUtil.joinPath("gates", gate, "phases"));
-      });
+      gates.keySet().forEach(gate -> keys.add(ConfigUtil.joinPath("gates", gate, "phase")));
     }
     for (String key : keys) {
       for (String phase : defaultPhases(merged, key)) {
@@ -513,6 +510,11 @@ public final class ConfigLoader {
           throw node.fail("phase", "'" + phase + "' is not in phases.order " + order);
         }
         List<String> speaksFor = node.optStringList("phases").orElse(List.of());
+        if (node.isDefault("phases")) {
+          // A phases.order of one's own keeps the bundled gate: it then speaks for those of
+          // its phases the order has, possibly none.
+          speaksFor = speaksFor.stream().filter(order::contains).toList();
+        }
         for (String spoken : speaksFor) {
           if (!order.contains(spoken)) {
             throw node.fail("phases", "'" + spoken + "' is not in phases.order " + order);
