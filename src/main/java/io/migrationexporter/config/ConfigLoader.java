@@ -513,6 +513,17 @@ public final class ConfigLoader {
         if (!order.contains(phase)) {
           throw node.fail("phase", "'" + phase + "' is not in phases.order " + order);
         }
+        List<String> speaksFor = node.optStringList("phases").orElse(List.of());
+        if (node.isDefault("phases")) {
+          // A phases.order of one's own keeps the bundled gate: it then speaks for those of
+          // its phases the order has, possibly none.
+          speaksFor = speaksFor.stream().filter(order::contains).toList();
+        }
+        for (String spoken : speaksFor) {
+          if (!order.contains(spoken)) {
+            throw node.fail("phases", "'" + spoken + "' is not in phases.order " + order);
+          }
+        }
         List<String> gateGroups = node.optStringList("groups").orElse(List.of());
         List<String> gateChecks = node.optStringList("checks").orElse(List.of());
         for (String check : gateChecks) {
@@ -530,7 +541,7 @@ public final class ConfigLoader {
               + ", so the gate could never open");
         }
         gates.add(new GateDefinition(entry.getKey(), node.string("title", entry.getKey()), phase,
-            new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
+            speaksFor, new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
         node.finish();
       });
     }

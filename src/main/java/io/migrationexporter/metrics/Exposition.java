@@ -75,6 +75,12 @@ public final class Exposition {
           + " connections); absent when it has none or the check is unknown.", "check");
   static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
       "1 when every check the gate selects is ok in the gate's phase.", "gate");
+  static final MetricDef GATE_APPLIES = MetricDef.gauge("migration_gate_applies",
+      "1 when the gate answers the question of the current phase (its GO / NO GO is the"
+          + " headline), 0 otherwise.", "gate");
+  static final MetricDef CHECK_INFO = MetricDef.gauge("migration_check_info",
+      "Always 1; the labels carry the check's title, group and app, for dashboards and alerts.",
+      "check", "title", "group", "app");
   static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
       "How many checks keep the gate closed.", "gate");
   static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
@@ -241,6 +247,8 @@ public final class Exposition {
       String check = result.check().name();
       families.add(CHECK_STATUS, result.state().value(), check, result.check().group(),
           result.check().app(), result.check().kind());
+      families.add(CHECK_INFO, 1, check, result.check().title(), result.check().group(),
+          result.check().app());
       families.add(CHECK_EXPECTED, 1, check, result.expected().label());
       families.add(CHECK_OBSERVED, 1, check, observed(result));
       result.quantity().ifPresent(quantity -> families.add(CHECK_VALUE, quantity.amount(), check));
@@ -249,6 +257,7 @@ public final class Exposition {
     for (GateResult gate : board.gates()) {
       families.add(GATE_OPEN, gate.open() ? 1 : 0, gate.gate().name());
       families.add(GATE_BLOCKING, gate.blocking().size(), gate.gate().name());
+      families.add(GATE_APPLIES, gate.gate().speaksFor(current) ? 1 : 0, gate.gate().name());
     }
 
     for (MigrationStatus migration : board.migrations()) {
