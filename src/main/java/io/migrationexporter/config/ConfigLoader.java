@@ -434,10 +434,14 @@ public final class ConfigLoader {
     ConfigNode sources = section.get(0);
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : entries(sources, kind.name()).entrySet()) {
+        int before = root.problems().size();
         root.problems().attempt(() -> {
           kind.declare(entry.getKey(), entry.getValue(), builder);
           entry.getValue().finish();
         });
+        if (root.problems().size() > before) {
+          builder.declarationFailed(kind.name(), entry.getKey());
+        }
       }
     }
     sources.finish();
