@@ -17,10 +17,15 @@ class MisspeltKeyTest {
   @TempDir
   Path dir;
 
+  private Cli.Result checkConfig(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    return Cli.run("check-config", file.toString());
+  }
+
   @Test
   void aMisspeltRequiredKeyIsNamedOnItsLineWithoutConsequentialLines() throws IOException {
     Path file = dir.resolve("tokn.conf");
-    Files.writeString(file, """
+    Cli.Result result = checkConfig(file, """
         sources.scalingo.pix {
           tokn = "tk-us-0123456789abcdefghijklmnop"
           region = osc-fr1
@@ -37,8 +42,6 @@ class MisspeltKeyTest {
         }
         """);
 
-    Cli.Result result = Cli.run("check-config", file.toString());
-
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err().lines()).containsExactly(
         file.toAbsolutePath() + ":2: sources.scalingo.pix.token: missing: set token ="
@@ -54,7 +57,7 @@ class MisspeltKeyTest {
   @Test
   void aCheckOnAnAppThatIsReallyMissingIsStillReported() throws IOException {
     Path file = dir.resolve("app.conf");
-    Files.writeString(file, """
+    Cli.Result result = checkConfig(file, """
         sources.scalingo.pix {
           token = "tk-us-0123456789abcdefghijklmnop"
           region = osc-fr1
@@ -62,8 +65,6 @@ class MisspeltKeyTest {
         }
         checks.front { scalingo-containers { account = pix, app = pix-front } }
         """);
-
-    Cli.Result result = Cli.run("check-config", file.toString());
 
     assertThat(result.err()).contains(":6: checks.front.scalingo-containers.app: no app"
         + " 'pix-front' under sources.scalingo.pix.apps; declare it there");
@@ -73,7 +74,7 @@ class MisspeltKeyTest {
   void problemsAreListedByLineWhateverTheOrderTheyAreFoundIn() throws IOException {
     Path file = dir.resolve("order.conf");
     // checks are read after sources, though written first here
-    Files.writeString(file, """
+    Cli.Result result = checkConfig(file, """
         checks.front.http {
           url = "http://127.0.0.1:1/"
           timout = 2s
@@ -84,8 +85,6 @@ class MisspeltKeyTest {
           apps { pix-api {} }
         }
         """);
-
-    Cli.Result result = Cli.run("check-config", file.toString());
 
     assertThat(result.err().lines().limit(2))
         .satisfiesExactly(
