@@ -56,6 +56,11 @@ import java.util.logging.Logger;
 public final class Runtime implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Runtime.class.getName());
   private static final int BLOCKING_THREADS = 16;
+  /**
+   * How often the pacer looks for refreshes that are due: a source is read at most this late
+   * after its interval. Looking costs nothing while no refresh is due or running (see settled).
+   */
+  private static final Duration PACE = Duration.ofMillis(100);
 
   private final Clock clock;
   private final ConfigLoader loader;
@@ -65,6 +70,12 @@ public final class Runtime implements AutoCloseable {
   private final ExecutorService blockingExecutor;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "board-evaluation");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Starts each source's refreshes on its own schedule, whether or not anyone asks. */
+  private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "source-pacer");
     thread.setDaemon(true);
     return thread;
   });
@@ -148,9 +159,11 @@ public final class Runtime implements AutoCloseable {
   }
 
   /**
-   * Starts the first collection (the exporter is ready when it has finished) and a once-a-second
-   * evaluation, so that the journal and the log record changes when they happen, not at the next
-   * request. The evaluation reads what sources hold; only requests trigger refreshes.
+   * Starts the first collection (the exporter is ready when it has finished), the pacer that then
+   * refreshes every source on its own schedule, and a once-a-second evaluation, so that the
+   * journal and the log record changes when they happen, not at the next request. Sources are
+   * read even when nobody scrapes: a request never has to wait for a refresh to start, and a
+   * source that hangs never delays another's refresh nor, beyond the request budget, an answer.
    * Starting the refreshes of a thousand sources takes a while: it runs on the evaluation thread,
    * while the caller goes on (binding the server); a request arriving meanwhile waits for it and
    * shares the refreshes.
@@ -171,7 +184,18 @@ public final class Runtime implements AutoCloseable {
       }
     });
     ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
+    pacer.scheduleWithFixedDelay(this::pace, PACE.toMillis(), PACE.toMillis(),
+        TimeUnit.MILLISECONDS);
     return first;
+  }
+
+  private void pace() {
+    try {
+      active.collector().refreshDue();
+    } catch (RuntimeException e) {
+      // A bug, not a source failing (sources record their own): keep pacing the others.
+      LOG.log(Level.SEVERE, "starting the refreshes that are due failed", e);
+    }
   }
 
   public boolean ready() {
@@ -220,7 +244,7 @@ public final class Runtime implements AutoCloseable {
   /**
    * Refreshes what is due, waits for it until {@code deadline} at the latest, and returns the
    * board. A refresh still running at the deadline goes on; the board then shows the data held
-   * before it, with its age.
+   * before it, with its age (a source never read stays unknown).
    */
   public Board board(Instant deadline) {
     CompletableFuture<Void> refreshing = active.collector().refreshDue();
@@ -486,6 +510,7 @@ public final class Runtime implements AutoCloseable {
 
   @Override
   public void close() {
+    pacer.shutdownNow();
     ticker.shutdownNow();
     active.collector().sources().forEach(Source::close);
     blockingExecutor.shutdownNow();

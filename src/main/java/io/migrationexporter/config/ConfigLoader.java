@@ -333,10 +333,15 @@ public final class ConfigLoader {
     if (offset.compareTo(scrapeTimeout) >= 0) {
       throw node.fail("scrape-timeout-offset", "must be shorter than default-scrape-timeout");
     }
+    Duration requestBudget = node.duration("request-budget");
+    if (requestBudget.isZero() || requestBudget.isNegative()) {
+      throw node.fail("request-budget", "must be longer than zero, such as 1s");
+    }
     Optional<Path> webConfigFile = node.has("web-config-file")
         ? Optional.of(node.readableFile("web-config-file")) : Optional.empty();
     node.finish();
-    return new ServerSettings(host, port, token, scrapeTimeout, offset, webConfigFile);
+    return new ServerSettings(host, port, token, scrapeTimeout, offset, requestBudget,
+        webConfigFile);
   }
 
   private static LogSettings log(ConfigNode node) {
@@ -433,10 +438,14 @@ public final class ConfigLoader {
     ConfigNode sources = section.get(0);
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : entries(sources, kind.name()).entrySet()) {
+        int before = root.problems().size();
         root.problems().attempt(() -> {
           kind.declare(entry.getKey(), entry.getValue(), builder);
           entry.getValue().finish();
         });
+        if (root.problems().size() > before) {
+          builder.declarationFailed(kind.name(), entry.getKey());
+        }
       }
     }
     sources.finish();

@@ -7,6 +7,7 @@ import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.function.Function;
  */
 public final class PlanBuilder {
   private final Map<String, Source> sources = new LinkedHashMap<>();
+  /** {@code <kind>.<name>} of the source blocks whose declaration recorded a problem. */
+  private final Set<String> failedDeclarations = new HashSet<>();
   private final List<CheckDefinition> impliedChecks = new ArrayList<>();
   private final Map<String, MigrationDefinition> migrations = new LinkedHashMap<>();
   private final Map<Class<?>, Object> shared;
@@ -100,6 +103,23 @@ public final class PlanBuilder {
 
   public Optional<Source> source(String id) {
     return Optional.ofNullable(sources.get(id));
+  }
+
+  void declarationFailed(String kind, String name) {
+    failedDeclarations.add(kind + "." + name);
+  }
+
+  /**
+   * The problem of a check whose source {@code sources.<kind>.<name>} does not provide: recorded
+   * on {@code key} of {@code block}, unless that source block's own declaration failed, which is
+   * then the one problem to fix (its checks would only say "declare it there").
+   */
+  public Problems.Invalid missingSource(ConfigNode block, String key, String kind, String name,
+      String message) {
+    if (failedDeclarations.contains(kind + "." + name)) {
+      return block.problems().consequence();
+    }
+    return block.fail(key, message);
   }
 
   /** A check that a source declaration implies (the connections check of a database). */
