@@ -243,8 +243,10 @@ final class PostgresSource extends BlockingSource {
       throw new StepTracker.NoEstimate("no estimate: the size of " + table
           + " is unknown (run ANALYZE on it before the migration)");
     }
-    return Optional.of(new RewriteEstimator(target.get(), size.get(), previousWal, previousAt,
-        queryStart));
+    RewritePlan plan = RewritePlan.read(session, table, statement)
+        .orElse(new RewritePlan(List.of(), 0));
+    return Optional.of(new RewriteEstimator(target.get(), size.get(), plan, TimeProfile.MEASURED,
+        previousWal, previousAt, queryStart));
   }
 
   private static Optional<StepTracker.ProgressRow> progressRow(Session session, String sql)
