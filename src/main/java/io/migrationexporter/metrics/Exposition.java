@@ -12,6 +12,7 @@ import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.web.AuthFailures;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -57,6 +58,8 @@ public final class Exposition {
   static final MetricDef RELOAD_AT = MetricDef.gauge(
       "migration_exporter_config_last_reload_success_timestamp_seconds",
       "When the configuration in force was loaded.");
+  static final MetricDef AUTH_FAILURES = MetricDef.counter("migration_exporter_auth_failures",
+      "Failed authentication attempts by method: basic (basic auth) or admin_token.", "method");
   static final MetricDef PHASE = MetricDef.gauge("migration_phase",
       "1 for the current phase of the operation, 0 for the others.", "phase");
   static final MetricDef PHASE_ENTERED = MetricDef.gauge("migration_phase_entered_timestamp_seconds",
@@ -233,6 +236,9 @@ public final class Exposition {
     families.add(BUILD_INFO, 1, version);
     families.add(RELOAD_OK, board.config().lastReloadSuccessful() ? 1 : 0);
     families.add(RELOAD_AT, seconds(board.config().lastSuccessAt()));
+    for (AuthFailures.Method method : AuthFailures.Method.values()) {
+      families.add(AUTH_FAILURES, AuthFailures.total(method), method.label());
+    }
 
     String current = board.phase().current();
     for (String phase : board.phaseOrder()) {
