@@ -5,8 +5,10 @@ import io.migrationexporter.app.Runtime;
 import io.migrationexporter.app.Version;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.config.JournalSettings;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Journal;
+import io.migrationexporter.event.JournalFile;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseStateException;
@@ -66,12 +68,19 @@ public final class Exporter implements AutoCloseable {
    */
   public static Exporter start(Plan plan, WebConfig web, Optional<Path> webConfigOverride,
       ConfigLoader loader, Clock clock) throws PhaseStateException, IOException {
-    Journal journal = new Journal(clock, plan.journalCapacity());
+    Journal journal;
+    try {
+      journal = journal(plan, clock);
+    } catch (IOException | RuntimeException e) {
+      plan.closeSources();
+      throw e;
+    }
     PhaseController phases;
     try {
       phases = PhaseController.open(new PhaseStore(plan.phases().stateFile()), clock, journal,
           plan.phases());
     } catch (PhaseStateException | IOException | RuntimeException e) {
+      journal.close();
       plan.closeSources();
       throw e;
     }
@@ -86,10 +95,20 @@ public final class Exporter implements AutoCloseable {
           web);
     } catch (RuntimeException e) {
       runtime.close();
+      journal.close();
       throw e;
     }
     runtime.alsoReload(server.webReload(webConfigOverride));
     return new Exporter(runtime, server);
+  }
+
+  private static Journal journal(Plan plan, Clock clock) throws IOException {
+    JournalSettings settings = plan.journalFile();
+    if (settings.file().isEmpty()) {
+      return new Journal(clock, plan.journalCapacity());
+    }
+    return new Journal(clock, plan.journalCapacity(),
+        JournalFile.open(settings.file().get(), settings.maxBytes(), settings.files()));
   }
 
   public Runtime runtime() {
@@ -104,5 +123,6 @@ public final class Exporter implements AutoCloseable {
   public void close() {
     server.close();
     runtime.close();
+    runtime.journal().close();
   }
 }

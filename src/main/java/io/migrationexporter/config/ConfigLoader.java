@@ -170,12 +170,14 @@ public final class ConfigLoader {
     LogSettings[] log = new LogSettings[1];
     PhaseSettings[] phases = new PhaseSettings[1];
     int[] journal = {500};
+    JournalSettings[] journalFile = new JournalSettings[1];
     problems.attempt(() -> server[0] = server(root.child("server")));
     problems.attempt(() -> log[0] = log(root.child("log")));
     problems.attempt(() -> phases[0] = phases(root.child("phases")));
     problems.attempt(() -> {
       ConfigNode events = root.child("events");
       journal[0] = events.integer("capacity", 10, 100_000);
+      journalFile[0] = journalFile(events, phases[0]);
       events.finish();
     });
     if (phases[0] == null) {
@@ -220,7 +222,22 @@ public final class ConfigLoader {
       return null;
     }
     return new Plan(file, server[0], log[0], phases[0], journal[0], apps, builder.sources(),
-        checks, gates, builder.migrationDefinitions());
+        checks, gates, builder.migrationDefinitions(), journalFile[0]);
+  }
+
+  /** {@code events.journal*}; the file defaults to one beside the phase state file. */
+  private static JournalSettings journalFile(ConfigNode events, PhaseSettings phases) {
+    long maxBytes = events.bytes("journal-max-bytes");
+    int files = events.integer("journal-files", 1, 100);
+    Optional<Path> file = events.optFile("journal-file");
+    if (events.choice("journal", List.of("on", "off")).equals("off")) {
+      return new JournalSettings(Optional.empty(), maxBytes, files);
+    }
+    if (file.isEmpty() && phases != null) {
+      Path state = phases.stateFile();
+      file = Optional.of(state.resolveSibling(state.getFileName() + ".journal.jsonl"));
+    }
+    return new JournalSettings(file, maxBytes, files);
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.Optional;
 public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSettings phases,
     int journalCapacity, Map<String, AppDefinition> apps, List<Source> sources,
     List<CheckDefinition> checks, List<GateDefinition> gates,
-    List<MigrationDefinition> migrations) {
+    List<MigrationDefinition> migrations, JournalSettings journalFile) {
 
   public Plan {
     migrations = List.copyOf(migrations);

@@ -8,22 +8,40 @@ import java.util.Deque;
 import java.util.List;
 import java.util.logging.Logger;
 
-/** The last state changes, bounded in memory, each also logged as one line. */
-public final class Journal {
+/**
+ * The last state changes, bounded in memory, each also logged as one line and, when a journal
+ * file is given, appended to it.
+ */
+public final class Journal implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("io.migrationexporter.events");
 
   private final Clock clock;
   private final int capacity;
   private final Deque<Event> events;
+  private final JournalFile file;
   private long sequence;
 
   public Journal(Clock clock, int capacity) {
+    this(clock, capacity, null);
+  }
+
+  /**
+   * Also appends every event to {@code file} (null: memory only), starting from the newest events
+   * it holds, so a restart neither forgets them nor reuses their sequence numbers.
+   */
+  public Journal(Clock clock, int capacity, JournalFile file) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity " + capacity);
     }
     this.clock = clock;
     this.capacity = capacity;
     this.events = new ArrayDeque<>(capacity);
+    this.file = file;
+    if (file != null) {
+      List<Event> saved = file.load();
+      saved.subList(Math.max(0, saved.size() - capacity), saved.size()).forEach(events::addLast);
+      saved.forEach(event -> sequence = Math.max(sequence, event.sequence()));
+    }
   }
 
   public Event record(String type, String subject, String from, String to, String message) {
@@ -35,6 +53,9 @@ public final class Journal {
         events.removeFirst();
       }
       events.addLast(event);
+      if (file != null) {
+        file.append(event);
+      }
     }
     LOG.info(() -> type + " " + subject + ": " + event.message());
     return event;
@@ -49,5 +70,13 @@ public final class Journal {
       }
     }
     return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
+  }
+
+  /** Writes what the journal file has queued and closes it. */
+  @Override
+  public void close() {
+    if (file != null) {
+      file.close();
+    }
   }
 }

@@ -41,7 +41,8 @@ final class ScriptedMigration implements Source {
       followed.add(migration.migration());
     }
     return new Plan(plan.file(), plan.server(), plan.log(), plan.phases(),
-        plan.journalCapacity(), plan.apps(), sources, plan.checks(), plan.gates(), followed);
+        plan.journalCapacity(), plan.apps(), sources, plan.checks(), plan.gates(), followed,
+        plan.journalFile());
   }
 
   void report(StepProgress now) {
