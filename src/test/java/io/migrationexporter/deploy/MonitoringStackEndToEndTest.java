@@ -234,7 +234,7 @@ class MonitoringStackEndToEndTest {
     gateway.answer("/", Answer.status(404));
     JsonNode solved = awaitChat("the 'app still open' alert resolved in the chat", attachment ->
         attachment.path("title").asText().equals("Resolved: " + STILL_OPEN)
-            && attachment.path("text").asText().contains("gateway is no longer open"));
+            && attachment.path("text").asText().contains("API gateway /users is no longer open"));
     assertThat(solved.path("color").asText()).isEqualTo("good");
     assertThat(solved.path("text").asText()).containsPattern("\\(\\d\\d:\\d\\d JST\\)");
     List<String> titles = chatTitles();
@@ -534,37 +534,66 @@ class MonitoringStackEndToEndTest {
 
   /**
    * Asks Prometheus every dashboard query that has not returned data yet, with the variables
-   * set as Grafana would: a repeated panel gets one value of its variable, "All" its allValue.
+   * set as Grafana would: "All" gives its allValue; a repeated panel gets one value of its
+   * variable, and a query counts as answered when one of those values (one panel) shows data.
    */
   private void sampleDashboards() throws Exception {
-    Map<String, String> values = resolveVariables();
+    Map<String, List<String>> choices = variableChoices();
     waitingForData.entrySet().removeIf(entry -> {
       try {
-        return !query(Dashboards.substitute(entry.getValue(), values, "1m")).isEmpty();
+        for (Map<String, String> values : combinations(choices, entry.getValue())) {
+          if (!query(Dashboards.substitute(entry.getValue(), values, "1m")).isEmpty()) {
+            return true;
+          }
+        }
+        return false;
       } catch (Exception e) {
         throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
       }
     });
   }
 
-  /** A value for each variable: its default, its allValue for "All", else one value it lists. */
-  private Map<String, String> resolveVariables() throws Exception {
-    Map<String, String> values = new HashMap<>();
+  /** The values each variable can take: its default, its allValue for "All", else those it lists. */
+  private Map<String, List<String>> variableChoices() throws Exception {
+    Map<String, List<String>> choices = new HashMap<>();
+    Map<String, String> fixed = new HashMap<>();
     for (Variable variable : variables.values()) {
       if (!variable.defaultsToAll()) {
-        values.put(variable.name(), variable.current());
+        fixed.put(variable.name(), variable.current());
       } else if (!variable.allValue().isEmpty()) {
-        values.put(variable.name(), variable.allValue());
+        fixed.put(variable.name(), variable.allValue());
       }
     }
+    fixed.forEach((name, value) -> choices.put(name, List.of(value)));
     for (Variable variable : variables.values()) {
-      if (!values.containsKey(variable.name())) {
-        JsonNode series = query(Dashboards.substitute(variable.promql(), values, "1m"));
-        values.put(variable.name(), series.isEmpty() ? "none"
-            : series.get(0).path("metric").path(variable.label()).asText("none"));
+      if (!fixed.containsKey(variable.name())) {
+        List<String> listed = new ArrayList<>();
+        for (JsonNode series : query(Dashboards.substitute(variable.promql(), fixed, "1m"))) {
+          listed.add(series.path("metric").path(variable.label()).asText("none"));
+        }
+        choices.put(variable.name(), listed.isEmpty() ? List.of("none") : listed);
       }
     }
-    return values;
+    return choices;
+  }
+
+  /** Every assignment of the variables {@code promql} uses with more than one choice. */
+  private static List<Map<String, String>> combinations(Map<String, List<String>> choices,
+      String promql) {
+    List<Map<String, String>> assignments = List.of(new HashMap<>());
+    for (Map.Entry<String, List<String>> variable : choices.entrySet()) {
+      boolean varies = variable.getValue().size() > 1 && promql.contains("$" + variable.getKey());
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> assignment : assignments) {
+        for (String value : varies ? variable.getValue() : variable.getValue().subList(0, 1)) {
+          Map<String, String> extended = new HashMap<>(assignment);
+          extended.put(variable.getKey(), value);
+          next.add(extended);
+        }
+      }
+      assignments = next;
+    }
+    return assignments;
   }
 
   /** The result of an instant query; fails on an error answer (invalid PromQL). */

@@ -36,7 +36,7 @@ class CrossHostRedirectTest {
       String path = exchange.getRequestURI().getPath();
       if (path.startsWith("/away")) {
         exchange.getResponseHeaders().add("Location",
-            "http://127.0.0.2:" + other.getAddress().getPort() + "/elsewhere");
+            "http://127.0.0.2:" + other.getAddress().getPort() + "/elsewhere" + path.substring(5));
         exchange.sendResponseHeaders(302, -1);
       } else if (path.startsWith("/around")) {
         exchange.getResponseHeaders().add("Location", "/here");
@@ -98,6 +98,8 @@ class CrossHostRedirectTest {
     }
     assertThat(elsewhere.getFirst("X-Trace")).isEqualTo("plain");
     assertThat(seen.get("127.0.0.1/away-userinfo").getFirst("Authorization")).startsWith("Basic ");
+    assertThat(seen.get("127.0.0.2/elsewhere-userinfo").containsKey("Authorization"))
+        .as("the URL's user:password sent to another host").isFalse();
     Headers here = seen.get("127.0.0.1/here");
     assertThat(here.getFirst("X-Api-Key")).as("same origin keeps them").isEqualTo("origin-key-6");
   }
