@@ -119,7 +119,8 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
             + " ago, no estimate until the step runs again";
       default:
         Optional<Instant> stepEnd = currentStepEnd();
-        if (stepEnd.isPresent() && !stepEnd.get().isAfter(now)) {
+        // a whole second late at least: never "overdue by 0 s"
+        if (stepEnd.isPresent() && stepEnd.get().isBefore(now.minusSeconds(1))) {
           return "overdue by " + Words.duration(Duration.between(stepEnd.get(), now))
               + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")");
         }
