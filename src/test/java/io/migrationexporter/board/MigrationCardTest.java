@@ -20,9 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started, overdue, done, unknown) has its own badge in words and colour, and its time in words
  * that never lie. Screenshots go to target/board-screenshots/migration-card-*.png.
  */
-class MigrationCardTest {
+class MigrationCardTest extends WallScreenTest {
   private static final String GREEN = "rgb(21, 128, 61)";
   private static final String AMBER = "rgb(251, 191, 36)";
   private static final String RED = "rgb(185, 28, 28)";
@@ -40,29 +37,8 @@ class MigrationCardTest {
   private static final String BLUE = "rgb(61, 139, 253)";
   private static final String GREY = "rgb(91, 101, 112)";
 
-  private static Browser browser;
-
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startBrowser() throws Exception {
-    browser = Browser.start(1920, 1080);
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
-
-  @BeforeEach
-  void wallScreen() throws Exception {
-    browser.open("about:blank");
-    browser.errors();
-    browser.resize(1920, 1080);
-  }
 
   /** What one card must show: its badge, its colour, the words of its state and of its time. */
   private record Expected(String badge, String badgeClass, String colour, String stateWords,
