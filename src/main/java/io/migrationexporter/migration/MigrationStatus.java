@@ -81,7 +81,11 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
     MigrationState state = state(now);
     return switch (state) {
       case UNKNOWN -> "Unknown: " + reason;
-      case INTERRUPTED -> "Interrupted: " + progress.get().interruption().get().reason();
+      case INTERRUPTED -> {
+        Interruption interruption = progress.get().interruption().get();
+        yield "Interrupted: " + interruption.reason() + " (attempt " + attemptNumber(interruption.step())
+            + " of step " + (interruption.step() + 1) + ")";
+      }
       case SILENT -> progress.get().signOfLife()
           .map(sign -> "Silent: no sign of life for "
               + Words.duration(Duration.between(sign, now)))
@@ -115,13 +119,24 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
             + " ago, no estimate until the step runs again";
       default:
         Optional<Instant> stepEnd = currentStepEnd();
-        if (stepEnd.isPresent() && !stepEnd.get().isAfter(now)) {
+        // a whole second late at least: never "overdue by 0 s"
+        if (stepEnd.isPresent() && stepEnd.get().isBefore(now.minusSeconds(1))) {
           return "overdue by " + Words.duration(Duration.between(stepEnd.get(), now))
               + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")");
         }
-        return eta(now).map(end -> "ends in about " + Words.duration(Duration.between(now, end)))
+        // a silent migration may be dead: its estimate holds only if it still runs
+        String unlessDead = state == MigrationState.SILENT ? " if it still runs" : "";
+        return eta(now).map(end -> Duration.between(now, end))
+            .map(left -> (left.compareTo(Duration.ofMinutes(1)) < 0 ? "ends within a minute"
+                : "ends in about " + Words.duration(left)) + unlessDead)
             .orElse("no estimate");
     }
+  }
+
+  /** How many times step {@code step} was started, as far as the source saw: 1 at least. */
+  private int attemptNumber(int step) {
+    long started = progress.get().attempts().stream().filter(a -> a.step() == step).count();
+    return (int) Math.max(1, started);
   }
 
   /** The sum of the steps' expected durations, when each step has one. */

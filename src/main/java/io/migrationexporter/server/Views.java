@@ -11,6 +11,7 @@ import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.event.Event;
+import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseSource;
@@ -125,6 +126,10 @@ final class Views {
     node.put("state_words", status.stateWords(now));
     node.put("time_words", status.timeWords(now));
     status.stateEnteredAt().ifPresent(at -> node.put("state_entered_at", at.toString()));
+    if (status.state(now) == MigrationState.SILENT) {
+      // the board turns a silence red past twice silent_after_seconds
+      status.silentFor(now).ifPresent(quiet -> node.put("silent_for_seconds", seconds(quiet)));
+    }
     node.put("silent_after_seconds", seconds(status.migration().silentAfter()));
     node.put("steps", status.migration().steps().size());
     node.put("step", status.stepNumber());

@@ -384,24 +384,58 @@
     $('migrations').replaceChildren(...migrations.map(migrationCard));
   }
 
+  const MIGRATION_BADGES = {
+    not_started: 'Not started',
+    running: 'Running',
+    waiting: 'Waiting on a lock',
+    silent: 'Silent',
+    interrupted: 'Interrupted',
+    done: 'Done',
+    unknown: 'Unknown',
+  };
+
+  /** A silence turns from amber to red once it lasts twice the migration's silent-after. */
+  function silentTooLong(migration) {
+    return migration.state === 'silent' && typeof migration.silent_for_seconds === 'number'
+        && migration.silent_for_seconds >= 2 * migration.silent_after_seconds;
+  }
+
+  /** What the state words add to the badge: "its session ended (attempt 2 of step 1)". */
+  function stateDetail(migration) {
+    const words = migration.state_words || '';
+    const badge = MIGRATION_BADGES[migration.state];
+    if (words === badge || migration.state === 'unknown') return '';
+    return capitalize(words.startsWith(badge + ': ') ? words.slice(badge.length + 2) : words);
+  }
+
   function migrationCard(migration) {
-    const kind = !migration.known ? 'unknown' : migration.done ? 'done' : migration.step > 0 ? 'running' : 'waiting';
-    const card = el('article', 'migration migration-' + kind);
+    const kind = MIGRATION_BADGES[migration.state] ? migration.state : 'unknown';
+    const alarm = silentTooLong(migration);
+    const card = el('article', 'migration migration-' + kind + (alarm ? ' migration-alarm' : ''));
     card.dataset.migration = migration.name;
+    card.dataset.state = kind;
     const head = card.appendChild(el('div', 'migration-head'));
     head.appendChild(el('h3', 'migration-title', migration.title));
-    head.appendChild(el('span', 'badge badge-' + kind,
-        { unknown: 'Unknown', done: 'Done', running: 'Running', waiting: 'Not started' }[kind]));
+    head.appendChild(el('span', 'badge badge-' + kind + (alarm ? ' badge-alarm' : ''), MIGRATION_BADGES[kind]));
     if (!migration.known) {
       card.appendChild(el('p', 'migration-reason', capitalize(migration.reason)));
       card.appendChild(stepList(migration));
       return card;
     }
+    const detail = stateDetail(migration);
+    if (detail) card.appendChild(el('p', 'migration-state', detail));
+    // the exporter's words never lie about time: no end time before the start or behind a lock
+    if (migration.time_words && !migration.done) {
+      const overdue = migration.time_words.startsWith('overdue');
+      card.appendChild(el('p', 'migration-time' + (overdue ? ' migration-overdue' : ''), capitalize(migration.time_words)));
+    }
+    const rerun = attemptsOfCurrentStep(migration);
     const stepWords = migration.done
       ? 'All ' + migration.steps + ' steps done'
       : migration.step === 0
         ? 'Waiting for step 1 of ' + migration.steps
-        : 'Step ' + migration.step + ' of ' + migration.steps + (migration.step_title ? ': ' + migration.step_title : '');
+        : 'Step ' + migration.step + ' of ' + migration.steps + (migration.step_title ? ': ' + migration.step_title : '')
+          + (rerun > 1 ? ' (attempt ' + rerun + ')' : '');
     card.appendChild(el('p', 'migration-step', stepWords));
     if (typeof migration.progress === 'number') card.appendChild(bar('Overall', migration.progress, 'bar-overall'));
     if (typeof migration.step_progress === 'number' && !migration.done) {
@@ -409,7 +443,8 @@
     }
     const facts = card.appendChild(el('dl', 'facts'));
     const started = parseTime(migration.step_started_at);
-    if (started !== null && !migration.done) {
+    // an interrupted step no longer runs: its time would count on
+    if (started !== null && !migration.done && kind !== 'interrupted') {
       const expected = (migration.step_list[migration.step - 1] || {}).expected_seconds;
       fact(facts, 'In this step', (value) => live(value, started, (node, elapsed) => {
         const over = typeof expected === 'number' && elapsed > expected * 1000;
@@ -419,21 +454,27 @@
         node.classList.toggle('over', over);
       }));
     }
+    // an end time only while it lies ahead of a running migration; the time words say the rest
     const eta = parseTime(migration.eta);
-    if (eta !== null) {
-      fact(facts, 'Expected end', (value) => live(value, eta, (node, elapsed) => {
-        node.textContent = formatClock(eta) + (elapsed < 0 ? ' (in ' + formatDuration(-elapsed) + ')' : ' (now)');
-      }));
+    if (eta !== null && migration.state === 'running' && eta > serverNow()) {
+      fact(facts, 'Expected end', (value) => { value.textContent = formatClock(eta); });
     }
     const heartbeat = parseTime(migration.heartbeat_at);
     if (heartbeat !== null) {
       fact(facts, 'Last heartbeat', (value) => live(value, heartbeat, (node, elapsed) => {
         node.textContent = formatDuration(elapsed) + ' ago';
+        node.classList.toggle('over', kind === 'silent');
       }));
     }
     if (migration.detail) fact(facts, 'Doing', (value) => { value.textContent = migration.detail; });
     card.appendChild(stepList(migration));
     return card;
+  }
+
+  /** How many times the current step was started: more than 1 once it is run again. */
+  function attemptsOfCurrentStep(migration) {
+    const name = migration.step_name;
+    return (migration.attempts || []).filter((attempt) => attempt.step === name).length;
   }
 
   function fact(list, label, fill) {

@@ -18,9 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The control tower page in a real headless Chromium against a real exporter watching real HTTP
  * targets on loopback.
  */
-class BoardPageTest {
+class BoardPageTest extends WallScreenTest {
   private static final int OK_GREEN = 0x22c55e;
   private static final int FAILING_RED = 0xf43f3f;
   private static final String FRONT = "[data-check='front']";
@@ -38,30 +35,8 @@ class BoardPageTest {
   static final String SERVER = "server.admin-token = \"" + TOKEN + "\"\n"
       + "defaults.interval = 500ms\n";
 
-  private static Browser browser;
-
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startBrowser() throws Exception {
-    browser = Browser.start(1920, 1080);
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
-
-  @BeforeEach
-  void wallScreen() throws Exception {
-    // the last test's page stops polling its stopped exporter; its errors are not this test's
-    browser.open("about:blank");
-    browser.errors();
-    browser.resize(1920, 1080);
-  }
 
   /** A web app on loopback in service (200) until the test says otherwise. */
   static LoopbackTarget inService() throws IOException {

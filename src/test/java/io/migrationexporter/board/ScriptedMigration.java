@@ -19,21 +19,21 @@ import java.util.concurrent.CompletableFuture;
  * A source following one migration whose progress the test sets, standing in for the sources that
  * read it from PostgreSQL or a log: the page only ever sees what the core derives from it.
  */
-final class ScriptedMigration implements Source {
+public final class ScriptedMigration implements Source {
   private final MigrationDefinition definition;
   /** What the next refreshes report; null makes them fail, as an unreachable log would. */
   private volatile StepProgress progress = StepProgress.notStarted();
 
-  ScriptedMigration(String name, String title, List<StepDefinition> steps) {
+  public ScriptedMigration(String name, String title, List<StepDefinition> steps) {
     this.definition = new MigrationDefinition(name, title, "script:" + name, steps);
   }
 
-  MigrationDefinition migration() {
+  public MigrationDefinition migration() {
     return definition;
   }
 
   /** {@code plan} with {@code migrations} followed as if it declared them. */
-  static Plan added(Plan plan, ScriptedMigration... migrations) {
+  public static Plan added(Plan plan, ScriptedMigration... migrations) {
     List<Source> sources = new ArrayList<>(plan.sources());
     List<MigrationDefinition> followed = new ArrayList<>(plan.migrations());
     for (ScriptedMigration migration : migrations) {
@@ -45,7 +45,7 @@ final class ScriptedMigration implements Source {
         plan.journalFile());
   }
 
-  void report(StepProgress now) {
+  public void report(StepProgress now) {
     progress = now;
   }
 

@@ -20,7 +20,11 @@ public final class DatadogSourceKind implements SourceKind {
   static final Duration LOGS_INTERVAL = Duration.ofSeconds(30);
   static final Duration METRIC_INTERVAL = Duration.ofSeconds(60);
   static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
-  static final Duration DEFAULT_HEARTBEAT_WINDOW = Duration.ofMinutes(10);
+  /**
+   * Far longer than a migration's silent-after (5 min) and the MigrationSilent alert (6 min): a
+   * restarted exporter still finds the heartbeat of a migration silent for a while, with its age.
+   */
+  static final Duration DEFAULT_HEARTBEAT_WINDOW = Duration.ofMinutes(30);
   static final Duration DEFAULT_METRIC_WINDOW = Duration.ofMinutes(10);
   /** The log search API's largest page. */
   static final int MAX_PAGE_SIZE = 1000;

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,11 @@ class DatadogSourceTest {
   }
 
   void startExporter(String window, String pageSize) throws Exception {
+    startExporter(window, pageSize, "5m");
+  }
+
+  /** @param silentAfter the migration's silent-after */
+  void startExporter(String window, String pageSize, String silentAfter) throws Exception {
     exporter = TestExporter.start(dir, """
         sources.datadog.pix {
           url = "%s"
@@ -79,7 +86,7 @@ class DatadogSourceTest {
               page-size = %s
               interval = 200ms
               migrations {
-                answers-bigint { title = "answers.id to bigint", steps = %s }
+                answers-bigint { title = "answers.id to bigint", silent-after = %s, steps = %s }
               }
             }
           }
@@ -89,7 +96,8 @@ class DatadogSourceTest {
         }
         # The default gate needs a check to look at.
         checks.fake-port { tcp { address = "127.0.0.1:%d" } }
-        """.formatted(fake.url(), API_KEY, APP_KEY, window, pageSize, steps(), fake.port()));
+        """.formatted(fake.url(), API_KEY, APP_KEY, window, pageSize, silentAfter, steps(),
+        fake.port()));
   }
 
   void line(Instant at, String host, String message) {
@@ -218,5 +226,65 @@ class DatadogSourceTest {
     assertThat(Duration.ofNanos(System.nanoTime() - cleared))
         .isLessThan(Duration.ofMillis(200 + 1000 + 1500));
     awaitStep(1, false);
+  }
+
+  private JsonNode awaitState(String state) {
+    return Await.until("migration " + state, () -> exporter.migration("answers-bigint"),
+        migration -> migration.path("state").asText().equals(state), WAIT);
+  }
+
+  /** The states the migration goes through over the next {@code refreshes} refreshes. */
+  private List<String> statesOver(int refreshes) {
+    List<String> states = new ArrayList<>();
+    long until = exporter.source(LOGS).path("refreshes").asLong() + refreshes;
+    Await.until(refreshes + " more refreshes", () -> {
+      states.add(exporter.migration("answers-bigint").path("state").asText());
+      return exporter.source(LOGS).path("refreshes").asLong() >= until;
+    }, WAIT);
+    return states;
+  }
+
+  @Test
+  void heartbeatsThatStopMakeTheMigrationSilentNeverRunningAndARestartKeepsItSilent()
+      throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    line(now.minus(Duration.ofHours(1)), HOST, "Altering answers.id type to BIGINT - In progress");
+    startExporter("24h", "1000", "6s");
+    Instant lastBeat = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    line(lastBeat, HOST, "alive");
+    assertThat(awaitState("running").path("heartbeat_at").asText()).isEqualTo(lastBeat.toString());
+
+    // the heartbeats stop
+    JsonNode silent = awaitState("silent");
+    assertThat(silent.path("heartbeat_at").asText()).isEqualTo(lastBeat.toString());
+    assertThat(silent.path("state_words").asText()).startsWith("Silent: no sign of life for");
+    assertThat(statesOver(3)).as("states once silent").containsOnly("silent");
+
+    exporter.close();
+    startExporter("24h", "1000", "6s");
+    exporter.awaitSource(LOGS, true, WAIT);
+    List<String> states = statesOver(3);
+    assertThat(states).as("states after the restart").containsOnly("silent");
+    JsonNode restarted = exporter.migration("answers-bigint");
+    assertThat(restarted.path("heartbeat_at").asText()).isEqualTo(lastBeat.toString());
+    assertThat(restarted.path("step_name").asText()).isEqualTo("answers-id");
+    assertThat(exporter.scrape().get("migration_heartbeat_timestamp_seconds", "migration",
+        "answers-bigint")).isEqualTo(lastBeat.toEpochMilli() / 1e3);
+  }
+
+  @Test
+  void theDefaultHeartbeatWindowFindsAHeartbeatOlderThanTheSilentAlert() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    line(now.minus(Duration.ofHours(1)), HOST, "Altering answers.id type to BIGINT - In progress");
+    // 20 min: past the MigrationSilent alert (silent-after 5 min, then 1 min), within 30 min
+    Instant lastBeat = now.minus(Duration.ofMinutes(20));
+    line(lastBeat, HOST, "alive");
+    startExporter("24h", "1000", "5m");
+    JsonNode migration = awaitState("silent");
+    assertThat(migration.path("heartbeat_at").asText())
+        .as("an exporter started after the silence still finds the heartbeat")
+        .isEqualTo(lastBeat.toString());
+    assertThat(migration.path("heartbeat_age_seconds").asDouble())
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(20).toSeconds());
   }
 }
