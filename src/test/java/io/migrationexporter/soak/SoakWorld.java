@@ -101,6 +101,7 @@ final class SoakWorld implements AutoCloseable {
           """.formatted(EXTRA_CHECK, apps.url("/steady")));
     }
     return """
+        server.request-budget = 1s
         server.admin-token = "%s"
         apps { shop { title = "Shop" } }
         checks {

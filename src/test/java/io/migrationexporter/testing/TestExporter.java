@@ -32,6 +32,7 @@ public final class TestExporter implements AutoCloseable {
   public static final String CONFIG_NAME = "exporter.conf";
   /** Appended, so a test's own line numbers stay as written and no test can listen elsewhere. */
   private static final String LOOPBACK = "\nserver.listen = \"127.0.0.1:0\"\n";
+  private static final String REQUEST_BUDGET = "server.request-budget = 20s\n";
   /** One TCP check on a closed port, for a test that needs the bundled gate to read something. */
   public static final String ONE_CHECK = """
       checks.database-port { title = "Database port", tcp { address = "127.0.0.1:1" } }
@@ -82,10 +83,17 @@ public final class TestExporter implements AutoCloseable {
         "http");
   }
 
-  /** Writes {@code hocon} as the configuration file of {@code dir}, listening on loopback. */
+  /**
+   * Writes {@code hocon} as the configuration file of {@code dir}, listening on loopback. Unless
+   * {@code hocon} sets its own, a request waits for the refreshes in flight up to
+   * {@link #REQUEST_BUDGET}: what a test reads after a start or a change is then the refreshed
+   * data, however loaded the machine. The shipped one-second budget is the subject of
+   * HungSourceBudgetTest and the soak, which set it.
+   */
   public static Path writeConfig(Path dir, String hocon) throws IOException {
     Path file = dir.resolve(CONFIG_NAME);
-    Files.writeString(file, hocon + LOOPBACK, StandardCharsets.UTF_8);
+    String budget = hocon.contains("request-budget") ? "" : REQUEST_BUDGET;
+    Files.writeString(file, hocon + LOOPBACK + budget, StandardCharsets.UTF_8);
     return file;
   }
 
