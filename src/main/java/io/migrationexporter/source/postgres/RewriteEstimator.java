@@ -31,18 +31,31 @@ import java.util.Optional;
  */
 final class RewriteEstimator {
   /** WAL per rewritten row beyond the row's own size: record header, block reference, padding. */
-  static final double WAL_BYTES_PER_ROW = 29;
+  static final double WAL_BYTES_PER_ROW = 36;
   /** WAL per byte of the indexes rebuilt, relative to their size before the rewrite. */
-  static final double INDEX_WAL_FACTOR = 0.95;
-  /** Below this WAL rate the migration is not writing: it sorts, scans or waits. */
+  static final double INDEX_WAL_FACTOR = 0.92;
+  /**
+   * Below this WAL rate, or this share of the heap's, the migration is not writing: it sorts,
+   * scans or waits (a sort's start and a key validation write a little).
+   */
   static final double RISING_BYTES_PER_SECOND = 512 * 1024;
+  static final double RISING_SHARE = 0.1;
   /** The reported ratio stays below 1 while the step runs: only its end says it is done. */
   static final double RUNNING_CAP = 0.99;
   /**
    * The heap is over when the WAL stops rising past this share of the heap's expected WAL (a
-   * pause before is a checkpoint or a slow disk), or at once past its whole expected WAL.
+   * pause before is a checkpoint or a slow disk; the first index's sort always follows with a
+   * flat WAL), or at once past {@link #HEAP_OVERSHOOT} times its expected WAL.
    */
   static final double HEAP_END_SHARE = 0.8;
+  /** Past this multiple of its expected WAL the heap is over even without a pause. */
+  static final double HEAP_OVERSHOOT = 1.1;
+  /** Less time left than this is no time left: the step is overdue, never "ends in 0 s". */
+  static final double LEFT_MIN_SECONDS = 1;
+  /** The model's time of the phases over after the heap before their real time sets the pace. */
+  static final double PACE_MIN_SECONDS = 3;
+  /** The pace is kept within this factor of the model's either way. */
+  static final double PACE_LIMIT = 2;
 
   /** What the exporter sees of the rewrite at one refresh. */
   record RewriteSample(long wal, Instant at, Backend session, int workers) {}
@@ -62,8 +75,8 @@ final class RewriteEstimator {
   private final double heapWal;
   private final double expectedWal;
   private final List<Double> indexWal = new ArrayList<>();
-  private final List<Double> indexBytes = new ArrayList<>();
-  private final double foreignKeyBytes;
+  /** The rows the foreign-key validations join, per row of the table. */
+  private final double foreignKeyRowsPerRow;
   private Instant workStart;
   private long lastLsn;
   private Instant lastAt;
@@ -72,6 +85,12 @@ final class RewriteEstimator {
   private Instant heapEndAt;
   /** Since when the WAL has been flat; null while it rises. */
   private Instant flatSince;
+  /** Since when the WAL has been rising, once it has. */
+  private Instant risingSince;
+  /** The phase the step was last seen in (see {@link #phase}). */
+  private int phaseOrdinal;
+  /** The real time of the phases after the heap over the model's, once measured; 1 before. */
+  private double pace = 1;
   private Instant overdueSince;
   private double reported;
 
@@ -91,9 +110,8 @@ final class RewriteEstimator {
     for (RewritePlan.Index index : indexes) {
       // Each index's share of the table's index WAL: the two sizes are read apart.
       indexWal.add(planned > 0 ? indexTotal * index.bytes() / planned : 0);
-      indexBytes.add((double) index.bytes());
     }
-    this.foreignKeyBytes = plan.foreignKeyBytes();
+    this.foreignKeyRowsPerRow = size.tuples() > 0 ? plan.foreignKeyRows() / size.tuples() : 0;
     this.lastLsn = baselineLsn;
     this.lastAt = baselineAt;
   }
@@ -117,18 +135,22 @@ final class RewriteEstimator {
     long written = Math.max(0, sample.wal() - baselineLsn);
     double seconds = seconds(lastAt, at);
     double rate = seconds > 0 ? (sample.wal() - lastLsn) / seconds : 0;
-    boolean rising = rate >= RISING_BYTES_PER_SECOND;
+    boolean rising = rate >= Math.max(RISING_BYTES_PER_SECOND, RISING_SHARE * heapRate(written));
     boolean waiting = sample.session() != null && sample.session().waitingOnLock();
     if (waiting && written < 0.01 * expectedWal) {
       // Queued behind another session's lock: the rewrite has not begun.
       workStart = at;
     }
     Instant stop = rising ? at : stopOf(rate, at);
-    if (heapEndWal == null && (written > heapWal || !rising && written >= HEAP_END_SHARE * heapWal)) {
+    if (heapEndWal == null && (written > HEAP_OVERSHOOT * heapWal
+        || !rising && written >= HEAP_END_SHARE * heapWal)) {
       heapEndWal = Math.min(written, heapWal);
       heapEndAt = stop;
     }
     if (rising) {
+      if (flatSince != null || risingSince == null) {
+        risingSince = startOf(rate, at);
+      }
       flatSince = null;
     } else if (flatSince == null) {
       flatSince = stop;
@@ -136,13 +158,16 @@ final class RewriteEstimator {
     lastLsn = sample.wal();
     lastAt = at;
 
-    Phase phase = phase(written, rising, waiting, at);
-    double remaining = phase.remaining();
+    Phase phase = phase(written, rising, waiting);
+    if (heapEndAt != null && phase.ordinal() > phaseOrdinal) {
+      measurePace(phase.ordinal(), rising ? risingSince : flatSince);
+    }
+    double remaining = remaining(phase, written, at);
     double elapsed = seconds(workStart, at);
     Optional<Instant> eta = Optional.empty();
     Optional<String> overrun = Optional.empty();
     if (!waiting && written >= 0.01 * expectedWal) {
-      if (remaining > 0) {
+      if (remaining >= LEFT_MIN_SECONDS) {
         overdueSince = null;
         eta = Optional.of(at.plusMillis(Math.round(remaining * 1000)));
       } else {
@@ -159,13 +184,14 @@ final class RewriteEstimator {
     return new Estimate(reported, eta, detail, written, (long) expectedWal, overrun);
   }
 
-  /** Where the step is and how long the rest lasts, in seconds from {@code at}. */
-  private Phase phase(long written, boolean rising, boolean waiting, Instant at) {
-    double heapRate = heapRate(written);
+  /**
+   * Where the step is: the heap (ordinal 0), then index i's sort (2i + 1) and write (2i + 2), then
+   * the foreign keys (2n + 1).
+   */
+  private Phase phase(long written, boolean rising, boolean waiting) {
     int count = indexWal.size();
     if (heapEndWal == null || waiting || rising && count == 0) {
-      return new Phase("rewriting the table",
-          Math.max(0, heapWal - written) / heapRate + after(-1, heapRate));
+      return new Phase("rewriting the table", 0, heapWal);
     }
     // The indexes whose write is over: a flat WAL never stops in the middle of one.
     double position = heapEndWal;
@@ -176,36 +202,67 @@ final class RewriteEstimator {
     }
     if (rising) {
       int writing = Math.min(index, count - 1);
-      double end = index < count ? position + indexWal.get(writing) : position;
-      return new Phase("writing index " + (writing + 1) + " of " + count,
-          Math.max(0, end - written) / (profile.indexWrite() * heapRate)
-              + after(writing, heapRate));
+      return new Phase("writing index " + (writing + 1) + " of " + count, 2 * writing + 2,
+          index < count ? position + indexWal.get(writing) : position);
     }
-    double flat = seconds(flatSince, at);
     if (index < count) {
-      return new Phase("sorting index " + (index + 1) + " of " + count,
-          Math.max(0, sort(index, heapRate) - flat)
-              + indexWal.get(index) / (profile.indexWrite() * heapRate) + after(index, heapRate));
+      return new Phase("sorting index " + (index + 1) + " of " + count, 2 * index + 1, position);
     }
-    return new Phase(foreignKeyBytes > 0 ? "checking foreign keys" : "finishing",
-        Math.max(0, foreignKeys(heapRate) - flat));
+    return new Phase(foreignKeyRowsPerRow > 0 ? "checking foreign keys" : "finishing",
+        2 * count + 1, position);
   }
 
-  /** The seconds the phases after index {@code index} (-1: after the heap) last. */
-  private double after(int index, double heapRate) {
-    double total = foreignKeys(heapRate);
-    for (int next = index + 1; next < indexWal.size(); next++) {
-      total += sort(next, heapRate) + indexWal.get(next) / (profile.indexWrite() * heapRate);
+  /** The seconds the step has left from {@code at}, in {@code phase}. */
+  private double remaining(Phase phase, long written, Instant at) {
+    double heapRate = heapRate(written);
+    if (phase.ordinal() == 0) {
+      return Math.max(0, heapWal - written) / heapRate + after(0, heapRate);
+    }
+    double rest = pace * after(phase.ordinal(), heapRate);
+    if (phase.ordinal() % 2 == 0) {
+      return pace * Math.max(0, phase.endWal() - written) / (profile.indexWrite() * heapRate) + rest;
+    }
+    return Math.max(0, pace * duration(phase.ordinal(), heapRate) - seconds(flatSince, at)) + rest;
+  }
+
+  /**
+   * The real time of the phases over since the heap, against the model's, once they are long
+   * enough to say (a look a second): the same step's own pace carries over to the phases left
+   * better than the heap's alone when the server's load changes.
+   */
+  private void measurePace(int ordinal, Instant phaseStart) {
+    double heapRate = heapRate(heapEndWal.longValue());
+    double predicted = 0;
+    for (int done = 1; done < ordinal; done++) {
+      predicted += duration(done, heapRate);
+    }
+    double real = seconds(heapEndAt, phaseStart);
+    if (predicted >= PACE_MIN_SECONDS && real > 0) {
+      pace = Math.max(1 / PACE_LIMIT, Math.min(PACE_LIMIT, real / predicted));
+    }
+    phaseOrdinal = ordinal;
+  }
+
+  /** The seconds the phases after {@code ordinal} last at the model's pace. */
+  private double after(int ordinal, double heapRate) {
+    double total = 0;
+    for (int next = ordinal + 1; next <= 2 * indexWal.size() + 1; next++) {
+      total += duration(next, heapRate);
     }
     return total;
   }
 
-  private double sort(int index, double heapRate) {
-    return (profile.indexScan() * heapWal + profile.indexSort() * indexBytes.get(index)) / heapRate;
-  }
-
-  private double foreignKeys(double heapRate) {
-    return profile.foreignKeyScan() * foreignKeyBytes / heapRate;
+  /** A phase after the heap at the model's pace: sort, write or the foreign keys. */
+  private double duration(int ordinal, double heapRate) {
+    if (ordinal == 2 * indexWal.size() + 1) {
+      // A join of both tables of each key, row by row.
+      return profile.foreignKeyJoin() * foreignKeyRowsPerRow * heapWal / heapRate;
+    }
+    if (ordinal % 2 == 1) {
+      // An index's entries are the table's rows, as many as the heap phase wrote.
+      return profile.indexSort() * heapWal / heapRate;
+    }
+    return indexWal.get(ordinal / 2 - 1) / (profile.indexWrite() * heapRate);
   }
 
   /** The heap's WAL rate: measured once a second of it is seen, else the profile's. */
@@ -216,6 +273,11 @@ final class RewriteEstimator {
     }
     double seconds = seconds(workStart, lastAt);
     return seconds >= 1 && written > 0 ? written / seconds : profile.heapWalPerSecond();
+  }
+
+  /** When the WAL started rising between the last look and {@code at}, at the rate seen. */
+  private Instant startOf(double rate, Instant at) {
+    return at.minusMillis(Math.round(seconds(lastAt, stopOf(rate, at)) * 1000));
   }
 
   /** When the WAL stopped rising between the last look and {@code at}, at the rate seen. */
@@ -230,6 +292,11 @@ final class RewriteEstimator {
     return Duration.between(from, to).toMillis() / 1e3;
   }
 
-  /** Where the rewrite is, and the seconds it has left. */
-  private record Phase(String name, double remaining) {}
+  /**
+   * Where the rewrite is.
+   *
+   * @param ordinal the phase's rank in PostgreSQL's order (see {@link #phase})
+   * @param endWal the WAL written when this phase ends (a write), or when it began (a sort)
+   */
+  private record Phase(String name, int ordinal, double endWal) {}
 }

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fit FILE...}: the {@link TimeProfile} that fits the traces best (the smallest
  *       worst error at 25, 50 and 75 %, then the smallest squared error from 10 to 90 %), by a
  *       search over a grid: how {@link TimeProfile#MEASURED} was obtained.
+ *   <li>{@code explain FILE...}: each look of each trace replayed: the phase the estimator
+ *       named, the remaining time it showed and the real one, to see where the model errs.
  * </ul>
  */
 public final class EtaBench {
@@ -57,9 +59,11 @@ public final class EtaBench {
       traces(args).forEach(trace -> System.out.println(row(trace)));
     } else if (args.length >= 2 && args[0].equals("fit")) {
       System.out.println(fit(traces(args)));
+    } else if (args.length >= 2 && args[0].equals("explain")) {
+      traces(args).forEach(EtaBench::explain);
     } else {
       System.err.println("usage: EtaBench record JDBC_URL LABEL STATEMENT FILE"
-          + " | report FILE... | fit FILE...");
+          + " | report FILE... | fit FILE... | explain FILE...");
       System.exit(2);
     }
   }
@@ -145,12 +149,11 @@ public final class EtaBench {
     TimeProfile best = null;
     double bestWorst = Double.MAX_VALUE;
     double bestSquares = Double.MAX_VALUE;
-    for (double scan = 0; scan <= 1.001; scan += 0.1) {
-      for (double sort = 0; sort <= 3.001; sort += 0.25) {
-        for (double write : new double[] {0.5, 1, 1.5, 2, 3, 4}) {
-          for (double keys = 0.2; keys <= 2.001; keys += 0.1) {
+    for (double sort = 0; sort <= 1.001; sort += 0.05) {
+      for (double write = 0.5; write <= 3.001; write += 0.25) {
+        for (double keys = 0.1; keys <= 2.001; keys += 0.05) {
             TimeProfile profile = new TimeProfile(TimeProfile.MEASURED.heapWalPerSecond(),
-                round(scan), round(sort), write, round(keys));
+                round(sort), round(write), round(keys));
             double worst = 0;
             double squares = 0;
             for (RewriteTrace trace : traces) {
@@ -169,12 +172,23 @@ public final class EtaBench {
               bestWorst = worst;
               bestSquares = squares;
             }
-          }
         }
       }
     }
     System.err.printf(Locale.ROOT, "worst error at 25/50/75 %%: %.1f %%%n", bestWorst * 100);
     return best;
+  }
+
+  private static void explain(RewriteTrace trace) {
+    System.out.printf(Locale.ROOT, "%s (%.1f s)%n", trace.label(), trace.duration().toMillis() / 1e3);
+    for (RewriteTrace.Prediction prediction : trace.replay(TimeProfile.MEASURED)) {
+      long at = prediction.sample().at();
+      RewriteEstimator.Estimate estimate = prediction.estimate();
+      System.out.printf(Locale.ROOT, "%7.1f s  %-40s remaining %7s, real %6.1f s%n",
+          (at - trace.startedAt()) / 1e3, estimate.detail(),
+          estimate.eta().map(eta -> String.format(Locale.ROOT, "%.1f s",
+              (eta.toEpochMilli() - at) / 1e3)).orElse("-"), (trace.endedAt() - at) / 1e3);
+    }
   }
 
   private static double round(double value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +48,11 @@ record RewriteTrace(String label, String statement, String postgres, RelationSiz
     }
   }
 
+  /** Compact JSON, a sample a line: a 10 M rows step is 90 looks, the test data stays small. */
   void write(Path file) {
     try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+      Files.writeString(file, JSON.writeValueAsString(this).replace("},{\"at\":", "},\n{\"at\":")
+          + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
