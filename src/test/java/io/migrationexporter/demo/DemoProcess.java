@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * Keeps what it printed, and knows from its banner where its exporter, configuration and
  * workspace are.
  */
-final class DemoProcess implements AutoCloseable {
+public final class DemoProcess implements AutoCloseable {
   private static final Pattern BOARD =
       Pattern.compile("^  board +(http://127\\.0\\.0\\.1:(\\d+))/$");
   private static final Pattern CONFIG = Pattern.compile("^  config +(\\S+) ");
@@ -41,7 +41,7 @@ final class DemoProcess implements AutoCloseable {
   private int port;
   private Path config;
 
-  DemoProcess(Path dir, String... arguments) throws IOException {
+  public DemoProcess(Path dir, String... arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"),
@@ -68,7 +68,7 @@ final class DemoProcess implements AutoCloseable {
   }
 
   /** Waits for the banner that says where everything is. */
-  DemoProcess awaitBanner(Duration timeout) {
+  public DemoProcess awaitBanner(Duration timeout) {
     Matcher board = awaitLine(BOARD, timeout);
     base = board.group(1);
     port = Integer.parseInt(board.group(2));
@@ -92,7 +92,7 @@ final class DemoProcess implements AutoCloseable {
     }, matcher -> matcher != null, timeout);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -108,7 +108,7 @@ final class DemoProcess implements AutoCloseable {
     return process;
   }
 
-  JsonNode get(String path) {
+  public JsonNode get(String path) {
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -121,15 +121,15 @@ final class DemoProcess implements AutoCloseable {
     }
   }
 
-  JsonNode status() {
+  public JsonNode status() {
     return get("/api/status");
   }
 
-  String phase() {
+  public String phase() {
     return status().path("phase").path("current").asText();
   }
 
-  void awaitPhase(String phase, Duration timeout) {
+  public void awaitPhase(String phase, Duration timeout) {
     try {
       Await.until("the phase " + phase, this::phase, phase::equals, timeout);
     } catch (AssertionError e) {
@@ -148,7 +148,7 @@ final class DemoProcess implements AutoCloseable {
   }
 
   /** The last lines it printed on both streams, for failure messages. */
-  String transcript() {
+  public String transcript() {
     StringBuilder text = new StringBuilder("stdout:\n");
     lines.stream().skip(Math.max(0, lines.size() - 40)).forEach(l -> text.append(l).append('\n'));
     try {

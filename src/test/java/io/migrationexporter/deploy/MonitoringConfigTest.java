@@ -176,6 +176,17 @@ class MonitoringConfigTest {
         .isSubsetOf(Yaml.alertRules(ALERTS).stream().map(AlertRule::name).toList());
   }
 
+  /** A night shift looks an alert's name up in docs/operations.md: each has its row there. */
+  @Test
+  void everyAlertIsExplainedInTheOperationsGuide() throws IOException {
+    String guide = Files.readString(Project.file("docs/operations.md"));
+    for (AlertRule alert : Yaml.alertRules(ALERTS)) {
+      assertThat(guide).as("docs/operations.md explains " + alert.name() + " and what to do")
+          .containsPattern("\\| `" + alert.name() + "` \\| " + alert.labels().path("severity")
+              .asText() + " \\| [^|]+\\| [^|]+\\|");
+    }
+  }
+
   @Test
   void alertmanagerReadsTheWebhookFromAFileAndSaysWhenProblemsAreSolved() throws IOException {
     JsonNode config = Yaml.read(Project.file("prometheus/alertmanager.yml"));

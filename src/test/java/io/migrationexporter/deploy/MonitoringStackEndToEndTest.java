@@ -3,9 +3,6 @@ package io.migrationexporter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.Exporter;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.ConfigLoader;
@@ -23,11 +20,9 @@ import io.migrationexporter.testing.LoopbackTarget.Answer;
 import io.migrationexporter.testing.Ports;
 import io.migrationexporter.web.WebConfig;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -76,12 +71,10 @@ class MonitoringStackEndToEndTest {
   private static final String FRESHPING_KEY = "fp-end-to-end-key";
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Answer OPEN = Answer.status(200).body("Welcome");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String PG_DATABASE = "tower";
   private static final String MIGRATION_APP = "pix-migration";
-  private static final String TEAM_ZONE = "Asia/Tokyo";
   /**
    * Alerts whose shipped {@code for} stays (the exporter-down one cut to 10 s): they would fire
    * on Prometheus's first evaluation, an exporter's start before its first refresh, or the
@@ -100,7 +93,7 @@ class MonitoringStackEndToEndTest {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Script database = new Script();
-  private ChatSink chat;
+  private MonitoringStack stack;
   private FakeScalingo scalingo;
   private FakeFreshping freshping;
   /** The two replicas, each with its own configuration file and state file. */
@@ -111,8 +104,6 @@ class MonitoringStackEndToEndTest {
   private final List<Connection> appSessions = new ArrayList<>();
   /** Sessions kept for the whole walk (the migration's), closed after it. */
   private final List<Connection> sessions = new ArrayList<>();
-  private MonitoringProcess prometheus;
-  private MonitoringProcess alertmanager;
   /** Dashboard queries that have not returned data yet, by where they come from. */
   private final Map<String, String> waitingForData = new LinkedHashMap<>();
   /** The dashboards' variables, by name. */
@@ -131,15 +122,12 @@ class MonitoringStackEndToEndTest {
 
   @Test
   void aMaintenanceWalkedThroughPrometheusAlertmanagerAndChat() throws Exception {
-    Path prometheusBinary = Tools.require("prometheus", "prometheus");
-    Path alertmanagerBinary = Tools.require("prometheus-alertmanager",
-        "prometheus-alertmanager", "alertmanager");
-
     LoopbackTarget front = keep(LoopbackTarget.start());
     LoopbackTarget gateway = keep(LoopbackTarget.start());
     front.answer("/", OPEN);
     gateway.answer("/", OPEN);
-    chat = keep(new ChatSink());
+    stack = keep(new MonitoringStack(dir));
+    stack.meanwhile(this::sampleDashboards);
     scalingo = keep(new FakeScalingo(Clock.systemUTC()));
     scalingo.start();
     scalingo.acceptToken(SCALINGO_TOKEN);
@@ -154,9 +142,10 @@ class MonitoringStackEndToEndTest {
       startReplica(replica);
     }
     resources.push(this::stopReplicas);
-    alertmanager = keep(startAlertmanager(alertmanagerBinary));
+    stack.startAlertmanager();
     readDashboards();
-    prometheus = keep(startPrometheus(prometheusBinary));
+    stack.startPrometheus(Stream.of(exporters).map(Exporter::port).toList(),
+        MonitoringStackEndToEndTest::shortDelay);
 
     awaitQuery("Prometheus scrapes both replicas",
         "count(up{job=\"migration-exporter\"} == 1) == 2");
@@ -400,70 +389,13 @@ class MonitoringStackEndToEndTest {
     });
   }
 
-  private MonitoringProcess startAlertmanager(Path binary) throws Exception {
-    Path webhook = dir.resolve("chat-webhook-url");
-    Files.writeString(webhook, chat.url() + "\n");
-    ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/alertmanager.yml"));
-    Yaml.object(config.path("global")).put("slack_api_url_file", webhook.toString());
-    config.putArray("templates").add(Project.file("prometheus/templates").toString() + "/*.tmpl");
-    Yaml.object(config.path("route")).put("group_wait", "1s").put("group_interval", "1s");
-    Path file = dir.resolve("alertmanager.yml");
-    Yaml.write(file, config);
-    Files.createDirectories(dir.resolve("alertmanager-data"));
-    MonitoringProcess process = MonitoringProcess.start("alertmanager", dir, List.of(
-        binary.toString(), "--config.file=" + file,
-        "--storage.path=" + dir.resolve("alertmanager-data"),
-        "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="),
-        Map.of("TZ", TEAM_ZONE));
-    process.awaitReady("/-/ready", STEP_TIMEOUT);
-    return process;
-  }
-
-  private MonitoringProcess startPrometheus(Path binary) throws Exception {
-    List<String> rules = new ArrayList<>();
-    try (Stream<Path> files = Files.list(Project.file("prometheus/rules"))) {
-      for (Path source : files.sorted().toList()) {
-        Path copy = dir.resolve(source.getFileName());
-        Yaml.write(copy, withShortDelays(Yaml.read(source)));
-        rules.add(copy.toString());
-      }
+  /** The rules' {@code for} cut to 1 s, except {@link #KEPT_DELAYS}. */
+  private static Duration shortDelay(String alert, Duration shipped) {
+    String kept = KEPT_DELAYS.get(alert);
+    if (kept == null) {
+      return shipped.isZero() ? shipped : Duration.ofSeconds(1);
     }
-    ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/prometheus.yml"));
-    Yaml.object(config.path("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s");
-    ArrayNode ruleFiles = config.putArray("rule_files");
-    rules.forEach(ruleFiles::add);
-    ObjectNode alertTargets = Yaml.object(config.path("alerting").path("alertmanagers").get(0)
-        .path("static_configs").get(0));
-    alertTargets.putArray("targets").add("127.0.0.1:" + alertmanager.port());
-    ObjectNode job = Yaml.object(config.path("scrape_configs").get(0));
-    job.put("scrape_timeout", "1s");
-    ArrayNode targets = Yaml.object(job.path("static_configs").get(0)).putArray("targets");
-    for (Exporter replica : exporters) {
-      targets.add("127.0.0.1:" + replica.port());
-    }
-    Path file = dir.resolve("prometheus.yml");
-    Yaml.write(file, config);
-    MonitoringProcess process = MonitoringProcess.start("prometheus", dir, List.of(
-        binary.toString(), "--config.file=" + file,
-        "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
-        "--web.listen-address=127.0.0.1:{port}"));
-    process.awaitReady("/-/ready", STEP_TIMEOUT);
-    return process;
-  }
-
-  /** The rules with their {@code for} cut to 1 s, except {@link #KEPT_DELAYS}. */
-  private static JsonNode withShortDelays(JsonNode rules) {
-    for (JsonNode group : rules.path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        String kept = KEPT_DELAYS.get(rule.path("alert").asText());
-        if (kept == null && rule.has("for")) {
-          Yaml.object(rule).put("for", "1s");
-        } else if (kept != null && !kept.isEmpty()) {
-          Yaml.object(rule).put("for", kept);
-        }
-      }
-    }
-    return rules;
+    return kept.isEmpty() ? shipped : MonitoringStack.duration(kept);
   }
 
   /** Sets the phase on both replicas, as a team without {@code phases.current} does. */
@@ -481,45 +413,16 @@ class MonitoringStackEndToEndTest {
         "count(migration_phase{phase=\"" + phase + "\"} == 1) == 2");
   }
 
-  /** The titles of the chat's messages, in the order they came. */
   private List<String> chatTitles() throws Exception {
-    List<String> titles = new ArrayList<>();
-    for (String post : chat.posts()) {
-      for (JsonNode attachment : JSON.readTree(post).path("attachments")) {
-        titles.add(attachment.path("title").asText());
-      }
-    }
-    return titles;
+    return stack.chatTitles();
   }
 
-  /** Waits until Prometheus answers {@code promql} with data, sampling the dashboards meanwhile. */
   private void awaitQuery(String what, String promql) throws Exception {
-    Await.retrying(what + " (" + promql + ")\nPrometheus log:\n" + prometheus.logTail(), () -> {
-          sampleDashboards();
-          return !query(promql).isEmpty();
-        }, STEP_TIMEOUT, POLL);
+    stack.awaitQuery(what, promql, STEP_TIMEOUT);
   }
 
-  private interface AttachmentTest {
-    boolean matches(JsonNode attachment);
-  }
-
-  /** Waits for a chat message one of whose attachments matches, sampling the dashboards. */
-  private JsonNode awaitChat(String what, AttachmentTest test) throws Exception {
-    JsonNode[] found = new JsonNode[1];
-    Await.retrying(what, () -> {
-      sampleDashboards();
-      for (String post : chat.posts()) {
-        for (JsonNode attachment : JSON.readTree(post).path("attachments")) {
-          if (test.matches(attachment)) {
-            found[0] = attachment;
-            return true;
-          }
-        }
-      }
-      return false;
-    }, STEP_TIMEOUT, POLL);
-    return found[0];
+  private JsonNode awaitChat(String what, MonitoringStack.AttachmentTest test) throws Exception {
+    return stack.awaitChat(what, test, STEP_TIMEOUT);
   }
 
   private void readDashboards() throws Exception {
@@ -534,28 +437,10 @@ class MonitoringStackEndToEndTest {
 
   /**
    * Asks Prometheus every dashboard query that has not returned data yet, with the variables
-   * set as Grafana would: "All" gives its allValue; a repeated panel gets one value of its
-   * variable, and a query counts as answered when one of those values (one panel) shows data.
+   * set as Grafana would: a repeated panel gets one value of its variable (each in turn: a card's
+   * count shows for the checks that have one), "All" its allValue.
    */
   private void sampleDashboards() throws Exception {
-    Map<String, List<String>> choices = variableChoices();
-    waitingForData.entrySet().removeIf(entry -> {
-      try {
-        for (Map<String, String> values : combinations(choices, entry.getValue())) {
-          if (!query(Dashboards.substitute(entry.getValue(), values, "1m")).isEmpty()) {
-            return true;
-          }
-        }
-        return false;
-      } catch (Exception e) {
-        throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
-      }
-    });
-  }
-
-  /** The values each variable can take: its default, its allValue for "All", else those it lists. */
-  private Map<String, List<String>> variableChoices() throws Exception {
-    Map<String, List<String>> choices = new HashMap<>();
     Map<String, String> fixed = new HashMap<>();
     for (Variable variable : variables.values()) {
       if (!variable.defaultsToAll()) {
@@ -564,47 +449,49 @@ class MonitoringStackEndToEndTest {
         fixed.put(variable.name(), variable.allValue());
       }
     }
-    fixed.forEach((name, value) -> choices.put(name, List.of(value)));
+    Map<String, List<String>> repeated = new HashMap<>();
     for (Variable variable : variables.values()) {
       if (!fixed.containsKey(variable.name())) {
         List<String> listed = new ArrayList<>();
-        for (JsonNode series : query(Dashboards.substitute(variable.promql(), fixed, "1m"))) {
-          listed.add(series.path("metric").path(variable.label()).asText("none"));
-        }
-        choices.put(variable.name(), listed.isEmpty() ? List.of("none") : listed);
+        query(Dashboards.substitute(variable.promql(), fixed, "1m")).forEach(series ->
+            listed.add(series.path("metric").path(variable.label()).asText("none")));
+        repeated.put(variable.name(), listed.isEmpty() ? List.of("none") : listed);
       }
     }
-    return choices;
+    waitingForData.entrySet().removeIf(entry -> {
+      try {
+        return returnsData(entry.getValue(), fixed, repeated);
+      } catch (Exception e) {
+        throw new IllegalStateException(entry.getKey() + ": " + e.getMessage(), e);
+      }
+    });
   }
 
-  /** Every assignment of the variables {@code promql} uses with more than one choice. */
-  private static List<Map<String, String>> combinations(Map<String, List<String>> choices,
-      String promql) {
-    List<Map<String, String>> assignments = List.of(new HashMap<>());
-    for (Map.Entry<String, List<String>> variable : choices.entrySet()) {
-      boolean varies = variable.getValue().size() > 1 && promql.contains("$" + variable.getKey());
-      List<Map<String, String>> next = new ArrayList<>();
-      for (Map<String, String> assignment : assignments) {
-        for (String value : varies ? variable.getValue() : variable.getValue().subList(0, 1)) {
-          Map<String, String> extended = new HashMap<>(assignment);
-          extended.put(variable.getKey(), value);
-          next.add(extended);
+  /** Whether {@code promql} returns data for one of the values of the repeated variables. */
+  private boolean returnsData(String promql, Map<String, String> fixed,
+      Map<String, List<String>> repeated) throws Exception {
+    Map<String, String> values = new HashMap<>(fixed);
+    repeated.forEach((name, listed) -> values.put(name, listed.get(0)));
+    if (!query(Dashboards.substitute(promql, values, "1m")).isEmpty()) {
+      return true;
+    }
+    for (Map.Entry<String, List<String>> variable : repeated.entrySet()) {
+      if (!promql.contains("$" + variable.getKey())) {
+        continue;
+      }
+      for (String value : variable.getValue().subList(1, variable.getValue().size())) {
+        Map<String, String> another = new HashMap<>(values);
+        another.put(variable.getKey(), value);
+        if (!query(Dashboards.substitute(promql, another, "1m")).isEmpty()) {
+          return true;
         }
       }
-      assignments = next;
     }
-    return assignments;
+    return false;
   }
 
-  /** The result of an instant query; fails on an error answer (invalid PromQL). */
   private JsonNode query(String promql) throws Exception {
-    HttpResponse<String> response = prometheus.get("/api/v1/query?query="
-        + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-    JsonNode body = JSON.readTree(response.body());
-    if (!body.path("status").asText().equals("success")) {
-      throw new AssertionError("Prometheus refused " + promql + ": " + response.body());
-    }
-    return body.path("data").path("result");
+    return stack.query(promql);
   }
 
   private <T extends AutoCloseable> T keep(T resource) {

@@ -26,6 +26,11 @@ final class ConnectionReport {
   static final MetricDef OTHER_CONNECTIONS = MetricDef.gauge("migration_pg_other_connections",
       "Client connections that are neither the exporter's nor the migration's: the connections"
           + " check wants 0 while the apps are closed.", "database");
+  static final MetricDef UNEXPECTED_CONNECTIONS = MetricDef.gauge(
+      "migration_pg_unexpected_connections",
+      "The connections migration_pg_other_connections counts, by client (application name, or"
+          + " user when it has none): what an alert names; no series for a client gone.",
+      "database", "client");
   static final MetricDef MIGRATION_CONNECTIONS = MetricDef.gauge(
       "migration_pg_migration_connections",
       "Client connections whose application name or user is configured as the migration's.",
@@ -52,6 +57,10 @@ final class ConnectionReport {
     }
     Labels.bounded(series, MAX_SERIES).forEach((labels, count) -> out.sample(CONNECTIONS, count,
         database, labels.get(0), labels.get(1), labels.get(2)));
+    Map<List<String>, Integer> byClient = new LinkedHashMap<>();
+    others.forEach((client, count) -> byClient.put(List.of(client), count));
+    Labels.bounded(byClient, MAX_SERIES).forEach((labels, count) ->
+        out.sample(UNEXPECTED_CONNECTIONS, count, database, labels.get(0)));
     int otherCount = others.values().stream().mapToInt(Integer::intValue).sum();
     out.sample(OTHER_CONNECTIONS, otherCount, database);
     out.sample(MIGRATION_CONNECTIONS, migrationCount, database);

@@ -29,6 +29,11 @@ public final class PostgresSourceKind implements SourceKind {
   private static final Duration LOCK_TIMEOUT = Duration.ofMillis(100);
   private static final List<String> TLS_MODES =
       List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  /**
+   * The connections check has an opinion only while the apps must be gone: after the reopening,
+   * apps that have not connected yet (idle at night, lazy pools) are no red cross on the board.
+   */
+  private static final Set<String> CONNECTIONS_OPEN_PHASES = Set.of();
 
   @Override
   public String name() {
@@ -153,7 +158,7 @@ public final class PostgresSourceKind implements SourceKind {
           }
           String checkName = name + "-" + entry.getKey();
           plan.addImpliedCheck(checkDefinition(block, checkName, checkName, "maintenance", id,
-              parsed.observationKey(), plan));
+              parsed.observationKey(), plan.defaultOpenPhases(), plan));
           block.finish();
         });
         query.finish();
@@ -173,14 +178,15 @@ public final class PostgresSourceKind implements SourceKind {
       ConfigNode block = node.child("connections-check");
       if (block.bool("enabled", true)) {
         plan.addImpliedCheck(checkDefinition(block, name + "-connections",
-            connectionsTitle(name), "connections", id, ConnectionReport.OBSERVATION, plan));
+            connectionsTitle(name), "connections", id, ConnectionReport.OBSERVATION,
+            CONNECTIONS_OPEN_PHASES, plan));
       }
       block.finish();
       return;
     }
     plan.addImpliedCheck(new CheckDefinition(name + "-connections",
         connectionsTitle(name), "connections", "", "postgres", id,
-        ConnectionReport.OBSERVATION, plan.defaultClosedPhases(), plan.defaultOpenPhases()));
+        ConnectionReport.OBSERVATION, plan.defaultClosedPhases(), CONNECTIONS_OPEN_PHASES));
   }
 
   private static String connectionsTitle(String name) {
@@ -193,10 +199,10 @@ public final class PostgresSourceKind implements SourceKind {
    */
   private static CheckDefinition checkDefinition(ConfigNode block, String defaultName,
       String defaultTitle, String defaultGroup, String sourceId, String observationKey,
-      PlanBuilder plan) {
+      Set<String> defaultOpenPhases, PlanBuilder plan) {
     String checkName = block.string("name", defaultName);
     Set<String> closed = phases(block, "closed-phases", plan.defaultClosedPhases(), plan);
-    Set<String> open = phases(block, "open-phases", plan.defaultOpenPhases(), plan);
+    Set<String> open = phases(block, "open-phases", defaultOpenPhases, plan);
     for (String phase : closed) {
       if (open.contains(phase)) {
         throw block.fail("open-phases", "phase '" + phase + "' cannot be both closed and open");

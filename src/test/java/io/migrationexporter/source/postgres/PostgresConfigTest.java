@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.migrationexporter.app.Modules;
+import io.migrationexporter.check.Expectation;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +70,11 @@ class PostgresConfigTest {
         assertThat(check.name()).isEqualTo("main-connections");
         assertThat(check.group()).isEqualTo("connections");
         assertThat(check.sourceId()).isEqualTo("postgres:main");
+        // no connection left is what the maintenance needs; afterwards, none is no red cross
+        assertThat(check.expectation("migration")).isEqualTo(Expectation.CLOSED);
+        for (String phase : List.of("preparation", "reopening", "done")) {
+          assertThat(check.expectation(phase)).as(phase).isEqualTo(Expectation.ANY);
+        }
       });
       assertThat(plan.migrations()).singleElement()
           .satisfies(m -> assertThat(m.sourceId()).isEqualTo("postgres:main"));

@@ -77,6 +77,13 @@ class PostgresSourceTest {
             .counting(3, "connections"));
         assertThat(value(busy, "migration_pg_connections", "main", "app-api", "app", "idle")).hasValue(2);
         assertThat(value(busy, "migration_pg_other_connections", "main")).hasValue(3);
+        // what the alert names: the apps, never the migration's own session
+        assertThat(value(busy, "migration_pg_unexpected_connections", "main", "app-api"))
+            .hasValue(2);
+        assertThat(value(busy, "migration_pg_unexpected_connections", "main", "metabase"))
+            .hasValue(1);
+        assertThat(busy.samples()).filteredOn(s -> s.metric().name()
+            .equals("migration_pg_unexpected_connections")).hasSize(2);
         assertThat(value(busy, "migration_pg_migration_connections", "main")).hasValue(1);
         // An idle session waits for its client (ClientRead), or has just gone idle (no event yet).
         assertThat(busy.samples()).filteredOn(s -> s.metric().name()
