@@ -147,7 +147,7 @@ class SecretRedactionTest {
       Files.writeString(exporter.configFile(), "server.admin-token = \"" + BROKEN_TOKEN + "\n"
           + config + TestExporter.ONE_CHECK);
       HttpResponse<String> refused = TestExporter.send(client, exporter.request("/-/reload")
-          .header("Authorization", alice).POST(HttpRequest.BodyPublishers.noBody()));
+          .header("Authorization", alice).header("X-Admin-Token", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
       assertThat(refused.statusCode()).isEqualTo(400);
       shown.add(refused.body());
       shown.add(get(exporter, "/api/status", alice));
