@@ -159,7 +159,7 @@ class SecretRedactionTest {
           WebConfigTest.run("check-config", exporter.configFile().toString());
       assertThat(checked.status()).isZero();
       assertThat(checked.out()).contains("http://127.0.0.1:" + target.getAddress().getPort()
-          + "/userinfo", "Authorization=<redacted>", "basic auth for 1 user (alice)");
+          + "/userinfo", "Authorization: <redacted>", "basic auth for 1 user (alice)");
       shown.add(checked.toString());
     }
     String logged = log.toString(StandardCharsets.UTF_8);
