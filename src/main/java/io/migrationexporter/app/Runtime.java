@@ -490,7 +490,7 @@ public final class Runtime implements AutoCloseable {
       gone.close();
     }
     configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
-    journal.record("config", plan.file().getFileName().toString(), null, "loaded",
+    journal.record(Journal.CONFIG, plan.file().getFileName().toString(), null, "loaded",
         "configuration reloaded: " + plan.checks().size() + " checks, " + plan.sources().size()
             + " sources");
     // at once, so the journal records which checks a phase set by the configuration turns
@@ -502,7 +502,7 @@ public final class Runtime implements AutoCloseable {
     Board.ConfigStatus previous = configStatus;
     configStatus = new Board.ConfigStatus(previous.file(), false, previous.lastSuccessAt(),
         String.join("\n", problems));
-    journal.record("config", old.plan().file().getFileName().toString(), null, "refused",
+    journal.record(Journal.CONFIG, old.plan().file().getFileName().toString(), null, "refused",
         "configuration reload refused, the previous one stays in force: "
             + String.join("; ", problems));
     return problems;

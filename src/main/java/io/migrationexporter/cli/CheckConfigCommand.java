@@ -77,6 +77,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         .append(plan.server().port()).append(", admin token ")
         .append(plan.server().adminToken().map(t -> "set (" + t.origin() + ")")
             .orElse("not set: phase changes over HTTP are switched off"))
+        .append(", reloads over HTTP ").append(plan.server().enableLifecycle()
+            ? "open (server.enable-lifecycle)" : plan.server().adminToken().isPresent()
+                ? "with the admin token" : "switched off")
         .append(", scrape deadline ").append(Durations.format(plan.server().defaultScrapeTimeout()))
         .append(" less ").append(Durations.format(plan.server().scrapeTimeoutOffset())).append('\n');
     out.append("web: ").append(web.describe()).append('\n');

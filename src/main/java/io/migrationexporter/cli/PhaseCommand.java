@@ -15,6 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -64,8 +69,13 @@ final class PhaseCommand {
         description = "File holding the basic auth password.")
     Path passwordFile;
 
-    /** Sends the request and reports the answer; an exporter that cannot be reached is exit 1. */
-    int exchange(HttpRequest.Builder request)
+    /**
+     * Sends the request and reports the answer; an exporter that cannot be reached is exit 1.
+     *
+     * @param requested the phase asked for, or null for a read
+     * @param sent the credentials the request carries, which nothing printed may contain
+     */
+    int exchange(HttpRequest.Builder request, String requested, List<String> sent)
         throws IOException, InterruptedException, GeneralSecurityException {
       HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout);
       if (caFile != null) {
@@ -73,6 +83,7 @@ final class PhaseCommand {
         context.init(null, Pem.trustManagers(caFile), null);
         client.sslContext(context);
       }
+      List<String> credentials = new ArrayList<>(sent);
       if (user != null) {
         String password = passwordFile != null
             ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
@@ -81,8 +92,11 @@ final class PhaseCommand {
           throw new IllegalArgumentException("no basic auth password: use --password-file FILE"
               + " or set " + PASSWORD_VARIABLE);
         }
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        String basic = Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        credentials.add(password);
+        credentials.add(basic);
+        request.header("Authorization", "Basic " + basic);
       }
       HttpResponse<String> response;
       try {
@@ -93,7 +107,7 @@ final class PhaseCommand {
             + url + ": " + TransportError.classify(e).words());
         return 1;
       }
-      return report(response);
+      return report(response, requested, credentials);
     }
 
     URI endpoint() {
@@ -101,30 +115,85 @@ final class PhaseCommand {
       return URI.create(base + "/api/phase");
     }
 
-    int report(HttpResponse<String> response) throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
+    /**
+     * Prints the phase, or why not, in this command's own words: what the server sends back is
+     * never printed as is (a proxy or a wrong URL may echo the request, credentials included).
+     * Only phase names of the expected shape and a timestamp are taken from the answer, and not
+     * when they contain a credential sent.
+     */
+    int report(HttpResponse<String> response, String requested, List<String> credentials) {
       PrintWriter err = spec.commandLine().getErr();
-      JsonNode body;
-      try {
-        body = JSON.readTree(response.body());
-      } catch (IOException e) {
-        err.println("migration-exporter: unexpected answer (HTTP " + response.statusCode() + ")");
+      int status = response.statusCode();
+      if (status != 200) {
+        err.println("migration-exporter: HTTP " + status + ": " + refusal(status, requested));
         return 1;
       }
-      if (response.statusCode() != 200) {
-        err.println("migration-exporter: HTTP " + response.statusCode() + ": "
-            + body.path("error").asText("no explanation"));
+      Optional<String> line = phaseLine(response.body(), requested)
+          .filter(text -> credentials.stream().noneMatch(text::contains));
+      if (line.isEmpty()) {
+        err.println("migration-exporter: unexpected answer (HTTP 200): not a phase; is --url the"
+            + " exporter's address?");
         return 1;
       }
-      out.println("phase " + body.path("current").asText() + " since "
-          + body.path("entered_at").asText() + " (phases: "
-          + String.join(" > ", JSON.convertValue(body.path("order"), String[].class)) + ")"
-          + (body.path("source").asText().equals("configuration")
-              ? ", set by the configuration (phases.current in "
-                  + body.path("source_file").asText() + ")"
-              : ""));
+      spec.commandLine().getOut().println(line.get());
       return 0;
     }
+  }
+
+  private static final Pattern PHASE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern FILE_NAME = Pattern.compile("[^\\p{Cntrl}]{1,1024}");
+
+  private static String sourceFile(JsonNode answer) {
+    String file = answer.path("source_file").asText("");
+    return FILE_NAME.matcher(file).matches() ? file : "its file";
+  }
+
+  /** What a refusal means, by status; the server's own message is not printed. */
+  static String refusal(int status, String requested) {
+    return switch (status) {
+      case 400 -> requested == null ? "the exporter refused the request"
+          : "the exporter has no phase named " + requested + " (phase get lists its phases)";
+      case 401 -> "the exporter asks for credentials: --user for basic auth, and the admin token";
+      case 403 -> "refused: the admin token is wrong, or the exporter has no server.admin-token"
+          + " (phase changes over HTTP switched off)";
+      case 404 -> "no phase endpoint at this URL; is it the exporter's address?";
+      case 409 -> "the exporter's configuration sets the phase (phases.current): change it there"
+          + " and reload";
+      case 429 -> "too many failed attempts from this address; retry in a minute";
+      default -> status >= 500 ? "the exporter failed; its log says why"
+          : "the exporter refused the request";
+    };
+  }
+
+  /** The line for a phase answer, empty when the answer is not one (or not for {@code requested}). */
+  static Optional<String> phaseLine(String body, String requested) {
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(body);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (answer == null || !answer.path("order").isArray()) {
+      return Optional.empty();
+    }
+    String current = answer.path("current").asText("");
+    List<String> order = new ArrayList<>();
+    answer.path("order").forEach(phase -> order.add(phase.asText("")));
+    Instant entered;
+    try {
+      entered = Instant.parse(answer.path("entered_at").asText(""));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    boolean shaped = PHASE_NAME.matcher(current).matches() && order.contains(current)
+        && order.stream().allMatch(phase -> PHASE_NAME.matcher(phase).matches());
+    if (!shaped || (requested != null && !requested.equals(current))) {
+      return Optional.empty();
+    }
+    return Optional.of("phase " + current + " since " + entered + " (phases: "
+        + String.join(" > ", order) + ")"
+        + (answer.path("source").asText("").equals("configuration")
+            ? ", set by the configuration (phases.current in " + sourceFile(answer) + ")" : ""));
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}. */
@@ -151,7 +220,7 @@ final class PhaseCommand {
   static final class Get extends Target implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      return exchange(HttpRequest.newBuilder(endpoint()).GET());
+      return exchange(HttpRequest.newBuilder(endpoint()).GET(), null, List.of());
     }
   }
 
@@ -195,7 +264,7 @@ final class PhaseCommand {
       }
       return exchange(request
           .header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString(body)));
+          .PUT(HttpRequest.BodyPublishers.ofString(body)), phase, List.of(token));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.migrationexporter.collect;
 
+import io.migrationexporter.config.Redactor;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,8 +14,13 @@ import java.util.Optional;
  */
 public record Observation(boolean closed, boolean open, String summary,
     Optional<Quantity> quantity) {
+  /** Longest summary; a longer one, with upstream text in it, is cut. */
+  public static final int SUMMARY_LIMIT = 512;
+
+  /** The summary is masked of secrets and cut: it often quotes upstream text. */
   public Observation {
     Objects.requireNonNull(summary, "summary");
+    summary = Redactor.upstream(summary, SUMMARY_LIMIT);
     Objects.requireNonNull(quantity, "quantity");
     if (closed && open) {
       throw new IllegalArgumentException("an observation cannot be both closed and open: " + summary);

@@ -1,5 +1,6 @@
 package io.migrationexporter.collect;
 
+import io.migrationexporter.config.Redactor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import io.migrationexporter.migration.StepProgress;
  * progress of the migrations it follows.
  */
 public final class Reading {
+  /** Longest label value taken from a source; longer ones are cut, ending with an ellipsis. */
+  public static final int LABEL_LIMIT = 256;
   private final List<Sample> samples;
   private final Map<String, Observation> observations;
   private final Map<String, StepProgress> migrations;
@@ -52,8 +55,16 @@ public final class Reading {
 
     private Builder() {}
 
+    /**
+     * A sample; its label values, which often come from upstream (names in an API's answer), are
+     * masked of secrets and cut to {@link #LABEL_LIMIT} characters.
+     */
     public Builder sample(MetricDef metric, double value, String... labelValues) {
-      samples.add(new Sample(metric, List.of(labelValues), value));
+      List<String> values = new ArrayList<>(labelValues.length);
+      for (String labelValue : labelValues) {
+        values.add(Redactor.upstream(labelValue, LABEL_LIMIT));
+      }
+      samples.add(new Sample(metric, values, value));
       return this;
     }
 

@@ -356,9 +356,10 @@ public final class ConfigLoader {
     }
     Optional<Path> webConfigFile = node.has("web-config-file")
         ? Optional.of(node.readableFile("web-config-file")) : Optional.empty();
+    boolean enableLifecycle = node.bool("enable-lifecycle");
     node.finish();
     return new ServerSettings(host, port, token, scrapeTimeout, offset, requestBudget,
-        webConfigFile);
+        webConfigFile, enableLifecycle);
   }
 
   private static LogSettings log(ConfigNode node) {

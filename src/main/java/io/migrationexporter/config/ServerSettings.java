@@ -14,7 +14,9 @@ import java.util.Optional;
  *     before answering from the data held, with its age
  * @param webConfigFile TLS and basic auth settings in the exporter-toolkit format (package
  *     {@code web} reads it); empty for plain HTTP without authentication
+ * @param enableLifecycle {@code POST /-/reload} without the admin token (Prometheus's
+ *     {@code --web.enable-lifecycle}); off, a reload over HTTP needs the admin token
  */
 public record ServerSettings(String host, int port, Optional<Secret> adminToken,
     Duration defaultScrapeTimeout, Duration scrapeTimeoutOffset, Duration requestBudget,
-    Optional<Path> webConfigFile) {}
+    Optional<Path> webConfigFile, boolean enableLifecycle) {}

@@ -4,20 +4,28 @@ import io.migrationexporter.config.Redactor;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
  * The last state changes, bounded in memory, each also logged as one line and, when a journal
- * file is given, appended to it.
+ * file is given, appended to it. Configuration events (reloads) are kept apart, the newest {@link
+ * #CONFIG_KEPT}: however many reloads come, they never push out the night's phase, check, gate and
+ * step events.
  */
 public final class Journal implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("io.migrationexporter.events");
 
   private final Clock clock;
   private final int capacity;
+  /** Events of this type are kept in their own, smaller, ring. */
+  public static final String CONFIG = "config";
+  static final int CONFIG_KEPT = 50;
+
   private final Deque<Event> events;
+  private final Deque<Event> configEvents = new ArrayDeque<>(CONFIG_KEPT);
   private final JournalFile file;
   private long sequence;
 
@@ -39,7 +47,7 @@ public final class Journal implements AutoCloseable {
     this.file = file;
     if (file != null) {
       List<Event> saved = file.load();
-      saved.subList(Math.max(0, saved.size() - capacity), saved.size()).forEach(events::addLast);
+      saved.forEach(this::keep);
       saved.forEach(event -> sequence = Math.max(sequence, event.sequence()));
     }
   }
@@ -49,10 +57,7 @@ public final class Journal implements AutoCloseable {
     synchronized (this) {
       event = new Event(++sequence, clock.instant(), type, subject, from, to,
           Redactor.redact(message));
-      if (events.size() == capacity) {
-        events.removeFirst();
-      }
-      events.addLast(event);
+      keep(event);
       if (file != null) {
         file.append(event);
       }
@@ -61,14 +66,26 @@ public final class Journal implements AutoCloseable {
     return event;
   }
 
+  private void keep(Event event) {
+    boolean config = CONFIG.equals(event.type());
+    Deque<Event> ring = config ? configEvents : events;
+    if (ring.size() == (config ? CONFIG_KEPT : capacity)) {
+      ring.removeFirst();
+    }
+    ring.addLast(event);
+  }
+
   /** Events after {@code sequence}, oldest first, at most {@code limit} of the newest. */
   public synchronized List<Event> after(long afterSequence, int limit) {
     List<Event> out = new ArrayList<>();
-    for (Event event : events) {
-      if (event.sequence() > afterSequence) {
-        out.add(event);
+    for (Deque<Event> ring : List.of(events, configEvents)) {
+      for (Event event : ring) {
+        if (event.sequence() > afterSequence) {
+          out.add(event);
+        }
       }
     }
+    out.sort(Comparator.comparingLong(Event::sequence));
     return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
   }
 

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.app.Board;
 import io.migrationexporter.app.Runtime;
 import io.migrationexporter.check.GateResult;
-import io.migrationexporter.config.Secret;
 import io.migrationexporter.phase.PhaseConfiguredException;
+import io.migrationexporter.web.AdminToken;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import java.time.Instant;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,7 +24,11 @@ import java.util.logging.Logger;
 final class ApiHandler {
   private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
   private static final int MAX_BODY = 64 * 1024;
-  static final HttpString ADMIN_TOKEN_HEADER = new HttpString("X-Admin-Token");
+  /** Never the name asked for: an answer that repeats request text would pass the redactor, and
+   * a guess equal to a loaded secret would come back {@code <redacted>}. */
+  private static final String NO_SUCH_GATE = "no such gate; GET /api/gates lists them";
+
+  private final AdminToken adminToken = new AdminToken();
 
   private final Runtime runtime;
 
@@ -43,12 +46,19 @@ final class ApiHandler {
         runtime.clock().instant()));
   }
 
+  /** {@code ?after=<sequence>&limit=<count>}; a limit above 1000 gives 1000. */
   void events(HttpServerExchange exchange) {
-    long after = longParameter(exchange, "after", 0);
-    int limit = (int) Math.max(1, Math.min(1000, longParameter(exchange, "limit", 100)));
+    OptionalLong after = wholeParameter(exchange, "after", 0, 0);
+    if (after.isEmpty()) {
+      return;
+    }
+    OptionalLong limit = wholeParameter(exchange, "limit", 1, 100);
+    if (limit.isEmpty()) {
+      return;
+    }
     ObjectNode root = Views.JSON.createObjectNode();
     ArrayNode events = root.putArray("events");
-    runtime.journal().after(after, limit).forEach(event -> events.add(Views.event(event)));
+    runtime.journal().after(after.getAsLong(), (int) Math.min(1000, limit.getAsLong())).forEach(event -> events.add(Views.event(event)));
     Responses.json(exchange, 200, root);
   }
 
@@ -64,13 +74,13 @@ final class ApiHandler {
   void gate(HttpServerExchange exchange) {
     String name = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("name");
     if (runtime.plan().gate(name).isEmpty()) {
-      Responses.error(exchange, 404, "no gate named '" + name + "'");
+      Responses.error(exchange, 404, NO_SUCH_GATE);
       return;
     }
     Board board = freshBoard(exchange);
     Optional<GateResult> gate = board.gate(name);
     if (gate.isEmpty()) {
-      Responses.error(exchange, 404, "no gate named '" + name + "'");
+      Responses.error(exchange, 404, NO_SUCH_GATE);
       return;
     }
     Responses.json(exchange, gate.get().open() ? 200 : 503, Views.gate(gate.get(), board.phase().current()));
@@ -90,7 +100,8 @@ final class ApiHandler {
       Responses.error(exchange, 409, configured.get());
       return;
     }
-    if (!authorized(exchange)) {
+    if (!adminToken.allows(exchange, runtime.plan().server().adminToken(),
+        "phase changes over HTTP are switched off: no server.admin-token is configured")) {
       return;
     }
     byte[] bytes;
@@ -133,7 +144,8 @@ final class ApiHandler {
       Responses.error(exchange, 409, e.getMessage());
       return;
     } catch (IllegalArgumentException e) {
-      Responses.error(exchange, 400, e.getMessage());
+      Responses.error(exchange, 400, "no such phase; the phases are "
+          + String.join(", ", runtime.phases().order()));
       return;
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "cannot save the phase state", e);
@@ -145,50 +157,44 @@ final class ApiHandler {
   }
 
   /**
-   * 403 when changes are switched off (no token configured) or the token is wrong, 401 when none
-   * is sent. The token comes as {@code Authorization: Bearer <token>} or, because basic auth
-   * (web configuration file) takes the Authorization header, as {@code X-Admin-Token: <token>}.
-   * The comparison takes the same time wherever the tokens differ.
+   * The whole number {@code name} of the query, {@code fallback} when absent, empty (and a 400
+   * answered) when it is not a whole number of at least {@code least}: {@code abc}, {@code -1} or
+   * {@code 1e3} is a client's mistake, not a 0. The message names the parameter, not its value.
    */
-  private boolean authorized(HttpServerExchange exchange) {
-    Optional<Secret> token = runtime.plan().server().adminToken();
-    if (token.isEmpty()) {
-      Responses.error(exchange, 403, "phase changes over HTTP are switched off: no"
-          + " server.admin-token is configured");
-      return false;
-    }
-    String sent = exchange.getRequestHeaders().getFirst(ADMIN_TOKEN_HEADER);
-    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (sent == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      sent = header.substring(7);
-    }
-    if (sent == null) {
-      exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"migration-exporter\"");
-      Responses.error(exchange, 401, "send the admin token as Authorization: Bearer <token>, or as "
-          + ADMIN_TOKEN_HEADER + ": <token> when basic auth is on");
-      return false;
-    }
-    if (!token.get().matches(sent.trim())) {
-      Responses.error(exchange, 403, "the admin token is wrong");
-      return false;
-    }
-    return true;
-  }
-
-  private static long longParameter(HttpServerExchange exchange, String name, long fallback) {
+  private static OptionalLong wholeParameter(HttpServerExchange exchange, String name,
+      long least, long fallback) {
     Deque<String> values = exchange.getQueryParameters().get(name);
     if (values == null || values.isEmpty()) {
-      return fallback;
+      return OptionalLong.of(fallback);
     }
-    try {
-      return Long.parseLong(values.getFirst());
-    } catch (NumberFormatException e) {
-      return fallback;
+    String value = values.getFirst();
+    if (value.matches("[0-9]{1,18}") && Long.parseLong(value) >= least) {
+      return OptionalLong.of(Long.parseLong(value));
     }
+    Responses.error(exchange, 400, "query parameter " + name + " must be a whole number of at least "
+        + least + ", written in digits");
+    return OptionalLong.empty();
   }
 
-  /** For the reload endpoint: the problems of a refused configuration. */
-  static ObjectNode reloadAnswer(List<String> problems, Instant at) {
+  /**
+   * {@code POST /-/reload}: with {@code server.enable-lifecycle}, or the admin token. Off by
+   * default, as Prometheus's lifecycle endpoints: every reload is an event, and anybody able to
+   * reach the port (a page on another site too, with {@code mode: 'no-cors'}) could reload at will.
+   */
+  void reload(HttpServerExchange exchange) {
+    if (!runtime.plan().server().enableLifecycle() && !adminToken.allows(exchange,
+        runtime.plan().server().adminToken(), "reloads over HTTP are switched off: set"
+            + " server.enable-lifecycle = true, or server.admin-token and send it; SIGHUP reloads"
+            + " too")) {
+      return;
+    }
+    List<String> problems = runtime.reload();
+    Responses.json(exchange, problems.isEmpty() ? 200 : 400,
+        reloadAnswer(problems, runtime.clock().instant()));
+  }
+
+  /** The problems of a refused configuration. */
+  private static ObjectNode reloadAnswer(List<String> problems, Instant at) {
     ObjectNode root = Views.JSON.createObjectNode();
     root.put("status", problems.isEmpty() ? "reloaded" : "refused");
     root.put("at", at.toString());

@@ -10,11 +10,9 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -51,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
       WebConfig web) {
     ApiHandler api = new ApiHandler(runtime);
     BoardHandler board = new BoardHandler();
-    RoutingHandler routes = new RoutingHandler()
+    HttpHandler routes = new Routes()
         .get("/metrics", new MetricsHandler(runtime, exposition))
         .get("/", board::page)
         .get("/board/{file}", board::asset)
@@ -61,21 +59,14 @@ public final class HttpServer implements AutoCloseable {
           Responses.text(exchange, ready ? 200 : 503, ready ? "Ready.\n"
               : "Not ready: the first collection has not finished.\n");
         })
-        .post("/-/reload", blocking(exchange -> {
-          List<String> problems = runtime.reload();
-          Responses.json(exchange, problems.isEmpty() ? 200 : 400,
-              ApiHandler.reloadAnswer(problems, runtime.clock().instant()));
-        }))
+        .post("/-/reload", blocking(api::reload))
         .get("/api/status", blocking(api::status))
         .get("/api/events", api::events)
         .get("/api/gates", blocking(api::gates))
         .get("/api/gates/{name}", blocking(api::gate))
         .get("/api/phase", api::getPhase)
         .put("/api/phase", blocking(api::putPhase))
-        .setFallbackHandler(exchange -> Responses.error(exchange, 404,
-            "not found; see / for the endpoints"))
-        .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
-            "method " + exchange.getRequestMethod() + " is not allowed here"));
+        .handler();
 
     AtomicReference<HttpHandler> protectedRoutes = new AtomicReference<>(web.protect(routes));
     Undertow.Builder builder = Undertow.builder();
@@ -133,9 +124,13 @@ public final class HttpServer implements AutoCloseable {
     void handle(HttpServerExchange exchange) throws Exception;
   }
 
-  /** A bug in a handler answers 500 without details and is logged; the server goes on. */
+  /**
+   * A bug in a handler answers 500 without details and is logged; the server goes on. An error
+   * that Undertow ends without a body (a handler on a worker thread that threw) gets one.
+   */
   private static HttpHandler guarded(HttpHandler next) {
     return exchange -> {
+      exchange.addDefaultResponseListener(Responses::explainBareError);
       try {
         next.handleRequest(exchange);
       } catch (Exception | LinkageError e) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.config.Redactor;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Sending answers; everything served passes the redactor. */
 final class Responses {
@@ -24,6 +26,19 @@ final class Responses {
 
   static void error(HttpServerExchange exchange, int status, String message) {
     json(exchange, status, Views.error(message));
+  }
+
+  /**
+   * For an exchange ending with a 4xx or 5xx and no body: sends the status's reason as the error,
+   * so that every refusal says something. True when it answered.
+   */
+  static boolean explainBareError(HttpServerExchange exchange) {
+    int status = exchange.getStatusCode();
+    if (status < 400 || exchange.isResponseStarted()) {
+      return false;
+    }
+    error(exchange, status, StatusCodes.getReason(status).toLowerCase(Locale.ROOT));
+    return true;
   }
 
   static void text(HttpServerExchange exchange, int status, String body) {

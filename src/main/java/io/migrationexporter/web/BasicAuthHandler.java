@@ -67,13 +67,13 @@ final class BasicAuthHandler implements HttpHandler {
         denied -> challenge(denied, "wrong user name or password"));
   }
 
-  private static String address(HttpServerExchange exchange) {
+  static String address(HttpServerExchange exchange) {
     InetSocketAddress source = exchange.getSourceAddress();
     return source == null || source.getAddress() == null ? "unknown"
         : source.getAddress().getHostAddress();
   }
 
-  private static void tooMany(HttpServerExchange exchange, long retryAfterSeconds,
+  static void tooMany(HttpServerExchange exchange, long retryAfterSeconds,
       String message) {
     exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(retryAfterSeconds));
     send(exchange, 429, message);
@@ -85,7 +85,7 @@ final class BasicAuthHandler implements HttpHandler {
   }
 
   /** The same JSON shape as the API's errors; the messages are constants. */
-  private static void send(HttpServerExchange exchange, int status, String message) {
+  static void send(HttpServerExchange exchange, int status, String message) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");

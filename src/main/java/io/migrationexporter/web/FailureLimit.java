@@ -6,11 +6,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * At most {@link #LIMIT} failed password checks per client address per {@link #WINDOW}: beyond,
- * the address gets 429 without a bcrypt, until its window ends. Credentials that verified recently
- * still pass (they need no bcrypt), so a Prometheus behind the same address keeps scraping.
+ * At most {@link #LIMIT} failed password checks (or admin tokens) per client address per
+ * {@link #WINDOW}: beyond, the address gets 429 without a bcrypt (or a comparison), until its window
+ * ends. Credentials that verified recently still pass (they need no bcrypt), so a Prometheus behind
+ * the same address keeps scraping.
  */
-final class FailureLimit {
+public final class FailureLimit {
   static final int LIMIT = 10;
   static final Duration WINDOW = Duration.ofMinutes(1);
   /** A flood from many addresses must not grow the table without end. */
@@ -21,7 +22,7 @@ final class FailureLimit {
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
   /** How long until {@code address} may try again, when it is over the limit. */
-  Optional<Duration> blocked(String address) {
+  public Optional<Duration> blocked(String address) {
     Window window = windows.get(address);
     long now = System.nanoTime();
     if (window == null || window.failures() < LIMIT) {
@@ -31,7 +32,7 @@ final class FailureLimit {
     return left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
   }
 
-  void failed(String address) {
+  public void failed(String address) {
     if (windows.size() >= ADDRESSES) {
       windows.clear();
     }

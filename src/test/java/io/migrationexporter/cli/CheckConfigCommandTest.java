@@ -95,8 +95,8 @@ class CheckConfigCommandTest {
         .contains("admin token set (inline)")
         .contains("front [http, group maintenance, app front]")
         .contains("GET https://front.example.org/")
-        .contains("Authorization=<redacted>")
-        .contains("X-Team=pix")
+        .contains("headers Authorization: <redacted>, X-Team: pix")
+        .contains("reloads over HTTP with the admin token")
         .contains("connect to db.internal:5432")
         .contains("ready-to-migrate: open when its 2 checks")
         .doesNotContain(INLINE_TOKEN)
@@ -156,7 +156,7 @@ class CheckConfigCommandTest {
 
     assertThat(accepted.exit()).isEqualTo(0);
     assertThat(accepted.out()).contains("GET https://front.example.org/")
-        .contains("Authorization=<redacted>");
+        .contains("Authorization: <redacted>");
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("checks.api.http.url: 'https://<redacted>@api example.org/'");
     assertThat(accepted.all() + refused.all()).doesNotContain("hunter2");

@@ -53,7 +53,7 @@ class CollectionModelTest {
 
   /**
    * Check {@code front} on the target's /front, read every 10s, stale after 39s unless
-   * {@code extra} (the third line) changes it.
+   * {@code extra} (the third line) changes it; reloads over HTTP allowed.
    */
   private String front(String extra) {
     return """
@@ -61,6 +61,7 @@ class CollectionModelTest {
           url = "%s"
           %s
         }
+        server.enable-lifecycle = true
         """.formatted(target.url("/front"), extra);
   }
 

@@ -97,7 +97,7 @@ class PhaseTest {
 
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(TestExporter.parse(unknown.body()).path("error").asText()).isEqualTo(
-        "unknown phase 'lunch', the phases are preparation, maintenance, migration, reopening, done");
+        "no such phase; the phases are preparation, maintenance, migration, reopening, done");
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(noPhase.statusCode()).isEqualTo(400);
     assertThat(notAnObject.statusCode()).isEqualTo(400);
@@ -191,9 +191,9 @@ class PhaseTest {
     assertThat(get.out()).startsWith("phase maintenance since ")
         .contains("(phases: preparation > maintenance > migration > reopening > done)");
     assertThat(wrong.exit()).isEqualTo(1);
-    assertThat(wrong.err()).contains("HTTP 403: the admin token is wrong");
+    assertThat(wrong.err()).contains("HTTP 403: refused: the admin token is wrong");
     assertThat(unknown.exit()).isEqualTo(1);
-    assertThat(unknown.err()).contains("HTTP 400: unknown phase 'lunch'");
+    assertThat(unknown.err()).contains("HTTP 400: the exporter has no phase named lunch");
     assertThat(exporter.exporter().runtime().phases().state().current()).isEqualTo("maintenance");
     assertThat(exporter.exporter().runtime().phases().state().changedBy()).isEqualTo("cli");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.testing.Cli;
 import io.migrationexporter.testing.TestExporter;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,8 @@ class SharedPhaseTest {
   }
 
   private static JsonNode reload(TestExporter replica, int status) {
-    HttpResponse<String> answer = replica.post("/-/reload");
+    HttpResponse<String> answer = replica.send(replica.request("/-/reload")
+        .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
     return TestExporter.parse(answer.body());
   }
@@ -213,9 +215,8 @@ class SharedPhaseTest {
     Cli.Result get = Cli.run("phase", "get", "--url", a.url("/"));
 
     assertThat(set.exit()).isEqualTo(1);
-    assertThat(set.err()).isEqualTo("migration-exporter: HTTP 409: the phase is set by the"
-        + " configuration (phases.current in " + shared + "); change it there and reload"
-        + System.lineSeparator());
+    assertThat(set.err()).isEqualTo("migration-exporter: HTTP 409: the exporter's configuration"
+        + " sets the phase (phases.current): change it there and reload" + System.lineSeparator());
     assertThat(get.exit()).isZero();
     assertThat(get.out()).startsWith("phase preparation since ")
         .contains("set by the configuration (phases.current in " + shared + ")");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,8 @@ final class Reloads {
 
   private List<String> overHttp(String config) {
     rewrite(config);
-    HttpResponse<String> answer = exporter.post("/-/reload");
+    HttpResponse<String> answer = exporter.send(exporter.request("/-/reload")
+        .header("X-Admin-Token", SoakWorld.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
     JsonNode body = TestExporter.parse(answer.body());
     List<String> problems = new ArrayList<>();
     for (JsonNode problem : body.path("problems")) {

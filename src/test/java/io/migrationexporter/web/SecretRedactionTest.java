@@ -147,7 +147,7 @@ class SecretRedactionTest {
       Files.writeString(exporter.configFile(), "server.admin-token = \"" + BROKEN_TOKEN + "\n"
           + config + TestExporter.ONE_CHECK);
       HttpResponse<String> refused = TestExporter.send(client, exporter.request("/-/reload")
-          .header("Authorization", alice).POST(HttpRequest.BodyPublishers.noBody()));
+          .header("Authorization", alice).header("X-Admin-Token", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
       assertThat(refused.statusCode()).isEqualTo(400);
       shown.add(refused.body());
       shown.add(get(exporter, "/api/status", alice));
@@ -159,7 +159,7 @@ class SecretRedactionTest {
           WebConfigTest.run("check-config", exporter.configFile().toString());
       assertThat(checked.status()).isZero();
       assertThat(checked.out()).contains("http://127.0.0.1:" + target.getAddress().getPort()
-          + "/userinfo", "Authorization=<redacted>", "basic auth for 1 user (alice)");
+          + "/userinfo", "Authorization: <redacted>", "basic auth for 1 user (alice)");
       shown.add(checked.toString());
     }
     String logged = log.toString(StandardCharsets.UTF_8);

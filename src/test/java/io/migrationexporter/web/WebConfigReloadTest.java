@@ -80,7 +80,7 @@ class WebConfigReloadTest {
   void aRenewedCertificateIsServedToNewConnectionsAfterAReload() throws Exception {
     installCertificate("old");
     writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-    try (TestExporter exporter = TestExporter.startTls(dir, "server.web-config-file = web.yml")) {
+    try (TestExporter exporter = TestExporter.startTls(dir, "server.enable-lifecycle = true\nserver.web-config-file = web.yml")) {
       assertThat(get(trusting("old.crt"), exporter, "/-/healthy", null).statusCode())
           .isEqualTo(200);
       assertThatThrownBy(() -> get(trusting("renewed.crt"), exporter, "/-/healthy", null))
@@ -100,7 +100,7 @@ class WebConfigReloadTest {
   @Test
   void usersAddedAndRemovedTakeEffectAtTheReload() throws Exception {
     writeWebConfig("basic_auth_users:\n  alice: " + WebConfigTest.U_STAR_U_2A + "\n");
-    try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml")) {
+    try (TestExporter exporter = TestExporter.start(dir, "server.enable-lifecycle = true\nserver.web-config-file = web.yml")) {
       HttpClient client = plain();
       assertThat(get(client, exporter, "/metrics", ALICE).statusCode()).isEqualTo(200);
       assertThat(get(client, exporter, "/metrics", BOB).statusCode()).isEqualTo(401);
@@ -118,7 +118,7 @@ class WebConfigReloadTest {
   @Test
   void anInvalidWebConfigurationRefusesTheWholeReloadAndTheOldStays() throws Exception {
     writeWebConfig("basic_auth_users:\n  alice: " + WebConfigTest.U_STAR_U_2A + "\n");
-    try (TestExporter exporter = TestExporter.start(dir, "server.web-config-file = web.yml")) {
+    try (TestExporter exporter = TestExporter.start(dir, "server.enable-lifecycle = true\nserver.web-config-file = web.yml")) {
       HttpClient client = plain();
       writeWebConfig("basic_auth_users:\n  alice: not-a-bcrypt-hash\n");
       Files.writeString(exporter.configFile(), Files.readString(exporter.configFile())
@@ -141,7 +141,7 @@ class WebConfigReloadTest {
   void aChangeTheListenerCannotTakeIsRefusedWithTheReasonAndTheOldStays() throws Exception {
     installCertificate("old");
     writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-    try (TestExporter exporter = TestExporter.startTls(dir, "server.web-config-file = web.yml")) {
+    try (TestExporter exporter = TestExporter.startTls(dir, "server.enable-lifecycle = true\nserver.web-config-file = web.yml")) {
       writeWebConfig("""
           tls_server_config:
             cert_file: tls.crt
@@ -163,10 +163,10 @@ class WebConfigReloadTest {
 
   @Test
   void switchingToHttpsIsRefused() throws Exception {
-    try (TestExporter exporter = TestExporter.start(dir, "")) {
+    try (TestExporter exporter = TestExporter.start(dir, "server.enable-lifecycle = true")) {
       installCertificate("old");
       writeWebConfig("tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n");
-      Files.writeString(exporter.configFile(), "server.web-config-file = web.yml\n"
+      Files.writeString(exporter.configFile(), "server.enable-lifecycle = true\nserver.web-config-file = web.yml\n"
           + Files.readString(exporter.configFile()));
 
       HttpResponse<String> refused = reload(plain(), exporter, null);

@@ -1,5 +1,6 @@
 package io.migrationexporter.demo.fakes;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.undertow.Undertow;
 import io.undertow.io.IoCallback;
 import io.undertow.server.HttpHandler;
@@ -12,9 +13,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +47,7 @@ public abstract class FakeServer implements AutoCloseable {
   private volatile CountDownLatch hanging = new CountDownLatch(1);
   private volatile Duration delay = Duration.ZERO;
   private volatile Duration slowDelay = Duration.ofSeconds(5);
+  private volatile String echoPlaceholder;
   private Undertow server;
   private int port;
 
@@ -162,6 +166,14 @@ public abstract class FakeServer implements AutoCloseable {
     rawBodies.put(pathPrefix, rewrite);
   }
 
+  /**
+   * Every answer gets the request's headers ("Name: value; ...") in place of {@code placeholder}
+   * in its body, as an upstream or a proxy that echoes the request; null stops it.
+   */
+  public void echoHeaders(String placeholder) {
+    this.echoPlaceholder = placeholder;
+  }
+
   /** Back to answering well; hung requests are released (their connections closed). */
   public void clearFaults() {
     faults.clear();
@@ -242,7 +254,16 @@ public abstract class FakeServer implements AutoCloseable {
         sendHuge(exchange);
         return;
       }
-      byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
+      String text = reply.body();
+      String echo = echoPlaceholder;
+      if (echo != null) {
+        List<String> headers = new ArrayList<>();
+        exchange.getRequestHeaders().forEach(values -> values.forEach(value ->
+            headers.add(values.getHeaderName() + ": " + value)));
+        text = text.replace(echo, new String(JsonStringEncoder.getInstance()
+            .quoteAsString(String.join("; ", headers))));
+      }
+      byte[] answer = text.getBytes(StandardCharsets.UTF_8);
       BiFunction<String, byte[], byte[]> rewrite = longestPrefix(rawBodies, path);
       if (rewrite != null && reply.status() >= 200 && reply.status() <= 299) {
         answer = rewrite.apply(path, answer);

@@ -7,6 +7,7 @@ import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.Redactor;
 import io.migrationexporter.source.TransportError;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,11 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** One HTTP check's source: one request per refresh, its status and timing. */
 final class HttpProbeSource implements Source {
@@ -79,9 +83,15 @@ final class HttpProbeSource implements Source {
         .append(probe.followRedirects() ? ", follows redirects" : "")
         .append(probe.tlsVerify() ? "" : ", TLS NOT VERIFIED")
         .append(probe.caFile().map(f -> ", CA " + f).orElse(""));
-    if (!probe.headers().isEmpty() || !probe.secretHeaders().isEmpty()) {
-      out.append(", headers ").append(probe.headers());
-      probe.secretHeaders().keySet().forEach(name -> out.append(' ').append(name).append("=<redacted>"));
+    // One list, "Name: value" as sent, a secret's value masked: never the value of a map
+    // followed by loose names, which read as if the secret ones were not sent.
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.putAll(probe.headers());
+    probe.secretHeaders().keySet().forEach(name -> headers.put(name, Redactor.MASK));
+    if (!headers.isEmpty()) {
+      out.append(", headers ").append(headers.entrySet().stream()
+          .map(header -> header.getKey() + ": " + header.getValue())
+          .collect(Collectors.joining(", ")));
     }
     return out.toString();
   }

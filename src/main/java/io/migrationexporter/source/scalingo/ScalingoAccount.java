@@ -2,6 +2,7 @@ package io.migrationexporter.source.scalingo;
 
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.config.Redactor;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.CallSettings;
@@ -65,6 +66,7 @@ final class ScalingoAccount {
         throw SaasApi.failure(ErrorKind.BAD_PAYLOAD,
             "Scalingo's token exchange answered without a usable token");
       }
+      Redactor.rememberIssued(token);
       return token;
     });
   }

@@ -1,0 +1,180 @@
+package io.migrationexporter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.RawHttp;
+import io.migrationexporter.testing.TestExporter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attacks of issue 16 on the HTTP API, on loopback: the redaction oracle (finding 3), guessing the
+ * admin token (10), and parameters, methods and refusals (11). Each request is written on a
+ * socket, so that no client library tidies it up.
+ */
+class HostileRequestsTest {
+  static final String TOKEN = "hostile-admin-token-4d2c";
+  /** Loaded as a header value of a check: a secret an attacker would like to confirm. */
+  static final String SECRET = "loaded-header-secret-8e1f";
+  static final String GUESS = "loaded-header-secret-0000";
+
+  @TempDir
+  static Path dir;
+  static TestExporter exporter;
+
+  @BeforeAll
+  static void start() throws Exception {
+    exporter = TestExporter.start(dir, """
+        server.admin-token = "%s"
+        checks.front.http {
+          url = "http://127.0.0.1:1/"
+          headers { X-Api-Key = "%s" }
+        }
+        """.formatted(TOKEN, SECRET));
+  }
+
+  @AfterAll
+  static void stop() {
+    exporter.close();
+  }
+
+  private static String sendFrom(String from, String method, String target, String... headers)
+      throws IOException {
+    StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nConnection: close\r\n");
+    for (String header : headers) {
+      request.append(header).append("\r\n");
+    }
+    return RawHttp.exchange(from, exporter.port(), request.append("\r\n").toString());
+  }
+
+  private static String send(String method, String target, String... headers) throws IOException {
+    return sendFrom("127.0.0.1", method, target, headers);
+  }
+
+  /** The answer without its Date header, which differs from one second to the next. */
+  private static String withoutDate(String answer) {
+    return answer.replaceAll("(?im)^date: [^\r\n]*\r\n", "");
+  }
+
+  private static String body(String answer) {
+    return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+  }
+
+  private static String header(String answer, String name) {
+    for (String line : answer.substring(0, answer.indexOf("\r\n\r\n")).split("\r\n")) {
+      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aLoadedSecretGuessedInARequestGetsTheSameAnswerAsAnyOtherGuess() throws Exception {
+    Map<String, String[]> probes = new LinkedHashMap<>();
+    probes.put("gate name", new String[] {"GET", "/api/gates/%s"});
+    probes.put("gate names joined", new String[] {"GET", "/api/gates/a~%s~b"});
+    probes.put("method", new String[] {"%s", "/metrics"});
+    probes.put("events parameter", new String[] {"GET", "/api/events?after=%s"});
+    probes.put("unknown path", new String[] {"GET", "/%s"});
+    probes.put("board asset", new String[] {"GET", "/board/%s"});
+    for (Map.Entry<String, String[]> probe : probes.entrySet()) {
+      String method = probe.getValue()[0];
+      String target = probe.getValue()[1];
+      String secret = send(method.formatted(SECRET), target.formatted(SECRET));
+      String guess = send(method.formatted(GUESS), target.formatted(GUESS));
+      assertThat(RawHttp.status(secret)).as(probe.getKey()).isBetween(400, 499);
+      assertThat(withoutDate(secret)).as(probe.getKey()).isEqualTo(withoutDate(guess))
+          .doesNotContain("redacted").doesNotContain(GUESS);
+    }
+    String phase = "{\"phase\": \"%s\"}";
+    String secretPhase = send("PUT", "/api/phase", "X-Admin-Token: " + TOKEN,
+        "Content-Length: " + phase.formatted(SECRET).length() + "\r\n\r\n" + phase.formatted(SECRET));
+    assertThat(RawHttp.status(secretPhase)).isEqualTo(400);
+    assertThat(body(secretPhase)).doesNotContain("redacted").contains("no such phase");
+  }
+
+  @Test
+  void wrongMethodsAre405WithTheAllowedOnesAndHeadIsServedWhereGetIs() throws Exception {
+    String post = send("POST", "/metrics", "Content-Length: 0");
+    assertThat(RawHttp.status(post)).isEqualTo(405);
+    assertThat(header(post, "Allow")).isEqualTo("GET, HEAD");
+    assertThat(header(send("DELETE", "/api/phase"), "Allow")).isEqualTo("GET, HEAD, PUT");
+    assertThat(header(send("GET", "/-/reload"), "Allow")).isEqualTo("POST");
+    assertThat(header(send("PUT", "/api/gates/anything", "Content-Length: 0"), "Allow"))
+        .isEqualTo("GET, HEAD");
+
+    for (String path : new String[] {"/metrics", "/", "/board/board.js", "/-/healthy",
+        "/api/status", "/api/events", "/api/gates", "/api/phase"}) {
+      String head = send("HEAD", path);
+      assertThat(RawHttp.status(head)).as(path).isEqualTo(200);
+      assertThat(body(head)).as(path).isEmpty();
+    }
+    String headMetrics = send("HEAD", "/metrics");
+    String getMetrics = send("GET", "/metrics");
+    assertThat(header(headMetrics, "Content-Type")).isEqualTo(header(getMetrics, "Content-Type"));
+  }
+
+  @Test
+  void malformedEventParametersAre400WithAMessage() throws Exception {
+    for (String query : new String[] {"after=abc", "after=-1", "after=1e3", "after=",
+        "after=99999999999999999999", "limit=0", "limit=x", "limit=-5"}) {
+      String answer = send("GET", "/api/events?" + query);
+      assertThat(RawHttp.status(answer)).as(query).isEqualTo(400);
+      assertThat(TestExporter.parse(body(answer)).path("error").asText()).as(query)
+          .matches("query parameter (after|limit) must be a whole number of at least [01],"
+              + " written in digits");
+    }
+    assertThat(RawHttp.status(send("GET", "/api/events?after=0&limit=5000"))).isEqualTo(200);
+    assertThat(RawHttp.status(send("GET", "/api/events?after=3"))).isEqualTo(200);
+  }
+
+  @Test
+  void everyRefusalSaysWhyInItsBody() throws Exception {
+    Map<String, String> refusals = new LinkedHashMap<>();
+    refusals.put("unknown path", send("GET", "/nowhere"));
+    refusals.put("wrong method", send("BREW", "/metrics"));
+    refusals.put("no token", send("PUT", "/api/phase", "Content-Length: 0"));
+    refusals.put("reload without token", send("POST", "/-/reload", "Content-Length: 0"));
+    String overLimit = "{\"phase\": \"" + "x".repeat(70 * 1024) + "\"}";
+    refusals.put("phase body over 64 KiB", send("PUT", "/api/phase", "X-Admin-Token: " + TOKEN,
+        "Content-Length: " + overLimit.length() + "\r\n\r\n" + overLimit));
+    refusals.put("events parameter", send("GET", "/api/events?after=abc"));
+    assertThat(refusals).allSatisfy((name, answer) -> {
+      assertThat(RawHttp.status(answer)).as(name).isBetween(400, 499);
+      assertThat(TestExporter.parse(body(answer)).path("error").asText()).as(name).isNotBlank();
+    });
+    assertThat(RawHttp.status(refusals.get("phase body over 64 KiB"))).isEqualTo(413);
+  }
+
+  @Test
+  void wrongAdminTokensAreCountedAndAnAddressThatKeepsGuessingIsHeldOff() throws Exception {
+    double before = exporter.scrape()
+        .get("migration_exporter_auth_failures_total", "method", "admin_token");
+    String guesser = "127.0.0.23";
+    for (int i = 0; i < 10; i++) {
+      String answer = sendFrom(guesser, "PUT", "/api/phase", "X-Admin-Token: guess-" + i,
+          "Content-Length: 0");
+      assertThat(RawHttp.status(answer)).isEqualTo(403);
+    }
+    String held = sendFrom(guesser, "PUT", "/api/phase", "X-Admin-Token: " + TOKEN,
+        "Content-Length: 0");
+    assertThat(RawHttp.status(held)).as("even the right token waits").isEqualTo(429);
+    assertThat(Long.parseLong(header(held, "Retry-After"))).isBetween(1L, 61L);
+    assertThat(RawHttp.status(send("POST", "/-/reload", "X-Admin-Token: " + TOKEN,
+        "Content-Length: 0"))).as("another address is not held off").isEqualTo(200);
+
+    Await.until("the failures counted", () -> exporter.scrape()
+        .get("migration_exporter_auth_failures_total", "method", "admin_token") - before >= 10,
+        Duration.ofSeconds(30));
+  }
+}
