@@ -53,20 +53,8 @@ gen_config 10 0 5s "$WORK/flood.conf"
 echo 'server.web-config-file = web.yml' >> "$WORK/flood.conf"
 
 log "starting the exporter"
-err="$WORK/exporter.log"
-(launch "$WORK/flood.conf" launcher) > /dev/null 2> "$err" &
-EX_PID=$!
-PIDS+=("$EX_PID")
-EX_PORT=""
-for _ in $(seq 1 600); do
-  EX_PORT=$(listening_port "$err")
-  [[ -n "$EX_PORT" ]] && break
-  kill -0 "$EX_PID" 2>/dev/null || { cat "$err" >&2; die "the exporter did not start"; }
-  sleep 0.05
-done
-[[ -n "$EX_PORT" ]] || die "the exporter did not start within 30 s (see $err)"
+EX_AUTH="$USER_NAME:$PASSWORD" start_exporter "$WORK/flood.conf" launcher
 URL="http://127.0.0.1:$EX_PORT/metrics"
-until curl -sf -o /dev/null -u "$USER_NAME:$PASSWORD" "http://127.0.0.1:$EX_PORT/-/ready"; do sleep 0.1; done
 curl -sf -o /dev/null -u "$USER_NAME:$PASSWORD" "$URL" || die "an authenticated scrape failed"
 
 GOOD="Authorization: Basic $(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64)"

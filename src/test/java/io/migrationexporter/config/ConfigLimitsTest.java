@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.Fifos;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -15,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,17 +61,7 @@ class ConfigLimitsTest {
   }
 
   private Path fifo(String name) throws Exception {
-    Path fifo = dir.resolve(name);
-    Process mkfifo;
-    try {
-      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    } catch (IOException e) {
-      Assumptions.abort("no mkfifo on this machine");
-      throw e;
-    }
-    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
-    return fifo;
+    return Fifos.create(dir, name);
   }
 
   /** A sparse file: {@code size} bytes without writing them. */

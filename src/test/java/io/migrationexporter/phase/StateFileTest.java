@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.Fifos;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -49,17 +49,7 @@ class StateFileTest {
   }
 
   private Path fifo(String name) throws Exception {
-    Path fifo = dir.resolve(name);
-    Process mkfifo;
-    try {
-      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    } catch (IOException e) {
-      Assumptions.abort("no mkfifo on this machine");
-      throw e;
-    }
-    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
-    return fifo;
+    return Fifos.create(dir, name);
   }
 
   @Test
