@@ -1,6 +1,7 @@
 package io.migrationexporter.soak;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.testing.RawHttp;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
@@ -20,11 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An attacker from outside during the night (issue 16 finding 1), against a second exporter
+ * An attacker from outside during the night (issue 16 findings 1 and 4), against a second exporter
  * guarded as one facing a network: basic auth (bcrypt) and the admin token. Round after round
  * until the soak ends: a wrong-password flood from {@link #FLOODERS} connections, each from its own
  * loopback address, while an authenticated Prometheus scrapes every quarter second, each scrape
- * judged against {@link #SCRAPE_DEADLINE} beside JVM stalls.
+ * judged against {@link #SCRAPE_DEADLINE} beside JVM stalls; then a phase change and a reload
+ * flood, more {@code POST /-/reload} (with the admin token) than {@code events.capacity}, after
+ * which the phase change must still be in {@code /api/events}.
  */
 final class AuthFloods implements Runnable, AutoCloseable {
   static final int FLOODERS = 50;
@@ -40,6 +43,9 @@ final class AuthFloods implements Runnable, AutoCloseable {
    * connections would.
    */
   private static final Duration GUESS_PACE = Duration.ofMillis(100);
+  /** The least {@code events.capacity} there is: a reload flood past it stays short. */
+  private static final int EVENTS_KEPT = 10;
+  private static final int RELOADS = EVENTS_KEPT * 3;
   private static final String USER = "prometheus";
   private static final String PASSWORD = "soak-scrape-password";
 
@@ -55,6 +61,8 @@ final class AuthFloods implements Runnable, AutoCloseable {
   private final LongAdder scrapes = new LongAdder();
   private final AtomicLong slowestScrapeMillis = new AtomicLong();
   private int rounds;
+  private int reloads;
+  private boolean maintenance;
 
   private AuthFloods(TestExporter guarded, Findings findings, Stalls stalls, Instant end) {
     this.guarded = guarded;
@@ -73,7 +81,8 @@ final class AuthFloods implements Runnable, AutoCloseable {
     TestExporter guarded = TestExporter.start(dir, """
         server.web-config-file = web.yml
         server.admin-token = "%s"
-        """.formatted(SoakWorld.ADMIN_TOKEN) + TestExporter.ONE_CHECK);
+        events.capacity = %d
+        """.formatted(SoakWorld.ADMIN_TOKEN, EVENTS_KEPT) + TestExporter.ONE_CHECK);
     return new AuthFloods(guarded, findings, stalls, end);
   }
 
@@ -85,6 +94,7 @@ final class AuthFloods implements Runnable, AutoCloseable {
       try {
         scrape(); // Prometheus scraped before the attack: its credentials are known
         passwordFlood();
+        reloadFlood();
         rounds++;
         // the soak's timeline: the next round at its time, whatever the machine's speed
         TimeUnit.NANOSECONDS.sleep(Math.max(0, roundEnd - System.nanoTime()));
@@ -160,6 +170,52 @@ final class AuthFloods implements Runnable, AutoCloseable {
     }
   }
 
+  /** A phase change, then more reloads than the events kept: the change must still be served. */
+  private void reloadFlood() throws IOException {
+    maintenance = !maintenance;
+    String phase = maintenance ? "maintenance" : "preparation";
+    String admin = "X-Admin-Token: " + SoakWorld.ADMIN_TOKEN;
+    int changed = RawHttp.status(RawHttp.exchange("127.0.0.1", guarded.port(),
+        send("PUT", "/api/phase", "{\"phase\": \"" + phase + "\", \"actor\": \"soak\"}",
+            credentials, admin)));
+    if (changed != 200) {
+      findings.add("reload-flood", "PUT /api/phase " + phase + " answered " + changed);
+      return;
+    }
+    for (int i = 0; i < RELOADS; i++) {
+      int status = RawHttp.status(RawHttp.exchange("127.0.0.1", guarded.port(),
+          send("POST", "/-/reload", "", credentials, admin)));
+      reloads++;
+      if (status != 200) {
+        findings.add("reload-flood", "POST /-/reload with the admin token answered " + status);
+        return;
+      }
+    }
+    String answer = RawHttp.exchange("127.0.0.1", guarded.port(),
+        RawHttp.get("/api/events?limit=1000", credentials));
+    JsonNode events = TestExporter.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+        .path("events");
+    boolean kept = false;
+    for (JsonNode event : events) {
+      kept |= event.path("type").asText().equals("phase") && event.path("to").asText().equals(phase);
+    }
+    if (!kept) {
+      findings.add("reload-flood", RELOADS + " reloads erased the phase change to " + phase
+          + " from /api/events");
+    }
+  }
+
+  private static String send(String method, String path, String body, String... headers) {
+    StringBuilder request = new StringBuilder(method + " " + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (String header : headers) {
+      request.append(header).append("\r\n");
+    }
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return request.append("Content-Type: application/json\r\nContent-Length: ")
+        .append(bytes.length).append("\r\nConnection: close\r\n\r\n").append(body).toString();
+  }
+
   int rounds() {
     return rounds;
   }
@@ -178,6 +234,10 @@ final class AuthFloods implements Runnable, AutoCloseable {
 
   long slowestScrapeMillis() {
     return slowestScrapeMillis.get();
+  }
+
+  int reloads() {
+    return reloads;
   }
 
   @Override

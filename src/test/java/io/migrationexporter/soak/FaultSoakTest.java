@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault-injection soak: one exporter through a night of everything going wrong at once, with
  * sixteen scrapers and the board page watching. Flapping apps, a 50 MB answer, every SaaS fake
  * cycling through its faults, PostgreSQL restarted twice, reloads of valid and invalid files,
- * phase changes, and on a second exporter guarded by basic auth, password floods
+ * phase changes, and on a second exporter guarded by basic auth, password and reload floods
  * ({@link AuthFloods}). It must keep answering every scrape within its deadline (and, while a SaaS fake
  * hangs, every scrape, status and gate request within the request budget), never show a check ok
  * on data that is down or stale, bring every source back within one interval of its fault
@@ -172,7 +172,8 @@ class FaultSoakTest {
             + authFloods.floodRequests() + " wrong passwords from " + AuthFloods.FLOODERS
             + " connections (" + authFloods.floodUnanswered() + " unanswered within 30 s), " + authFloods.scrapes() + " authenticated scrapes meanwhile"
             + " (slowest " + authFloods.slowestScrapeMillis() + " ms, deadline "
-            + AuthFloods.SCRAPE_DEADLINE.toMillis() + " ms)")
+            + AuthFloods.SCRAPE_DEADLINE.toMillis() + " ms), " + authFloods.reloads()
+            + " reloads with the admin token")
         .row("50 MB target", world.apps.requests(SoakWorld.HUGE_PATH) + " requests, "
             + Resources.mib(world.apps.bodyBytesSent(SoakWorld.HUGE_PATH)) + " sent in all")
         .row("board page", board.map(w -> w.looks() + " looks").orElse("no Chromium: skipped"))
