@@ -73,7 +73,8 @@ make_cds_archive() {
 }
 
 # start_exporter CONF FLAGS...: sets EX_PID and EX_PORT once /-/ready answers (the first
-# collection is over). FLAGS as for launch.
+# collection is over). FLAGS as for launch. With EX_AUTH (user:password), /-/ready is asked with
+# basic auth.
 EX_PID="" EX_PORT=""
 start_exporter() {
   local conf=$1
@@ -91,7 +92,7 @@ start_exporter() {
     sleep 0.05
   done
   [[ -n "$EX_PORT" ]] || die "the exporter did not start within 30 s (see $err)"
-  until curl -sf -o /dev/null "http://127.0.0.1:$EX_PORT/-/ready"; do sleep 0.1; done
+  until curl -sf ${EX_AUTH:+-u "$EX_AUTH"} -o /dev/null "http://127.0.0.1:$EX_PORT/-/ready"; do sleep 0.1; done
 }
 stop_exporter() {
   kill "$EX_PID" 2>/dev/null || true

@@ -78,8 +78,8 @@ cat > "$WORK/exporter.conf" <<CONF
 server.listen = "127.0.0.1:$EXPORTER_PORT"
 log.level = warn
 phases.state-file = "$WORK/state.json"
-sources.postgres.app1 { url = "jdbc:postgresql://127.0.0.1:$PGPORT/app1", user = exporter, password = "exporter-bench-pw", interval = 1s }
-sources.postgres.app2 { url = "jdbc:postgresql://127.0.0.1:$PGPORT/app2", user = exporter, password = "exporter-bench-pw", interval = 1s }
+sources.postgres.app1 { url = "jdbc:postgresql://127.0.0.1:$PGPORT/app1?sslmode=disable", user = exporter, password = "exporter-bench-pw", interval = 1s }
+sources.postgres.app2 { url = "jdbc:postgresql://127.0.0.1:$PGPORT/app2?sslmode=disable", user = exporter, password = "exporter-bench-pw", interval = 1s }
 CONF
 java -Xmx64m -XX:+UseSerialGC -jar "$ROOT/target/migration-exporter.jar" -c "$WORK/exporter.conf" > "$WORK/exporter.log" 2>&1 &
 PIDS+=($!)

@@ -68,17 +68,19 @@ public final class Exporter implements AutoCloseable {
    */
   public static Exporter start(Plan plan, WebConfig web, Optional<Path> webConfigOverride,
       ConfigLoader loader, Clock clock) throws PhaseStateException, IOException {
+    PhaseStore store = new PhaseStore(plan.phases().stateFile());
     Journal journal;
     try {
+      // before the journal, which is kept next to the state file by default
+      store.prepareDirectory();
       journal = journal(plan, clock);
-    } catch (IOException | RuntimeException e) {
+    } catch (PhaseStateException | IOException | RuntimeException e) {
       plan.closeSources();
       throw e;
     }
     PhaseController phases;
     try {
-      phases = PhaseController.open(new PhaseStore(plan.phases().stateFile()), clock, journal,
-          plan.phases());
+      phases = PhaseController.open(store, clock, journal, plan.phases());
     } catch (PhaseStateException | IOException | RuntimeException e) {
       journal.close();
       plan.closeSources();

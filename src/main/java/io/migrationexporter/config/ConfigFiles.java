@@ -3,7 +3,11 @@ package io.migrationexporter.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,5 +85,38 @@ final class ConfigFiles {
     Refused(String message) {
       super(message);
     }
+  }
+
+  /**
+   * The problem of a configuration file that is not UTF-8, at the line and column (in characters)
+   * of its first bad byte; empty when the file is UTF-8. The library would read such bytes as
+   * U+FFFD and go on with a value nobody wrote.
+   */
+  static Optional<ConfigProblem> notUtf8(Path file) throws IOException {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes((int) LARGEST_CONFIG + 1);
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      return Optional.empty();
+    }
+    out.flip();
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < out.length(); i++) {
+      if (out.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    long column = out.subSequence(lineStart, out.length()).codePoints().count() + 1;
+    return Optional.of(new ConfigProblem(file.toString(), line, null, "not UTF-8 text: the byte"
+        + " at column " + column + " is not valid UTF-8; save the file as UTF-8"));
   }
 }

@@ -72,6 +72,16 @@ public final class ConfigLoader {
       throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
           "cannot read the configuration file"));
     }
+    Optional<ConfigProblem> notUtf8;
+    try {
+      notUtf8 = ConfigFiles.notUtf8(absolute);
+    } catch (IOException e) {
+      throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
+          "cannot read the configuration file"));
+    }
+    if (notUtf8.isPresent()) {
+      throw new ConfigException(notUtf8.get());
+    }
     try {
       return read(absolute);
     } catch (StackOverflowError e) {
@@ -88,6 +98,8 @@ public final class ConfigLoader {
       Config user = ConfigFactory.parseFile(absolute.toFile(), ConfigParseOptions.defaults()
           .setSyntax(ConfigSyntax.CONF).setAllowMissing(false).setIncluder(new LocalIncluder()));
       merged = user.withFallback(reference()).resolve(ConfigResolveOptions.defaults());
+    } catch (LocalIncluder.NotUtf8 e) {
+      throw new ConfigException(e.problem());
     } catch (LocalIncluder.Refused e) {
       throw new ConfigException(new ConfigProblem(absolute.toString(),
           includeLine(absolute, e.included()), null, Redactor.redact(e.getMessage())));

@@ -8,10 +8,13 @@ import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseable;
 import java.io.File;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -84,15 +87,29 @@ final class LocalIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigI
     }
   }
 
-  /** The files the library tries for a name: itself with a known extension, else all three. */
+  /**
+   * The files the library tries for a name: itself with a known extension, else all three, and
+   * the bare name too: the library skips it silently, so {@code file("/dev/zero")} or a directory
+   * would pass for a missing include instead of being refused.
+   */
   private static List<String> namesTried(String name) {
-    if (name.endsWith(".conf") || name.endsWith(".json") || name.endsWith(".properties")) {
+    if (hasKnownExtension(name)) {
       return List.of(name);
     }
-    return List.of(name + ".conf", name + ".json", name + ".properties");
+    List<String> withExtensions = List.of(name + ".conf", name + ".json", name + ".properties");
+    if (name.isBlank()) {
+      return withExtensions; // the bare name would be the including file's directory
+    }
+    List<String> all = new ArrayList<>(List.of(name));
+    all.addAll(withExtensions);
+    return all;
   }
 
-  /** Refuses an existing file that is no regular file or too large; a missing one is the library's. */
+  /**
+   * Refuses an existing file that is no regular file, too large or not UTF-8; a missing one is
+   * the library's. A regular file under the bare name of an extension-less include is not read
+   * by the library and not checked.
+   */
   private static void check(String what, String name) {
     Path file;
     try {
@@ -100,12 +117,40 @@ final class LocalIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigI
     } catch (InvalidPathException e) {
       return;
     }
-    if (!file.toFile().exists()) {
+    if (!file.toFile().exists() || !hasKnownExtension(name) && Files.isRegularFile(file)) {
       return;
     }
     Optional<String> refusal = ConfigFiles.refusal(file, ConfigFiles.LARGEST_CONFIG);
     if (refusal.isPresent()) {
       throw new Refused(what, refusal.get());
+    }
+    Optional<ConfigProblem> notUtf8;
+    try {
+      notUtf8 = ConfigFiles.notUtf8(file);
+    } catch (IOException e) {
+      throw new Refused(what, "cannot read file " + file + ": " + e.getClass().getSimpleName());
+    }
+    if (notUtf8.isPresent()) {
+      throw new NotUtf8(notUtf8.get());
+    }
+  }
+
+  /** The library reads only names with these extensions. */
+  private static boolean hasKnownExtension(String name) {
+    return name.endsWith(".conf") || name.endsWith(".json") || name.endsWith(".properties");
+  }
+
+  /** An included file that is not UTF-8, located in that file. */
+  static final class NotUtf8 extends com.typesafe.config.ConfigException {
+    private final transient ConfigProblem problem;
+
+    NotUtf8(ConfigProblem problem) {
+      super(problem.toString());
+      this.problem = problem;
+    }
+
+    ConfigProblem problem() {
+      return problem;
     }
   }
 

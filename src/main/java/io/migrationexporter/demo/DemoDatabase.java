@@ -137,7 +137,8 @@ final class DemoDatabase implements AutoCloseable {
   }
 
   String url() {
-    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name;
+    // the embedded server has no TLS; the demo stays on loopback
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name + "?sslmode=disable";
   }
 
   String monitorPassword() {

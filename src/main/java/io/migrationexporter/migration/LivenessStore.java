@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.phase.PhaseStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,7 +50,7 @@ public final class LivenessStore {
   public Map<String, Saved> load() throws IOException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = PhaseStore.readSmallFile(file);
     } catch (NoSuchFileException e) {
       return Map.of();
     }

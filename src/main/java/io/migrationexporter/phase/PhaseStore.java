@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +29,9 @@ import java.util.Optional;
  */
 public final class PhaseStore {
   private static final int FORMAT = 1;
+  /** A state file holds a few hundred bytes; a larger one was put there by mistake. */
+  static final int LARGEST_STATE_FILE = 1024 * 1024;
+  private static final String TEMPORARY_SUFFIX = ".tmp";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -38,15 +44,73 @@ public final class PhaseStore {
     return file;
   }
 
+  /**
+   * Checks at start what the first phase change of the night would find out too late: that the
+   * state file's directory takes new files (a temporary file is created and deleted). Then removes
+   * the temporary files a crash during a write left there; one exporter owns its state file, so
+   * none of them is being written.
+   *
+   * @throws PhaseStateException the directory cannot be created or written
+   */
+  public void prepareDirectory() throws PhaseStateException {
+    Path dir = file.getParent();
+    String prefix = file.getFileName().toString();
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, prefix, TEMPORARY_SUFFIX));
+    } catch (IOException e) {
+      throw new PhaseStateException("the directory " + dir + " of the phase state file is not"
+          + " writable (" + e.getClass().getSimpleName() + "): every phase change would fail;"
+          + " give the exporter write access to it or set phases.state-file elsewhere");
+    }
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, entry ->
+        isTemporaryOf(prefix, entry) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS))) {
+      for (Path temporary : stale) {
+        Files.deleteIfExists(temporary);
+      }
+    } catch (IOException e) {
+      // Left-overs only take room; the state file itself is untouched.
+    }
+  }
+
+  private static boolean isTemporaryOf(String prefix, Path entry) {
+    String name = entry.getFileName().toString();
+    return name.startsWith(prefix) && name.endsWith(TEMPORARY_SUFFIX);
+  }
+
+  /**
+   * The bytes of a small file written by {@link #writeAtomically}; a pipe, a device or a file
+   * over {@link #LARGEST_STATE_FILE} is refused before or while reading, so that a start neither
+   * waits for a writer nor fills the memory.
+   *
+   * @throws NoSuchFileException there is no such file yet
+   * @throws IOException with a message naming the file and what is wrong with it
+   */
+  public static byte[] readSmallFile(Path file) throws IOException {
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new IOException(file + (Files.isDirectory(file) ? " is a directory, not a file"
+          : " is not a regular file (a pipe or a device)"));
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(LARGEST_STATE_FILE + 1);
+    }
+    if (bytes.length > LARGEST_STATE_FILE) {
+      throw new IOException(file + " is larger than " + LARGEST_STATE_FILE / 1024 + " KiB");
+    }
+    return bytes;
+  }
+
   /** The saved state, or empty when no file exists yet. */
   public Optional<PhaseState> load() throws PhaseStateException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = readSmallFile(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new PhaseStateException("cannot read the phase state file " + file + ": " + e);
+      throw new PhaseStateException("cannot read the phase state file: " + e.getMessage()
+          + "; it was left as it is: move it away to start again from the initial phase");
     }
     try {
       JsonNode root = JSON.readTree(bytes);
@@ -105,7 +169,7 @@ public final class PhaseStore {
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+    Path temp = Files.createTempFile(dir, target.getFileName().toString(), TEMPORARY_SUFFIX);
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {

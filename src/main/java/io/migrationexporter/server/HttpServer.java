@@ -22,6 +22,8 @@ import org.xnio.Options;
 /** The exporter's HTTP face, on Undertow. */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
+  /** How long a client may take to send a request's line and headers, in milliseconds. */
+  static final int HEADER_READ_TIMEOUT_MS = 10_000;
 
   private final Undertow undertow;
   private final int port;
@@ -77,6 +79,8 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        // a request's line and headers must arrive within this: half-sent ones are not held
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADER_READ_TIMEOUT_MS)
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)

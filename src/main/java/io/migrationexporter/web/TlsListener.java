@@ -28,10 +28,17 @@ import org.xnio.SslClientAuthMode;
  * a clear line instead of failing every handshake later.
  */
 final class TlsListener {
+  private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
   /** Go's names of TLS versions, as the exporter-toolkit writes them, in order. */
   private static final Map<String, String> VERSIONS = new LinkedHashMap<>();
 
   static {
+    // Read by the JDK when the first server handshake happens, which comes after this class is
+    // loaded: a client may not restart the handshake of a TLS 1.2 connection, over and over, at
+    // the server's expense (TLS 1.3 has no renegotiation).
+    if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+      System.setProperty(REJECT_RENEGOTIATION, "true");
+    }
     VERSIONS.put("TLS10", "TLSv1");
     VERSIONS.put("TLS11", "TLSv1.1");
     VERSIONS.put("TLS12", "TLSv1.2");
@@ -82,7 +89,7 @@ final class TlsListener {
     return protocols;
   }
 
-  /** The suites to enable; empty for the JVM's defaults. */
+  /** The suites to enable: the configured ones, else the JVM's AEAD suites. */
   List<String> cipherSuites() {
     return cipherSuites;
   }
@@ -248,7 +255,7 @@ final class TlsListener {
   private static List<String> cipherSuites(YamlMap node, List<String> configured,
       SSLContext context, List<String> protocols) {
     if (configured.isEmpty()) {
-      return List.of();
+      return aeadSuites(context);
     }
     List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getCipherSuites());
     List<String> enabled = new ArrayList<>();
@@ -268,6 +275,18 @@ final class TlsListener {
       }
     }
     return enabled;
+  }
+
+  /**
+   * The JVM's default suites that authenticate their encryption (AES-GCM, ChaCha20-Poly1305, and
+   * all of TLS 1.3): no CBC with SHA-1 MACs, as in Go's defaults for TLS 1.2.
+   */
+  private static List<String> aeadSuites(SSLContext context) {
+    return Arrays.stream(context.getDefaultSSLParameters().getCipherSuites())
+        .filter(suite -> suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305")
+            || suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
+            || suite.equals("TLS_EMPTY_RENEGOTIATION_INFO_SCSV"))
+        .toList();
   }
 
   /** Proves that the key belongs to the certificate: sign with one, verify with the other. */

@@ -89,7 +89,7 @@ public final class WebConfig {
     Optional<TlsListener> tls = Optional.empty();
     Optional<BasicAuth> basicAuth = Optional.empty();
     Map<String, String> headers = Map.of();
-    boolean http2 = true;
+    boolean http2 = false;
   }
 
   private static WebConfig parse(Path file, YamlMap root) {
@@ -106,7 +106,9 @@ public final class WebConfig {
     problems.attempt(() -> root.optChild("basic_auth_users")
         .ifPresent(users -> sections.basicAuth = BasicAuth.parse(users)));
     problems.attempt(() -> root.optChild("http_server_config").ifPresent(server -> {
-      sections.http2 = server.optBool("http2").orElse(true);
+      // Off unless asked: Undertow bounds the frames it queues but not the rate of PING and
+      // SETTINGS frames, which any client may send before authenticating (docs/security.md).
+      sections.http2 = server.optBool("http2").orElse(false);
       server.optChild("headers").ifPresent(node -> sections.headers = headers(node));
       server.finish();
     }));

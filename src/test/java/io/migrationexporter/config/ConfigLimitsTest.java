@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.Fifos;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -15,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,17 +61,7 @@ class ConfigLimitsTest {
   }
 
   private Path fifo(String name) throws Exception {
-    Path fifo = dir.resolve(name);
-    Process mkfifo;
-    try {
-      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    } catch (IOException e) {
-      Assumptions.abort("no mkfifo on this machine");
-      throw e;
-    }
-    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
-    return fifo;
+    return Fifos.create(dir, name);
   }
 
   /** A sparse file: {@code size} bytes without writing them. */
@@ -280,5 +270,54 @@ class ConfigLimitsTest {
         events.capacity = 100000000000
         """)).isEqualTo(conf() + ":2: events.capacity: 100000000000 is out of range, expected 10"
             + " to 100000");
+  }
+
+  @Test
+  void includeOfADeviceIsRefused() throws IOException {
+    Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+    assertThat(refusedWithOneLine("include file(\"/dev/zero\")\n"))
+        .isEqualTo(conf() + ":1: include \"/dev/zero\": /dev/zero" + NOT_REGULAR);
+    assertThat(refusedWithOneLine("include required(file(\"/dev/zero\"))\n"))
+        .isEqualTo(conf() + ":1: include \"/dev/zero\": /dev/zero" + NOT_REGULAR);
+  }
+
+  @Test
+  void includeOfADirectoryIsRefused() throws IOException {
+    Path more = Files.createDirectory(dir.resolve("more.conf"));
+    assertThat(refusedWithOneLine("include file(\"" + more + "\")\n"))
+        .isEqualTo(conf() + ":1: include \"" + more + "\": " + more + " is a directory, not a file");
+    assertThat(refusedWithOneLine("include \"more.conf\"\n"))
+        .isEqualTo(conf() + ":1: include \"more.conf\": " + more + " is a directory, not a file");
+  }
+
+  @Test
+  void invalidUtf8IsRefusedWithItsFileAndPosition() throws IOException {
+    Path file = TestExporter.writeConfig(dir, "");
+    // line 2, the byte 0xff after 'log.level = "de' (column 16)
+    Files.write(file, concat("checks.front.http.url = \"http://127.0.0.1:1/\"\nlog.level = \"de",
+        new byte[] {(byte) 0xff}, "bug\"\n"));
+    Cli.Result result = assertTimeoutPreemptively(HANG,
+        () -> Cli.run("check-config", file.toString()), "check-config hung");
+    assertThat(result.exit()).as(result.all()).isEqualTo(2);
+    assertThat(result.err().lines().findFirst().orElseThrow())
+        .isEqualTo(conf() + ":2: not UTF-8 text: the byte at column 16 is not valid UTF-8; save the file as UTF-8");
+  }
+
+  @Test
+  void invalidUtf8InAnIncludedFileNamesThatFile() throws IOException {
+    Path more = dir.resolve("more.conf");
+    Files.write(more, concat("log.level = info\n# caf", new byte[] {(byte) 0xe9}, "\n"));
+    assertThat(refusedWithOneLine("include \"more.conf\"\n"))
+        .isEqualTo(more + ":2: not UTF-8 text: the byte at column 6 is not valid UTF-8; save the file as UTF-8");
+  }
+
+  private static byte[] concat(String before, byte[] bad, String after) {
+    byte[] head = before.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] tail = after.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + bad.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(bad, 0, all, head.length, bad.length);
+    System.arraycopy(tail, 0, all, head.length + bad.length, tail.length);
+    return all;
   }
 }

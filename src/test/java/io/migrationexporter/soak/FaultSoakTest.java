@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault-injection soak: one exporter through a night of everything going wrong at once, with
  * sixteen scrapers and the board page watching. Flapping apps, a 50 MB answer, every SaaS fake
  * cycling through its faults, PostgreSQL restarted twice, reloads of valid and invalid files,
- * phase changes. It must keep answering every scrape within its deadline (and, while a SaaS fake
+ * phase changes, and on a second exporter guarded by basic auth, password and reload floods
+ * ({@link AuthFloods}). It must keep answering every scrape within its deadline (and, while a SaaS fake
  * hangs, every scrape, status and gate request within the request budget), never show a check ok
  * on data that is down or stale, bring every source back within one interval of its fault
  * clearing, and hold as many threads, descriptors, sessions and heap at the end as at the start.
@@ -107,7 +108,8 @@ class FaultSoakTest {
             FaultCycle.every(Map.of()), recoveries, hungAnswers, end));
     ScheduledExecutorService drivers = Executors.newScheduledThreadPool(4,
         Daemons.named("soak-driver"));
-    ExecutorService faults = Executors.newFixedThreadPool(cycles.size(),
+    AuthFloods authFloods = AuthFloods.start(dir.resolve("guarded"), findings, stalls, end);
+    ExecutorService faults = Executors.newFixedThreadPool(cycles.size() + 1,
         Daemons.named("soak-faults"));
     try {
       drivers.scheduleAtFixedRate(truth::sample, 0, 1, TimeUnit.SECONDS);
@@ -120,6 +122,7 @@ class FaultSoakTest {
           5, TimeUnit.SECONDS));
       List<Future<?>> running = new ArrayList<>();
       cycles.forEach(cycle -> running.add(faults.submit(cycle)));
+      running.add(faults.submit(authFloods));
 
       restartPostgresAt(start.plus(DURATION.multipliedBy(25).dividedBy(100)), 1, world,
           recoveries);
@@ -136,6 +139,7 @@ class FaultSoakTest {
     } finally {
       faults.shutdownNow();
       drivers.shutdownNow();
+      authFloods.close();
       board.ifPresent(BoardWatcher::close);
     }
 
@@ -164,6 +168,12 @@ class FaultSoakTest {
             + " on the SaaS fakes (" + cycles.stream().mapToInt(FaultCycle::steps).sum()
             + " kinds), 2 PostgreSQL restarts")
         .row("reloads", reloads.accepted() + " accepted, " + reloads.refused() + " refused")
+        .row("attacks on a guarded exporter", authFloods.rounds() + " rounds: "
+            + authFloods.floodRequests() + " wrong passwords from " + AuthFloods.FLOODERS
+            + " connections (" + authFloods.floodUnanswered() + " unanswered within 30 s), " + authFloods.scrapes() + " authenticated scrapes meanwhile"
+            + " (slowest " + authFloods.slowestScrapeMillis() + " ms, deadline "
+            + AuthFloods.SCRAPE_DEADLINE.toMillis() + " ms), " + authFloods.reloads()
+            + " reloads with the admin token")
         .row("50 MB target", world.apps.requests(SoakWorld.HUGE_PATH) + " requests, "
             + Resources.mib(world.apps.bodyBytesSent(SoakWorld.HUGE_PATH)) + " sent in all")
         .row("board page", board.map(w -> w.looks() + " looks").orElse("no Chromium: skipped"))
@@ -186,6 +196,8 @@ class FaultSoakTest {
     soak.assertThat(truth.okVerified()).as("ok states verified").isPositive();
     soak.assertThat(truth.notOkWhileDown()).as("not ok while down").isPositive();
     soak.assertThat(reloads.refused()).as("refused reloads").isPositive();
+    soak.assertThat(authFloods.scrapes()).as("authenticated scrapes under a password flood")
+        .isPositive();
     soak.assertThat(hungAnswers.answers()).as("answers timed while a fake hung").isPositive();
     soak.assertThat(world.apps.bodyBytesSent(SoakWorld.HUGE_PATH))
         .as("bytes of the 50 MB answer sent: the probes stop reading at their limit")

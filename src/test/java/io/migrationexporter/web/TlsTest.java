@@ -38,11 +38,13 @@ class TlsTest {
   }
 
   @Test
-  void servesHttpsWithAPkcs1RsaKeyOverHttp11AndHttp2() throws Exception {
+  void servesHttpsWithAPkcs1RsaKeyOverHttp11AndHttp2WhenAsked() throws Exception {
     try (TestExporter exporter = start("""
         tls_server_config:
           cert_file: %s
           key_file: %s
+        http_server_config:
+          http2: true
         """.formatted(pki.file("rsa.crt"), pki.file("rsa.traditional.key")))) {
       SSLContext trust = pki.clientContext("rsa.crt", null);
       HttpResponse<String> http11 = TestExporter.send(
@@ -55,6 +57,22 @@ class TlsTest {
           TestExporter.client(trust, HttpClient.Version.HTTP_2), exporter.request("/api/status"));
       assertThat(http2.statusCode()).isEqualTo(200);
       assertThat(http2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    }
+  }
+
+  /** Undertow cannot limit the rate of HTTP/2 PING and SETTINGS frames: HTTP/2 is asked for. */
+  @Test
+  void http2IsOffByDefault() throws Exception {
+    try (TestExporter exporter = start("""
+        tls_server_config:
+          cert_file: %s
+          key_file: %s
+        """.formatted(pki.file("rsa.crt"), pki.file("rsa.key")))) {
+      HttpResponse<String> answer = TestExporter.send(
+          TestExporter.client(pki.clientContext("rsa.crt", null), HttpClient.Version.HTTP_2),
+          exporter.request("/-/healthy"));
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
   }
 

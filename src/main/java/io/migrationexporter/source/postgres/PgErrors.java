@@ -59,6 +59,13 @@ final class PgErrors {
   }
 
   private static SourceException transport(SQLException e, ConnectionSettings settings) {
+    // The driver's own words (not localised by default) are the only sign of this refusal.
+    if (e.getMessage() != null && e.getMessage().contains("does not support SSL")) {
+      return new SourceException(ErrorKind.TRANSPORT, "the server at " + settings.target()
+          + " declines TLS, and tls.mode " + settings.tls().map(ConnectionSettings.TlsSettings::mode)
+              .orElse("") + " does not send the password in clear; enable TLS on the server, or"
+          + " set tls.mode = prefer where the network is trusted (see docs/postgres.md)");
+    }
     TransportError error = TransportError.classify(e);
     ErrorKind kind = error.kind().equals(TransportError.TIMEOUT) ? ErrorKind.TIMEOUT
         : ErrorKind.TRANSPORT;

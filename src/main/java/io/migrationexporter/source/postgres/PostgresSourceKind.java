@@ -27,6 +27,8 @@ public final class PostgresSourceKind implements SourceKind {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration LOCK_TIMEOUT = Duration.ofMillis(100);
+  /** The TLS mode when a password is set and neither tls.mode nor the URL chooses one. */
+  static final String DEFAULT_TLS_WITH_PASSWORD = "require";
   private static final List<String> TLS_MODES =
       List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
   /**
@@ -73,8 +75,12 @@ public final class PostgresSourceKind implements SourceKind {
         .plusSeconds(1);
   }
 
-  /** The URL, and the words that name its server in messages. */
-  private record Target(String url, String words, String database) {}
+  /**
+   * The URL, and the words that name its server in messages.
+   *
+   * @param setsTls the URL chooses TLS itself ({@code sslmode} or {@code ssl})
+   */
+  private record Target(String url, String words, String database, boolean setsTls) {}
 
   private static Target target(ConfigNode node) {
     String url = node.string("url");
@@ -97,7 +103,7 @@ public final class PostgresSourceKind implements SourceKind {
       throw node.fail("url", "the URL names no database (jdbc:postgresql://host:5432/DATABASE)");
     }
     return new Target(url, host.replace(',', ' ') + ":" + port.replace(',', ' ') + "/" + database,
-        database);
+        database, parsed.containsKey("sslmode") || parsed.containsKey("ssl"));
   }
 
   /** Reads every connection key; {@code target} is null when the URL was refused. */
@@ -124,6 +130,12 @@ public final class PostgresSourceKind implements SourceKind {
     }
     if (target == null) {
       return null; // the URL's problem is recorded
+    }
+    if (tls.isEmpty() && password.isPresent() && !target.setsTls()) {
+      // The driver's default, prefer, sends the password in clear to a server (or a machine in
+      // the middle) that declines TLS; lib/pq, under postgres_exporter, defaults to require.
+      tls = Optional.of(new ConnectionSettings.TlsSettings(DEFAULT_TLS_WITH_PASSWORD,
+          Optional.empty(), Optional.empty(), Optional.empty()));
     }
     return new ConnectionSettings(target.url(), target.words(), target.database(), user, password,
         tls, connectTimeout, statementTimeout, lockTimeout, maxConnections);

@@ -90,7 +90,8 @@ public final class PgTestServer implements AutoCloseable {
   }
 
   public String url(String database) {
-    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    // no TLS on the test server: without sslmode, a password would make the exporter require it
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database + "?sslmode=disable";
   }
 
   /** Creates a database owned by {@code app}; each test class uses its own. */
