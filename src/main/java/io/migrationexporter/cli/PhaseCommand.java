@@ -55,9 +55,9 @@ final class PhaseCommand {
         description = "PEM CA certificates to trust for an https URL, instead of the system's.")
     Path caFile;
 
-    @Option(names = "--user", paramLabel = "USER", description = {"Basic auth user, when the"
-        + " exporter's web configuration file has basic_auth_users. The password is read from",
-        "--password-file, or from the environment variable " + PASSWORD_VARIABLE + "."})
+    @Option(names = "--user", paramLabel = "USER", description = "Basic auth user, when the"
+        + " exporter's web configuration file has basic_auth_users. The password is read from"
+        + " --password-file, or from the environment variable " + PASSWORD_VARIABLE + ".")
     String user;
 
     @Option(names = "--password-file", paramLabel = "FILE",
@@ -156,9 +156,10 @@ final class PhaseCommand {
   }
 
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = {"Enter a phase. The admin token is read from --token-file, or from the",
-          "environment variable " + TOKEN_VARIABLE + ". It is sent as Authorization: Bearer,",
-          "or as X-Admin-Token when --user sends basic auth in Authorization."})
+      description = {"Enter a phase.",
+          "The admin token is read from --token-file, or from the environment variable "
+              + TOKEN_VARIABLE + ". It is sent as Authorization: Bearer, or as X-Admin-Token when"
+              + " --user sends basic auth in Authorization."})
   static final class Set extends Target implements Callable<Integer> {
     @Parameters(paramLabel = "PHASE", description = "The phase to enter, e.g. maintenance.")
     String phase;

@@ -36,8 +36,8 @@ class RunCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = {"TLS and basic auth settings in the Prometheus exporter-toolkit format;",
-          "overrides server.web-config-file. See docs/security.md."})
+      description = "TLS and basic auth settings in the Prometheus exporter-toolkit format; it"
+          + " overrides server.web-config-file. See docs/security.md.")
   Path webConfigFile;
 
   @Override

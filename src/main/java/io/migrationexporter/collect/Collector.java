@@ -13,9 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps every source's data fresh enough, on demand: a scrape (or an API call) asks for fresh data,
- * the collector starts the refreshes that are due, and the caller waits for them no longer than
- * its own deadline. Concurrent callers share the refreshes in flight.
+ * Keeps every source's data fresh enough: the runtime's pacer, a scrape or an API call asks for
+ * fresh data, the collector starts the refreshes that are due, and a caller that waits does so no
+ * longer than its own deadline. Concurrent callers share the refreshes in flight.
  */
 public final class Collector {
   private final Clock clock;

@@ -163,7 +163,7 @@ public final class ConfigLoader {
 
   /** What every check falls back to: {@code defaults.*}. */
   private record SharedDefaults(Set<String> closed, Set<String> open, Duration interval,
-      Map<String, Object> kinds) {}
+      Map<String, Object> kinds, Duration migrationSilentAfter) {}
 
   private Plan parse(Path file, Config merged, ConfigNode root, Problems problems) {
     ServerSettings[] server = new ServerSettings[1];
@@ -196,7 +196,7 @@ public final class ConfigLoader {
     Set<String> defaultOpen = defaults[0].open();
 
     PlanBuilder builder = new PlanBuilder(shared, defaults[0].interval(), order, defaultClosed,
-        defaultOpen);
+        defaultOpen, defaults[0].migrationSilentAfter());
     Map<String, AppDefinition> apps = apps(root);
     declareSources(root, builder);
 
@@ -255,6 +255,10 @@ public final class ConfigLoader {
     Set<String> open = phaseSet(defaults, "open-phases", order);
     overlap(defaults, closed, open);
     Duration interval = defaults.duration("interval");
+    Duration silentAfter = defaults.duration("migration-silent-after");
+    if (silentAfter.isZero() || silentAfter.isNegative()) {
+      throw defaults.fail("migration-silent-after", "must be longer than zero");
+    }
     Map<String, Object> kinds = new HashMap<>();
     for (CheckKind<?> kind : checkKinds) {
       problems.attempt(() -> {
@@ -264,7 +268,7 @@ public final class ConfigLoader {
       });
     }
     defaults.finish();
-    return new SharedDefaults(closed, open, interval, kinds);
+    return new SharedDefaults(closed, open, interval, kinds, silentAfter);
   }
 
   /**
@@ -346,10 +350,15 @@ public final class ConfigLoader {
     if (offset.compareTo(scrapeTimeout) >= 0) {
       throw node.fail("scrape-timeout-offset", "must be shorter than default-scrape-timeout");
     }
+    Duration requestBudget = node.duration("request-budget");
+    if (requestBudget.isZero() || requestBudget.isNegative()) {
+      throw node.fail("request-budget", "must be longer than zero, such as 1s");
+    }
     Optional<Path> webConfigFile = node.has("web-config-file")
         ? Optional.of(node.readableFile("web-config-file")) : Optional.empty();
     node.finish();
-    return new ServerSettings(host, port, token, scrapeTimeout, offset, webConfigFile);
+    return new ServerSettings(host, port, token, scrapeTimeout, offset, requestBudget,
+        webConfigFile);
   }
 
   private static LogSettings log(ConfigNode node) {
@@ -446,10 +455,14 @@ public final class ConfigLoader {
     ConfigNode sources = section.get(0);
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : entries(sources, kind.name()).entrySet()) {
+        int before = root.problems().size();
         root.problems().attempt(() -> {
           kind.declare(entry.getKey(), entry.getValue(), builder);
           entry.getValue().finish();
         });
+        if (root.problems().size() > before) {
+          builder.declarationFailed(kind.name(), entry.getKey());
+        }
       }
     }
     sources.finish();
@@ -526,6 +539,17 @@ public final class ConfigLoader {
         if (!order.contains(phase)) {
           throw node.fail("phase", "'" + phase + "' is not in phases.order " + order);
         }
+        List<String> speaksFor = node.optStringList("phases").orElse(List.of());
+        if (node.isDefault("phases")) {
+          // A phases.order of one's own keeps the bundled gate: it then speaks for those of
+          // its phases the order has, possibly none.
+          speaksFor = speaksFor.stream().filter(order::contains).toList();
+        }
+        for (String spoken : speaksFor) {
+          if (!order.contains(spoken)) {
+            throw node.fail("phases", "'" + spoken + "' is not in phases.order " + order);
+          }
+        }
         List<String> gateGroups = node.optStringList("groups").orElse(List.of());
         List<String> gateChecks = node.optStringList("checks").orElse(List.of());
         for (String check : gateChecks) {
@@ -543,7 +567,7 @@ public final class ConfigLoader {
               + ", so the gate could never open");
         }
         gates.add(new GateDefinition(entry.getKey(), node.string("title", entry.getKey()), phase,
-            new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
+            speaksFor, new HashSet<>(gateGroups), new HashSet<>(gateChecks)));
         node.finish();
       });
     }

@@ -102,14 +102,44 @@ public final class ConfigNode {
 
   /** Records a problem on {@code key} (or on this node when the key is absent) and goes on. */
   public void problem(String key, String message) {
-    ConfigValue value = object.get(key);
-    problems.add(value == null ? object.origin() : value.origin(), key(key), message);
+    fail(key, message);
   }
 
-  /** Records a problem on {@code key} and returns the exception that abandons this entry. */
+  /**
+   * Records a problem on {@code key} and returns the exception that abandons this entry. When the
+   * key is absent and a key nothing reads looks like a misspelling of it ({@code tokn} for
+   * {@code token}), the problem is placed on that key's line and says so: that key is then not
+   * reported again as unknown.
+   */
   public Problems.Invalid fail(String key, String message) {
     ConfigValue value = object.get(key);
-    return problems.add(value == null ? object.origin() : value.origin(), key(key), message);
+    if (value != null) {
+      return problems.add(value.origin(), key(key), message);
+    }
+    Optional<String> misspelt = misspelling(key);
+    if (misspelt.isEmpty()) {
+      return problems.add(object.origin(), key(key), message);
+    }
+    known.add(misspelt.get());
+    return problems.add(object.get(misspelt.get()).origin(), key(key), message
+        + " (did you mean '" + key + "' where you wrote '" + misspelt.get() + "'?)");
+  }
+
+  /** A key of this object that nothing reads and that looks like {@code wanted} misspelt. */
+  private Optional<String> misspelling(String wanted) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String present : object.keySet()) {
+      if (known.contains(present) || present.equals(wanted)) {
+        continue;
+      }
+      int distance = closeness(present, wanted);
+      if (distance < bestDistance) {
+        best = present;
+        bestDistance = distance;
+      }
+    }
+    return best == null ? Optional.empty() : Optional.of(best);
   }
 
   /** Records a problem on this node itself. */
@@ -507,21 +537,31 @@ public final class ConfigNode {
   }
 
   private Optional<String> suggestion(String unknown) {
-    int tolerated = Math.max(1, Math.min(3, unknown.length() / 3));
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
-      // The distance is at least the difference in length: a pasted paragraph costs nothing.
-      if (Math.abs(candidate.length() - unknown.length()) > tolerated) {
-        continue;
-      }
-      int distance = editDistance(unknown.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+      int distance = closeness(unknown, candidate);
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    return bestDistance <= tolerated ? Optional.of(best) : Optional.empty();
+    return best == null ? Optional.empty() : Optional.of(best);
+  }
+
+  /**
+   * The edit distance between {@code written} and {@code candidate} when it is small enough for
+   * one to be a misspelling of the other, else {@link Integer#MAX_VALUE}.
+   */
+  private static int closeness(String written, String candidate) {
+    int tolerated = Math.max(1, Math.min(3, written.length() / 3));
+    // The distance is at least the difference in length: a pasted paragraph costs nothing.
+    if (Math.abs(candidate.length() - written.length()) > tolerated) {
+      return Integer.MAX_VALUE;
+    }
+    int distance = editDistance(written.toLowerCase(Locale.ROOT),
+        candidate.toLowerCase(Locale.ROOT));
+    return distance <= tolerated ? distance : Integer.MAX_VALUE;
   }
 
   static int editDistance(String a, String b) {

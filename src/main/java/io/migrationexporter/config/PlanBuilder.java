@@ -7,6 +7,7 @@ import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.function.Function;
  */
 public final class PlanBuilder {
   private final Map<String, Source> sources = new LinkedHashMap<>();
+  /** {@code <kind>.<name>} of the source blocks whose declaration recorded a problem. */
+  private final Set<String> failedDeclarations = new HashSet<>();
   private final List<CheckDefinition> impliedChecks = new ArrayList<>();
   private final Map<String, MigrationDefinition> migrations = new LinkedHashMap<>();
   private final Map<Class<?>, Object> shared;
@@ -27,9 +30,18 @@ public final class PlanBuilder {
   private final List<String> phases;
   private final Set<String> defaultClosedPhases;
   private final Set<String> defaultOpenPhases;
+  private final Duration defaultSilentAfter;
 
   PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
       Set<String> defaultClosedPhases, Set<String> defaultOpenPhases) {
+    this(shared, defaultInterval, phases, defaultClosedPhases, defaultOpenPhases,
+        MigrationDefinition.DEFAULT_SILENT_AFTER);
+  }
+
+  PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
+      Set<String> defaultClosedPhases, Set<String> defaultOpenPhases,
+      Duration defaultSilentAfter) {
+    this.defaultSilentAfter = defaultSilentAfter;
     this.shared = shared;
     this.defaultInterval = defaultInterval;
     this.phases = List.copyOf(phases);
@@ -91,6 +103,23 @@ public final class PlanBuilder {
 
   public Optional<Source> source(String id) {
     return Optional.ofNullable(sources.get(id));
+  }
+
+  void declarationFailed(String kind, String name) {
+    failedDeclarations.add(kind + "." + name);
+  }
+
+  /**
+   * The problem of a check whose source {@code sources.<kind>.<name>} does not provide: recorded
+   * on {@code key} of {@code block}, unless that source block's own declaration failed, which is
+   * then the one problem to fix (its checks would only say "declare it there").
+   */
+  public Problems.Invalid missingSource(ConfigNode block, String key, String kind, String name,
+      String message) {
+    if (failedDeclarations.contains(kind + "." + name)) {
+      return block.problems().consequence();
+    }
+    return block.fail(key, message);
   }
 
   /** A check that a source declaration implies (the connections check of a database). */
@@ -156,8 +185,12 @@ public final class PlanBuilder {
           matchers.add(reader.read(step, i));
           step.finish();
         }
+        Duration silentAfter = migration.duration("silent-after", defaultSilentAfter);
+        if (silentAfter.isZero() || silentAfter.isNegative()) {
+          throw migration.fail("silent-after", "must be longer than zero");
+        }
         MigrationDefinition definition = new MigrationDefinition(name,
-            migration.string("title", name), sourceId, steps);
+            migration.string("title", name), sourceId, steps, silentAfter);
         migration.finish();
         migrations.put(name, definition);
         declared.add(new DeclaredMigration<>(definition, matchers));

@@ -2,6 +2,7 @@ package io.migrationexporter.config;
 
 import com.typesafe.config.ConfigOrigin;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -10,6 +11,10 @@ public final class Problems {
   private static final Pattern LINES = Pattern.compile(": \\d+(-\\d+)?$");
   private static final Pattern JAVA_CLASS_NAME = Pattern.compile(
       "\\b([a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(Exception|Error): ");
+  /** Problems without a file (or a line) first: they are about the whole file. */
+  private static final Comparator<ConfigProblem> IN_FILE_ORDER = Comparator
+      .comparing(ConfigProblem::file, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+      .thenComparingInt(ConfigProblem::line);
   private final List<ConfigProblem> problems = new ArrayList<>();
 
   /** Thrown to abandon the entry being parsed once its problem is recorded. */
@@ -30,6 +35,21 @@ public final class Problems {
     return new Invalid();
   }
 
+  /**
+   * Abandons an entry whose problem follows from one already recorded (a check on a source whose
+   * declaration failed): a second line would only send the user to the wrong place.
+   */
+  public Invalid consequence() {
+    if (problems.isEmpty()) {
+      throw new IllegalStateException("a consequence of no recorded problem");
+    }
+    return new Invalid();
+  }
+
+  int size() {
+    return problems.size();
+  }
+
   /** Runs one entry's parsing; an {@link Invalid} ends that entry only, the rest goes on. */
   public void attempt(Runnable parse) {
     try {
@@ -43,13 +63,16 @@ public final class Problems {
     return problems.isEmpty();
   }
 
+  /** The problems in the order a user reads the files: by file, then by line. */
   public List<ConfigProblem> list() {
-    return List.copyOf(problems);
+    List<ConfigProblem> sorted = new ArrayList<>(problems);
+    sorted.sort(IN_FILE_ORDER);
+    return List.copyOf(sorted);
   }
 
   public void throwIfAny() throws ConfigException {
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(list());
     }
   }
 

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "A simulated maintenance night on 127.0.0.1, about 5 minutes at speed 1: two real"
-            + " PostgreSQL databases whose answers.id turns from int into bigint, web front-ends,"
+        "A simulated maintenance night on 127.0.0.1, about 5 minutes at speed 1.",
+        "It brings two real PostgreSQL databases whose answers.id turns from int into bigint, web front-ends,"
             + " an API gateway, fake Scalingo, Freshping and Datadog APIs, apps holding database"
             + " sessions (one of them forgotten for a while) and a migration script waiting on"
             + " the ready-to-migrate gate. The exporter watches it all through a generated"

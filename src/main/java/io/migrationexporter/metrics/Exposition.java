@@ -8,9 +8,11 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Sample;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
+import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.web.AuthFailures;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -56,6 +58,8 @@ public final class Exposition {
   static final MetricDef RELOAD_AT = MetricDef.gauge(
       "migration_exporter_config_last_reload_success_timestamp_seconds",
       "When the configuration in force was loaded.");
+  static final MetricDef AUTH_FAILURES = MetricDef.counter("migration_exporter_auth_failures",
+      "Failed authentication attempts by method: basic (basic auth) or admin_token.", "method");
   static final MetricDef PHASE = MetricDef.gauge("migration_phase",
       "1 for the current phase of the operation, 0 for the others.", "phase");
   static final MetricDef PHASE_ENTERED = MetricDef.gauge("migration_phase_entered_timestamp_seconds",
@@ -74,6 +78,12 @@ public final class Exposition {
           + " connections); absent when it has none or the check is unknown.", "check");
   static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
       "1 when every check the gate selects is ok in the gate's phase.", "gate");
+  static final MetricDef GATE_APPLIES = MetricDef.gauge("migration_gate_applies",
+      "1 when the gate answers the question of the current phase (its GO / NO GO is the"
+          + " headline), 0 otherwise.", "gate");
+  static final MetricDef CHECK_INFO = MetricDef.gauge("migration_check_info",
+      "Always 1; the labels carry the check's title, group and app, for dashboards and alerts.",
+      "check", "title", "group", "app");
   static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
       "How many checks keep the gate closed.", "gate");
   static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
@@ -117,6 +127,13 @@ public final class Exposition {
       "1 once the last step of the migration finished.", "migration");
   static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
       "Last sign of life of the migration process.", "migration");
+  static final MetricDef STATE = MetricDef.gauge("migration_state",
+      "1 for the migration's current state, 0 for the others: not_started, running (fresh sign"
+          + " of life), waiting (on a lock), silent (no sign of life past silent-after),"
+          + " interrupted, done, unknown.", "migration", "state");
+  static final MetricDef STATE_ENTERED = MetricDef.gauge(
+      "migration_state_entered_timestamp_seconds",
+      "When the migration entered its current state (migration_state).", "migration");
 
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
@@ -219,6 +236,9 @@ public final class Exposition {
     families.add(BUILD_INFO, 1, version);
     families.add(RELOAD_OK, board.config().lastReloadSuccessful() ? 1 : 0);
     families.add(RELOAD_AT, seconds(board.config().lastSuccessAt()));
+    for (AuthFailures.Method method : AuthFailures.Method.values()) {
+      families.add(AUTH_FAILURES, AuthFailures.total(method), method.label());
+    }
 
     String current = board.phase().current();
     for (String phase : board.phaseOrder()) {
@@ -233,6 +253,8 @@ public final class Exposition {
       String check = result.check().name();
       families.add(CHECK_STATUS, result.state().value(), check, result.check().group(),
           result.check().app(), result.check().kind());
+      families.add(CHECK_INFO, 1, check, result.check().title(), result.check().group(),
+          result.check().app());
       families.add(CHECK_EXPECTED, 1, check, result.expected().label());
       families.add(CHECK_OBSERVED, 1, check, observed(result));
       result.quantity().ifPresent(quantity -> families.add(CHECK_VALUE, quantity.amount(), check));
@@ -241,6 +263,7 @@ public final class Exposition {
     for (GateResult gate : board.gates()) {
       families.add(GATE_OPEN, gate.open() ? 1 : 0, gate.gate().name());
       families.add(GATE_BLOCKING, gate.blocking().size(), gate.gate().name());
+      families.add(GATE_APPLIES, gate.gate().speaksFor(current) ? 1 : 0, gate.gate().name());
     }
 
     for (MigrationStatus migration : board.migrations()) {
@@ -279,6 +302,11 @@ public final class Exposition {
               Integer.toString(index + 1)));
     }
     families.add(KNOWN, status.known() ? 1 : 0, name);
+    MigrationState state = status.state(now);
+    for (MigrationState each : MigrationState.values()) {
+      families.add(STATE, each == state ? 1 : 0, name, each.label());
+    }
+    status.stateEnteredAt().ifPresent(at -> families.add(STATE_ENTERED, seconds(at), name));
     if (!status.known()) {
       return;
     }

@@ -13,12 +13,133 @@ import java.util.OptionalDouble;
  *
  * @param progress what the source reported; empty when unknown
  * @param reason why it is unknown, or empty
+ * @param stateEnteredAt when the migration entered its current state, once the exporter knows
  */
 public record MigrationStatus(MigrationDefinition migration, boolean known,
-    Optional<StepProgress> progress, String reason) {
+    Optional<StepProgress> progress, String reason, Optional<Instant> stateEnteredAt) {
+
+  public MigrationStatus(MigrationDefinition migration, boolean known,
+      Optional<StepProgress> progress, String reason) {
+    this(migration, known, progress, reason, Optional.empty());
+  }
 
   public static MigrationStatus unknown(MigrationDefinition migration, String reason) {
     return new MigrationStatus(migration, false, Optional.empty(), reason);
+  }
+
+  public MigrationStatus withProgress(StepProgress changed) {
+    return new MigrationStatus(migration, known, Optional.of(changed), reason, stateEnteredAt);
+  }
+
+  public MigrationStatus withStateEnteredAt(Instant at) {
+    return new MigrationStatus(migration, known, progress, reason, Optional.of(at));
+  }
+
+  /**
+   * The migration's state at {@code now}. Running needs a sign of life younger than
+   * {@link MigrationDefinition#silentAfter()}; a lock wait or an interruption the source saw says
+   * more than a sign of life.
+   */
+  public MigrationState state(Instant now) {
+    if (!known) {
+      return MigrationState.UNKNOWN;
+    }
+    StepProgress p = progress.get();
+    if (p.done()) {
+      return MigrationState.DONE;
+    }
+    if (p.interruption().isPresent()) {
+      return MigrationState.INTERRUPTED;
+    }
+    if (p.step() < 0) {
+      return MigrationState.NOT_STARTED;
+    }
+    if (p.waiting().isPresent()) {
+      return MigrationState.WAITING;
+    }
+    return silentFor(now).isPresent() ? MigrationState.SILENT : MigrationState.RUNNING;
+  }
+
+  /** How long the started migration has gone without a sign of life, once past its threshold. */
+  public Optional<Duration> silentFor(Instant now) {
+    Optional<Instant> sign = progress.flatMap(StepProgress::signOfLife);
+    if (sign.isEmpty()) {
+      return Optional.of(Duration.ZERO);
+    }
+    Duration quiet = Duration.between(sign.get(), now);
+    return quiet.compareTo(migration.silentAfter()) > 0 ? Optional.of(quiet) : Optional.empty();
+  }
+
+  /** When a running migration turns silent unless a sign of life comes first. */
+  public Optional<Instant> silentAt() {
+    return progress.filter(p -> !p.done() && p.step() >= 0)
+        .flatMap(StepProgress::signOfLife).map(sign -> sign.plus(migration.silentAfter()));
+  }
+
+  /** The state in words, with what explains it: "Waiting on a lock", "Interrupted: ...". */
+  public String stateWords(Instant now) {
+    MigrationState state = state(now);
+    return switch (state) {
+      case UNKNOWN -> "Unknown: " + reason;
+      case INTERRUPTED -> "Interrupted: " + progress.get().interruption().get().reason();
+      case SILENT -> progress.get().signOfLife()
+          .map(sign -> "Silent: no sign of life for "
+              + Words.duration(Duration.between(sign, now)))
+          .orElse("Silent: no sign of life yet");
+      default -> state.words();
+    };
+  }
+
+  /**
+   * What the migration's time looks like, in words that never lie: the expected duration before
+   * the start, how long a lock has blocked it, how late it is past its estimate, never "in 0 s".
+   */
+  public String timeWords(Instant now) {
+    MigrationState state = state(now);
+    StepProgress p = progress.orElse(null);
+    switch (state) {
+      case UNKNOWN:
+        return "no estimate while the migration is unknown";
+      case DONE:
+        return "done";
+      case NOT_STARTED:
+        return expectedTotal().map(total -> "about " + Words.duration(total) + " once started")
+            .orElse("no expected duration configured");
+      case WAITING:
+        Waiting waiting = p.waiting().get();
+        return "blocked for " + Words.duration(Duration.between(waiting.since(), now)) + " by "
+            + waiting.who();
+      case INTERRUPTED:
+        Interruption interruption = p.interruption().get();
+        return "interrupted " + Words.duration(Duration.between(interruption.at(), now))
+            + " ago, no estimate until the step runs again";
+      default:
+        Optional<Instant> stepEnd = currentStepEnd();
+        if (stepEnd.isPresent() && !stepEnd.get().isAfter(now)) {
+          return "overdue by " + Words.duration(Duration.between(stepEnd.get(), now))
+              + (p.detail().isEmpty() ? "" : " (" + p.detail() + ")");
+        }
+        return eta(now).map(end -> "ends in about " + Words.duration(Duration.between(now, end)))
+            .orElse("no estimate");
+    }
+  }
+
+  /** The sum of the steps' expected durations, when each step has one. */
+  public Optional<Duration> expectedTotal() {
+    Duration total = Duration.ZERO;
+    for (StepDefinition step : migration.steps()) {
+      if (step.expected().isEmpty()) {
+        return Optional.empty();
+      }
+      total = total.plus(step.expected().get());
+    }
+    return Optional.of(total);
+  }
+
+  private Optional<Instant> currentStepEnd() {
+    StepProgress p = progress.get();
+    return p.stepEta().or(() -> p.stepStartedAt().flatMap(started ->
+        migration.steps().get(p.step()).expected().map(started::plus)));
   }
 
   public static MigrationStatus of(MigrationDefinition migration, StepProgress progress) {
@@ -80,31 +201,22 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
   /**
    * When the migration should end: the current step's end (measured by the source, or its start
    * plus its expected duration) plus the expected durations of the steps after it. Empty when a
-   * needed figure is missing.
+   * needed figure is missing, and whenever an end time would mislead: before the start (it would
+   * slide forward forever), while a lock blocks the step, once interrupted, unknown or done.
    */
   public Optional<Instant> eta(Instant now) {
-    if (!known) {
+    MigrationState state = state(now);
+    if (state != MigrationState.RUNNING && state != MigrationState.SILENT) {
       return Optional.empty();
     }
     StepProgress p = progress.get();
-    if (p.done()) {
+    List<StepDefinition> steps = migration.steps();
+    Optional<Instant> stepEnd = currentStepEnd();
+    if (stepEnd.isEmpty()) {
       return Optional.empty();
     }
-    List<StepDefinition> steps = migration.steps();
-    Instant end;
-    int next;
-    if (p.step() < 0) {
-      end = now;
-      next = 0;
-    } else {
-      Optional<Instant> stepEnd = p.stepEta().or(() -> p.stepStartedAt().flatMap(started ->
-          steps.get(p.step()).expected().map(started::plus)));
-      if (stepEnd.isEmpty()) {
-        return Optional.empty();
-      }
-      end = stepEnd.get().isBefore(now) ? now : stepEnd.get();
-      next = p.step() + 1;
-    }
+    Instant end = stepEnd.get().isBefore(now) ? now : stepEnd.get();
+    int next = p.step() + 1;
     for (int i = next; i < steps.size(); i++) {
       Optional<Duration> expected = steps.get(i).expected();
       if (expected.isEmpty()) {

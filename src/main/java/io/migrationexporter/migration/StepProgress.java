@@ -1,6 +1,7 @@
 package io.migrationexporter.migration;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -16,10 +17,22 @@ import java.util.OptionalDouble;
  * @param heartbeatAt the last sign of life of the migration process, if the source sees one
  * @param detail what the step is doing now, in words ("rewriting the table", "sorting an
  *     index"), or empty
+ * @param waiting the lock the current step waits for, if it waits on one
+ * @param interruption how the current step ended without its effect, until it starts again
+ * @param attempts the attempts at steps the source saw, oldest first
  */
 public record StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
     OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
-    String detail) {
+    String detail, Optional<Waiting> waiting, Optional<Interruption> interruption,
+    List<StepAttempt> attempts) {
+
+  /** Progress from a source that sees neither locks nor interruptions. */
+  public StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
+      OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
+      String detail) {
+    this(step, done, stepStartedAt, stepRatio, stepEta, heartbeatAt, detail, Optional.empty(),
+        Optional.empty(), List.of());
+  }
 
   public StepProgress {
     Objects.requireNonNull(stepStartedAt);
@@ -27,6 +40,9 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
     Objects.requireNonNull(stepEta);
     Objects.requireNonNull(heartbeatAt);
     Objects.requireNonNull(detail);
+    Objects.requireNonNull(waiting);
+    Objects.requireNonNull(interruption);
+    attempts = List.copyOf(attempts);
     if (step < -1) {
       throw new IllegalArgumentException("step index " + step);
     }
@@ -41,6 +57,19 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
   }
 
   public StepProgress withHeartbeat(Instant at) {
-    return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, Optional.of(at), detail);
+    return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, Optional.of(at), detail,
+        waiting, interruption, attempts);
+  }
+
+  /** The newest sign of life: a heartbeat, or the current step's start. */
+  public Optional<Instant> signOfLife() {
+    if (heartbeatAt.isEmpty()) {
+      return stepStartedAt;
+    }
+    if (stepStartedAt.isEmpty()) {
+      return heartbeatAt;
+    }
+    return Optional.of(heartbeatAt.get().isAfter(stepStartedAt.get()) ? heartbeatAt.get()
+        : stepStartedAt.get());
   }
 }

@@ -95,11 +95,17 @@ public final class PhaseStore {
     root.put("changed-by", state.changedBy());
     ObjectNode entered = root.putObject("entered");
     state.entered().forEach((phase, at) -> entered.put(phase, at.toString()));
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+  }
 
-    Path dir = file.getParent();
+  /**
+   * Replaces {@code target} with {@code bytes} so that a crash leaves the old or the new content,
+   * never half of one: a temporary file in the same directory, flushed, renamed over the target.
+   */
+  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -110,7 +116,8 @@ public final class PhaseStore {
         channel.force(true);
       }
       try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system of " + dir + " cannot rename atomically", e);
       }

@@ -56,7 +56,7 @@ final class ApiHandler {
     Board board = freshBoard(exchange);
     ObjectNode root = Views.JSON.createObjectNode();
     ArrayNode gates = root.putArray("gates");
-    board.gates().forEach(gate -> gates.add(Views.gate(gate)));
+    board.gates().forEach(gate -> gates.add(Views.gate(gate, board.phase().current())));
     Responses.json(exchange, 200, root);
   }
 
@@ -73,7 +73,7 @@ final class ApiHandler {
       Responses.error(exchange, 404, "no gate named '" + name + "'");
       return;
     }
-    Responses.json(exchange, gate.get().open() ? 200 : 503, Views.gate(gate.get()));
+    Responses.json(exchange, gate.get().open() ? 200 : 503, Views.gate(gate.get(), board.phase().current()));
   }
 
   void getPhase(HttpServerExchange exchange) {

@@ -5,7 +5,11 @@ import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
 import java.time.Instant;
 
-/** How long an answer may take: the scraper's timeout header, less a margin, or the default. */
+/**
+ * How long an answer may wait for refreshes: the scraper's timeout header, less a margin, or the
+ * default, and never longer than the request budget (sources refresh on their own schedule, so
+ * waiting longer would only wait on a source that hangs).
+ */
 final class Deadlines {
   static final String SCRAPE_TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
   private static final Duration SHORTEST = Duration.ofMillis(100);
@@ -28,6 +32,9 @@ final class Deadlines {
     Duration budget = timeout.minus(settings.scrapeTimeoutOffset());
     if (budget.compareTo(SHORTEST) < 0) {
       budget = timeout.dividedBy(2);
+    }
+    if (budget.compareTo(settings.requestBudget()) > 0) {
+      budget = settings.requestBudget();
     }
     return now.plus(budget);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.app.Board;
 import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
+import io.migrationexporter.check.Headline;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.AppDefinition;
@@ -35,8 +36,9 @@ final class Views {
     root.set("phase", phase(board.phase(), board.phaseOrder(), board.phaseSource()));
     ArrayNode checks = root.putArray("checks");
     board.checks().forEach(result -> checks.add(check(result, now)));
+    root.set("headline", headline(board));
     ArrayNode gates = root.putArray("gates");
-    board.gates().forEach(gate -> gates.add(gate(gate)));
+    board.gates().forEach(gate -> gates.add(gate(gate, board.phase().current())));
     ArrayNode migrations = root.putArray("migrations");
     board.migrations().forEach(migration -> migrations.add(migration(migration, now)));
     ArrayNode sources = root.putArray("sources");
@@ -119,6 +121,11 @@ final class Views {
     if (!status.known()) {
       node.put("reason", status.reason());
     }
+    node.put("state", status.state(now).label());
+    node.put("state_words", status.stateWords(now));
+    node.put("time_words", status.timeWords(now));
+    status.stateEnteredAt().ifPresent(at -> node.put("state_entered_at", at.toString()));
+    node.put("silent_after_seconds", seconds(status.migration().silentAfter()));
     node.put("steps", status.migration().steps().size());
     node.put("step", status.stepNumber());
     node.put("done", status.done());
@@ -140,17 +147,48 @@ final class Views {
       if (!progress.detail().isEmpty()) {
         node.put("detail", progress.detail());
       }
+      progress.waiting().ifPresent(waiting -> node.putObject("waiting")
+          .put("holder", waiting.holder())
+          .put("application_name", waiting.applicationName())
+          .put("since", waiting.since().toString()));
+      progress.interruption().ifPresent(interruption -> node.putObject("interruption")
+          .put("reason", interruption.reason())
+          .put("step", status.migration().steps().get(interruption.step()).name())
+          .put("at", interruption.at().toString()));
+      ArrayNode attempts = node.putArray("attempts");
+      progress.attempts().forEach(attempt -> {
+        ObjectNode entry = attempts.addObject()
+            .put("step", status.migration().steps().get(attempt.step()).name())
+            .put("started", attempt.started().toString());
+        attempt.ended().ifPresent(at -> entry.put("ended", at.toString()));
+        entry.put("outcome", attempt.outcome());
+      });
     });
     status.overallRatio().ifPresent(ratio -> node.put("progress", ratio));
     status.eta(now).ifPresent(at -> node.put("eta", at.toString()));
     return node;
   }
 
-  static ObjectNode gate(GateResult result) {
+  /** The answer to the current phase's question: {tone, text, gate}; gate is null when none speaks. */
+  static ObjectNode headline(Board board) {
+    Headline headline = Headline.of(board.phase().current(), board.phaseOrder(), board.gates(),
+        board.checks());
+    ObjectNode node = JSON.createObjectNode();
+    node.put("tone", headline.tone());
+    node.put("text", headline.text());
+    node.put("gate", headline.gate().map(gate -> gate.gate().name()).orElse(null));
+    return node;
+  }
+
+  /** @param current the operation's phase, to say whether the gate answers its question */
+  static ObjectNode gate(GateResult result, String current) {
     ObjectNode gate = JSON.createObjectNode();
     gate.put("name", result.gate().name());
     gate.put("title", result.gate().title());
     gate.put("phase", result.gate().phase());
+    ArrayNode phases = gate.putArray("phases");
+    result.gate().phases().forEach(phases::add);
+    gate.put("speaks_for_phase", result.gate().speaksFor(current));
     gate.put("open", result.open());
     gate.put("checks", result.selected());
     ArrayNode blocking = gate.putArray("blocking");

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code basic_auth_users}: user names and bcrypt hashes, verified as the exporter-toolkit does.
@@ -28,25 +26,23 @@ import java.util.concurrent.TimeUnit;
  * remembered for {@link #REMEMBER_FOR}, keyed by a SHA-256 of a per-process random value, user,
  * password and stored hash (never the password itself): bcrypt is slow on purpose (about 0.1 s at
  * cost 10), and paying it on every scrape would cap {@code /metrics}. Failures are never
- * remembered. One bcrypt runs at a time, so a flood of wrong passwords costs one core at most, not
- * both.
+ * remembered. Bcrypt runs on {@link PasswordChecks}' one thread, so a flood of wrong passwords
+ * costs one core at most, and {@link #failures} limits how many one address may try.
  */
 final class BasicAuth {
   static final Duration REMEMBER_FOR = Duration.ofMinutes(5);
   /** An attacker who knows a password can vary its bytes past the 72 that bcrypt reads. */
   private static final int REMEMBERED_LIMIT = 256;
-  /** Beyond this wait for the one bcrypt slot, a request is refused with 429 rather than queued. */
-  static final Duration HASHING_WAIT = Duration.ofSeconds(5);
 
-  /** What one request asked for. */
-  enum Outcome { ALLOWED, DENIED, BUSY }
+  /** What one password check found. */
+  enum Outcome { ALLOWED, DENIED }
 
   private final Map<String, BCrypt.HashData> users;
   private final BCrypt.HashData unknownUser;
   private final BCrypt.Verifyer verifyer = BCrypt.verifyer(BCrypt.Version.VERSION_2A,
       LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
   private final Map<String, Long> remembered = new ConcurrentHashMap<>();
-  private final Semaphore hashing = new Semaphore(1, true);
+  private final FailureLimit failures = new FailureLimit();
   /** Makes the remembered digests worthless outside this process. */
   private final byte[] pepper = new byte[32];
 
@@ -134,19 +130,16 @@ final class BasicAuth {
     return until != null && until - System.nanoTime() > 0;
   }
 
-  /** Verifies with bcrypt; blocks, so call it from a worker thread. */
-  Outcome verify(Credentials credentials) throws InterruptedException {
+  /** The failed checks of each client address. */
+  FailureLimit failures() {
+    return failures;
+  }
+
+  /** Verifies with bcrypt; takes about 0.1 s, so call it on {@link PasswordChecks}' thread. */
+  Outcome verify(Credentials credentials) {
     BCrypt.HashData hash = users.get(credentials.user());
-    if (!hashing.tryAcquire(HASHING_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      return Outcome.BUSY;
-    }
-    boolean verified;
-    try {
-      verified = verifyer.verify(credentials.password(),
-          hash == null ? unknownUser : hash).verified;
-    } finally {
-      hashing.release();
-    }
+    boolean verified = verifyer.verify(credentials.password(),
+        hash == null ? unknownUser : hash).verified;
     if (!verified || hash == null) {
       return Outcome.DENIED;
     }

@@ -28,6 +28,7 @@
     lastSequence: 0,
     events: [], // newest first
     liveNodes: [], // nodes whose text follows the clock, rebuilt at every render
+    confirming: '', // the phase the control asks to confirm
   };
 
   const $ = (id) => document.getElementById(id);
@@ -173,7 +174,7 @@
     const titles = new Map((status.apps || []).map((app) => [app.name, app.title]));
     const checksByName = new Map(status.checks.map((check) => [check.name, check]));
     renderPhases(status.phase);
-    renderGates(status.gates, checksByName);
+    renderHeadline(status.headline, status.gates, checksByName);
     renderGroups(status.checks, titles);
     renderMigrations(status.migrations);
     renderEvents();
@@ -181,14 +182,14 @@
     tick();
   }
 
-  /** The tab's title tells the phase and the first gate, for a board left in a background tab. */
+  /** The tab's title tells the phase and its verdict, for a board left in a background tab. */
   function renderTitle() {
     const parts = [];
     if (state.failure || state.drawFailed) parts.push('Connection lost');
     if (state.status) {
       parts.push(capitalize(state.status.phase.current));
-      const gate = state.status.gates[0];
-      if (gate) parts.push(gate.open ? 'GO' : 'NO GO');
+      const verdict = VERDICTS[state.status.headline.tone];
+      if (verdict) parts.push(verdict);
     }
     parts.push('Control tower');
     document.title = parts.join(' · ');
@@ -236,35 +237,62 @@
     list.replaceChildren(...items);
   }
 
-  function renderGates(gates, checksByName) {
+  const VERDICTS = { go: 'GO', 'no-go': 'NO GO' };
+
+  /**
+   * The answer to the current phase's question, in the words of the gate that asks it: GO / NO GO
+   * only from a gate that speaks for the phase; before that, a neutral list of what is left to do.
+   */
+  function renderHeadline(headline, gates, checksByName) {
     const section = $('gates');
-    section.replaceChildren(...gates.map((gate) => {
-      const card = el('article', 'gate ' + (gate.open ? 'gate-go' : 'gate-nogo'));
-      card.dataset.gate = gate.name;
-      card.appendChild(el('div', 'gate-verdict', gate.open ? 'GO' : 'NO GO'));
-      const body = card.appendChild(el('div', 'gate-body'));
-      body.appendChild(el('h2', 'gate-title', gate.title));
-      if (gate.open) {
-        body.appendChild(el('p', 'gate-summary', 'All ' + gate.checks + ' checks would be ok in phase ' + gate.phase + '.'));
-      } else if (gate.reason) {
-        body.appendChild(el('p', 'gate-summary', capitalize(gate.reason) + '.'));
-      } else {
-        body.appendChild(el('p', 'gate-summary', gate.blocking.length + ' of ' + gate.checks
-            + ' checks block it (as judged for phase ' + gate.phase + '):'));
-        const list = body.appendChild(el('ul', 'blocking'));
-        for (const blocking of gate.blocking.slice(0, BLOCKING_SHOWN)) {
-          const check = checksByName.get(blocking.check);
-          const item = list.appendChild(el('li', 'blocking-' + stateClass(blocking.state)));
-          item.appendChild(icon(stateClass(blocking.state)));
-          item.appendChild(el('strong', null, check ? check.title : blocking.check));
-          item.appendChild(el('span', null, ' ' + blocking.value));
-        }
-        if (gate.blocking.length > BLOCKING_SHOWN) {
-          list.appendChild(el('li', 'more', '… and ' + (gate.blocking.length - BLOCKING_SHOWN) + ' more'));
-        }
-      }
-      return card;
-    }));
+    const gate = gates.find((candidate) => candidate.name === headline.gate);
+    const tone = headline.tone === 'go' ? 'gate-go' : headline.tone === 'no-go' ? 'gate-nogo' : 'gate-neutral';
+    const card = el('article', 'gate ' + tone);
+    if (gate) card.dataset.gate = gate.name;
+    if (VERDICTS[headline.tone]) card.appendChild(el('div', 'gate-verdict', VERDICTS[headline.tone]));
+    const body = card.appendChild(el('div', 'gate-body'));
+    body.appendChild(el('h2', 'gate-title', headline.text));
+    if (gate && gate.open) {
+      body.appendChild(el('p', 'gate-summary', 'All ' + gate.checks + ' checks ok, as judged for phase ' + gate.phase + '.'));
+    } else if (gate && gate.reason) {
+      body.appendChild(el('p', 'gate-summary', capitalize(gate.reason) + '.'));
+    } else if (gate) {
+      const judged = headline.tone === 'neutral' ? 'For “' + gate.title + '”, as judged for phase ' : 'As judged for phase ';
+      body.appendChild(el('p', 'gate-summary', judged + gate.phase + ':'));
+      body.appendChild(blockingList(gate, checksByName, headline.tone !== 'neutral'));
+    }
+    const others = gates.filter((other) => other !== gate);
+    const extra = others.length === 0 ? [] : [otherGates(others)];
+    section.replaceChildren(card, ...extra);
+  }
+
+  /** @param withValues what each check shows now; left out of a to-do list, where it is the usual */
+  function blockingList(gate, checksByName, withValues) {
+    const list = el('ul', 'blocking');
+    for (const blocking of gate.blocking.slice(0, BLOCKING_SHOWN)) {
+      const check = checksByName.get(blocking.check);
+      const item = list.appendChild(el('li', 'blocking-' + stateClass(blocking.state)));
+      item.appendChild(icon(stateClass(blocking.state)));
+      item.appendChild(el('strong', null, check ? check.title : blocking.check));
+      if (check && check.app) item.appendChild(el('span', 'blocking-app', check.app));
+      if (withValues) item.appendChild(el('span', null, blocking.value));
+    }
+    if (gate.blocking.length > BLOCKING_SHOWN) {
+      list.appendChild(el('li', 'more', '… and ' + (gate.blocking.length - BLOCKING_SHOWN) + ' more'));
+    }
+    return list;
+  }
+
+  /** Gates that do not speak for this phase, in one line: scripts may wait on them. */
+  function otherGates(gates) {
+    const line = el('p', 'other-gates');
+    line.appendChild(el('span', 'subtle', 'Other gates:'));
+    for (const gate of gates) {
+      const chip = line.appendChild(el('span', 'gate-chip ' + (gate.open ? 'gate-chip-open' : 'gate-chip-closed')));
+      chip.dataset.gate = gate.name;
+      chip.textContent = gate.title + ' · ' + (gate.open ? 'open' : gate.blocking.length + ' blocking');
+    }
+    return line;
   }
 
   function groupOrder(checks) {
@@ -482,6 +510,7 @@
     const hasToken = Boolean(storedToken());
     $('token-step').hidden = hasToken;
     $('phase-step').hidden = !hasToken;
+    $('confirm-step').hidden = true;
     const text = $('phase-message');
     text.textContent = message;
     text.className = 'phase-message' + (isError ? ' error' : '');
@@ -542,8 +571,35 @@
     showControlStep('Token forgotten.');
   }
 
-  async function setPhase() {
+  /**
+   * One click never changes the phase: the board asks first, and says plainly when the change goes
+   * back, which re-judges every check (apps just reopened turn red in maintenance again).
+   */
+  function confirmPhase() {
     const phase = $('phase-select').value;
+    const status = state.status;
+    if (!phase || !status) return;
+    const current = status.phase.current;
+    const order = status.phase.order;
+    const backwards = order.indexOf(phase) < order.indexOf(current);
+    $('phase-step').hidden = true;
+    $('phase-message').textContent = '';
+    $('confirm-step').hidden = false;
+    $('confirm-step').classList.toggle('confirm-warning', backwards);
+    $('confirm-question').textContent = 'Set the phase from ' + current + ' to ' + phase + '?';
+    const warning = $('confirm-backwards');
+    warning.hidden = !backwards;
+    warning.textContent = backwards ? '⚠ This goes BACK: ' + phase + ' comes before ' + current
+        + '. Every check will be judged as for ' + phase + ' again, and alerts may fire.' : '';
+    $('confirm-yes').textContent = (backwards ? 'Yes, go back to ' : 'Yes, set phase to ') + phase;
+    state.confirming = phase;
+    $('confirm-no').focus();
+  }
+
+  async function setPhase() {
+    const phase = state.confirming;
+    $('confirm-step').hidden = true;
+    $('phase-step').hidden = false;
     const button = $('phase-submit');
     button.disabled = true;
     try {
@@ -579,7 +635,9 @@
     $('token-input').addEventListener('keydown', (event) => { if (event.key === 'Enter') useToken(); });
     $('token-forget').addEventListener('click', forgetToken);
     $('phase-select').addEventListener('change', updateSubmitLabel);
-    $('phase-submit').addEventListener('click', setPhase);
+    $('phase-submit').addEventListener('click', confirmPhase);
+    $('confirm-yes').addEventListener('click', setPhase);
+    $('confirm-no').addEventListener('click', () => showControlStep('Phase unchanged.'));
   }
 
   wireControls();

@@ -161,6 +161,7 @@ class BoardPageTest {
       browser.script("const s = document.getElementById('phase-select'); s.value = 'maintenance';"
           + " s.dispatchEvent(new Event('change'))");
       browser.click(browser.element("#phase-submit"));
+      browser.click(browser.element("#confirm-yes"));
       browser.await("the refusal shown", () ->
           browser.text(browser.element("#phase-message")).contains("403"));
       assertThat(browser.text(browser.element("#phase-message"))).contains("the admin token is wrong");
@@ -173,8 +174,15 @@ class BoardPageTest {
       browser.script("const s = document.getElementById('phase-select'); s.value = 'maintenance';"
           + " s.dispatchEvent(new Event('change'))");
       assertThat(browser.text(browser.element("#phase-submit"))).isEqualTo("Set phase to maintenance");
-      Screenshots.save(browser, "board-phase-control-1920x1080");
       browser.click(browser.element("#phase-submit"));
+      // one click never changes the phase: the board asks first
+      assertThat(browser.text(browser.element("#confirm-question")))
+          .isEqualTo("Set the phase from preparation to maintenance?");
+      assertThat(browser.script("return document.getElementById('confirm-backwards').hidden")
+          .asBoolean()).as("going forward is no warning").isTrue();
+      Screenshots.save(browser, "board-phase-control-1920x1080");
+      assertThat(exporter.exporter().runtime().phases().state().current()).isEqualTo("preparation");
+      browser.click(browser.element("#confirm-yes"));
       browser.await("the phase changed", () ->
           "maintenance".equals(exporter.exporter().runtime().phases().state().current()));
       assertThat(exporter.exporter().runtime().phases().state().changedBy()).isEqualTo("board");
@@ -185,6 +193,18 @@ class BoardPageTest {
           .asText()).isEqualTo(TOKEN);
       assertThat(browser.script("return location.href").asText()).doesNotContain(TOKEN);
       assertThat(browser.script("return localStorage.length").asInt()).isZero();
+
+      // going back warns, and Cancel leaves the phase alone
+      browser.script("const s = document.getElementById('phase-select'); s.value = 'preparation';"
+          + " s.dispatchEvent(new Event('change'))");
+      browser.click(browser.element("#phase-submit"));
+      assertThat(browser.text(browser.element("#confirm-backwards")))
+          .contains("This goes BACK", "preparation comes before maintenance");
+      assertThat(browser.text(browser.element("#confirm-yes"))).isEqualTo("Yes, go back to preparation");
+      Screenshots.save(browser, "board-phase-backwards-1920x1080");
+      browser.click(browser.element("#confirm-no"));
+      assertThat(browser.text(browser.element("#phase-message"))).isEqualTo("Phase unchanged.");
+      assertThat(exporter.exporter().runtime().phases().state().current()).isEqualTo("maintenance");
     }
   }
 

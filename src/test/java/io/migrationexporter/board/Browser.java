@@ -76,7 +76,19 @@ public final class Browser implements AutoCloseable {
       }
       assumeTrue(false, message + ": skipped");
     }
-    Process driver = new ProcessBuilder(chromedriver.get().toString(), "--port=0")
+    try {
+      return launch(chromedriver.get(), chromium.get(), width, height);
+    } catch (Exception e) {
+      // Two test classes in one JVM start their browsers back to back, and on a loaded machine
+      // chromedriver sometimes fails to create the first session: a fresh driver then succeeds.
+      System.err.println("Browser: starting once more after: " + e);
+      return launch(chromedriver.get(), chromium.get(), width, height);
+    }
+  }
+
+  private static Browser launch(Path chromedriver, Path chromium, int width, int height)
+      throws Exception {
+    Process driver = new ProcessBuilder(chromedriver.toString(), "--port=0")
         .redirectErrorStream(true)
         .start();
     Path profile = null;
@@ -84,8 +96,12 @@ public final class Browser implements AutoCloseable {
       int port = awaitPort(driver);
       profile = Files.createTempDirectory("board-test-chromium-");
       URI base = URI.create("http://127.0.0.1:" + port + "/");
+      HttpClient http = HttpClient.newHttpClient();
+      Await.retrying("chromedriver ready for a session", () ->
+          send(http, "GET", base.resolve("status"), null).path("ready").asBoolean(),
+          PAGE_WAIT, PAGE_POLL);
       ObjectNode options = JSON.createObjectNode();
-      options.put("binary", chromium.get().toString());
+      options.put("binary", chromium.toString());
       ArrayNode args = options.putArray("args");
       for (String arg : List.of("--headless", "--no-sandbox", "--disable-gpu",
           "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -98,7 +114,7 @@ public final class Browser implements AutoCloseable {
       always.put("browserName", "chrome");
       always.putObject("goog:loggingPrefs").put("browser", "ALL");
       always.set("goog:chromeOptions", options);
-      JsonNode created = send(HttpClient.newHttpClient(), "POST", base.resolve("session"), body);
+      JsonNode created = send(http, "POST", base.resolve("session"), body);
       URI session = base.resolve("session/" + created.path("sessionId").asText());
       Browser browser = new Browser(driver, profile, session);
       browser.resize(width, height);
@@ -106,6 +122,7 @@ public final class Browser implements AutoCloseable {
     } catch (Exception | Error e) {
       driver.descendants().forEach(ProcessHandle::destroyForcibly);
       driver.destroyForcibly();
+      driver.waitFor(10, TimeUnit.SECONDS);
       deleteTree(profile);
       throw e;
     }

@@ -7,6 +7,7 @@ import io.migrationexporter.testing.LoopbackTarget;
 import io.migrationexporter.testing.LoopbackTarget.Answer;
 import io.migrationexporter.testing.MutableClock;
 import io.migrationexporter.testing.Ports;
+import io.migrationexporter.testing.Scrape;
 import io.migrationexporter.testing.TestExporter;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -112,5 +113,93 @@ class GateTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(all.path("gates").findValuesAsText("name"))
         .containsExactlyInAnyOrder("ready-to-migrate", "reopened");
+  }
+
+  /**
+   * Preparation is no emergency: the gate of the maintenance says what is left to close, neutral.
+   * From maintenance on, the gate that speaks for the phase is GO / NO GO with its own words; in
+   * reopening the back-in-service gate judges the reopened apps as open, so nothing just reopened
+   * is a red cross.
+   */
+  @Test
+  void theHeadlineAnswersTheQuestionOfEachPhase() throws Exception {
+    target = LoopbackTarget.start();
+    target.answer("/front", Answer.status(200));
+    MutableClock clock = MutableClock.startingNow();
+    exporter = TestExporter.start(dir, """
+        checks.front.http.url = "%s"
+        gates.back-in-service {
+          title = "Production is back", phase = done, groups = [maintenance]
+          phases = [reopening, done]
+        }
+        """.formatted(target.url("/front")), clock);
+
+    JsonNode preparation = exporter.json("/api/status", 200);
+    assertThat(preparation.path("headline").path("tone").asText()).isEqualTo("neutral");
+    assertThat(preparation.path("headline").path("text").asText())
+        .isEqualTo("1 thing to close when the maintenance starts");
+    assertThat(preparation.path("headline").path("gate").asText()).isEqualTo("ready-to-migrate");
+    assertThat(speaking(preparation)).isEmpty();
+    assertThat(exporter.scrape().get("migration_gate_applies", "gate", "ready-to-migrate"))
+        .isEqualTo(0);
+
+    exporter.enterPhase("maintenance");
+    JsonNode maintenance = exporter.json("/api/status", 200);
+    assertThat(maintenance.path("headline").path("tone").asText()).isEqualTo("no-go");
+    assertThat(maintenance.path("headline").path("text").asText())
+        .isEqualTo("1 of 1 check not ready for “Ready to migrate”");
+    assertThat(speaking(maintenance)).containsExactly("ready-to-migrate");
+    assertThat(exporter.scrape().get("migration_gate_applies", "gate", "ready-to-migrate"))
+        .isEqualTo(1);
+
+    target.answer("/front", Answer.status(503));
+    clock.advance(Duration.ofSeconds(10));
+    JsonNode closed = exporter.json("/api/status", 200);
+    assertThat(closed.path("headline").path("tone").asText()).isEqualTo("go");
+    assertThat(closed.path("headline").path("text").asText()).isEqualTo("Ready to migrate");
+
+    exporter.enterPhase("reopening");
+    target.answer("/front", Answer.status(200));
+    clock.advance(Duration.ofSeconds(10));
+    JsonNode reopening = exporter.json("/api/status", 200);
+    assertThat(reopening.path("headline").path("tone").asText()).isEqualTo("go");
+    assertThat(reopening.path("headline").path("text").asText()).isEqualTo("Production is back");
+    assertThat(reopening.path("headline").path("gate").asText()).isEqualTo("back-in-service");
+    assertThat(speaking(reopening)).containsExactly("back-in-service");
+    Scrape scrape = exporter.scrape();
+    assertThat(scrape.get("migration_gate_applies", "gate", "back-in-service")).isEqualTo(1);
+    assertThat(scrape.get("migration_gate_applies", "gate", "ready-to-migrate")).isEqualTo(0);
+  }
+
+  @Test
+  void withoutAGateForThePhaseTheHeadlineIsNeutral() throws Exception {
+    exporter = TestExporter.start(dir, """
+        phases.initial = done
+        checks.db { group = connections, tcp.address = "127.0.0.1:%d" }
+        """.formatted(Ports.closed()));
+
+    JsonNode headline = exporter.json("/api/status", 200).path("headline");
+
+    assertThat(headline.path("tone").asText()).isEqualTo("neutral");
+    assertThat(headline.path("text").asText()).isEqualTo("1 of 1 check not as expected");
+    assertThat(headline.path("gate").isNull()).isTrue();
+  }
+
+  @Test
+  void aGateSpeakingForAnUnknownPhaseIsRefused() throws Exception {
+    assertThat(TestExporter.refusal(dir, """
+        checks.db { group = connections, tcp.address = "127.0.0.1:1" }
+        gates.back { phase = done, groups = [connections], phases = [reopenning] }
+        """)).contains("gates.back.phases", "'reopenning' is not in phases.order");
+  }
+
+  private static List<String> speaking(JsonNode status) {
+    List<String> names = new ArrayList<>();
+    status.path("gates").forEach(gate -> {
+      if (gate.path("speaks_for_phase").asBoolean()) {
+        names.add(gate.path("name").asText());
+      }
+    });
+    return names;
   }
 }

@@ -3,6 +3,7 @@ package io.migrationexporter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.app.Modules;
@@ -10,6 +11,25 @@ import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.testing.ExampleConfigs;
 import io.migrationexporter.deploy.Dashboards.Query;
+import io.migrationexporter.Exporter;
+import io.migrationexporter.config.SourceKind;
+import io.migrationexporter.config.ConfigLoader;
+import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.source.postgres.PgTestServer;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.LoopbackTarget;
+import io.migrationexporter.testing.LoopbackTarget.Answer;
+import io.migrationexporter.web.WebConfig;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Properties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +72,10 @@ class DashboardTest {
       for (JsonNode panel : Dashboards.panels(dashboard)) {
         assertThat(ids.add(panel.path("id").asInt())).as(file + ": panel id " + panel.path("id"))
             .isTrue();
-        assertThat(panel.path("title").asText()).isNotBlank();
+        // a repeated check card has no title bar: its series is named from the configuration
+        if (!panel.has("repeat")) {
+          assertThat(panel.path("title").asText()).isNotBlank();
+        }
       }
     }
   }
@@ -101,6 +124,51 @@ class DashboardTest {
             .as(panel.path("title").asText()).isEqualTo(GRID_COLUMNS);
       }
     }
+  }
+
+  /**
+   * Read from 3 m on a 1920x1080 kiosk: the verdict of the phase's own gate and what blocks it
+   * open the screen, and the tables have room for every row a night shows: 4 migrations, 9 lines
+   * of phases and steps, 3 alerts at once.
+   */
+  @Test
+  void controlTowerGivesEachTableRoomForEveryRow() throws Exception {
+    JsonNode dashboard = Dashboards.read(CONTROL_TOWER);
+    Box gate = box(dashboard, "migration_gate_applies) == 1)", 0);
+    Box blocking = box(dashboard, "max by (gate) (migration_gate_blocking_checks)", 0);
+    assertThat(gate.y).as("the gate of the phase opens the screen").isZero();
+    assertThat(blocking.y).as("what blocks it, beside it").isZero();
+    assertThat(tableRows(box(dashboard, "migration_progress_known", 0), 36))
+        .as("migrations with 'sm' rows").isGreaterThanOrEqualTo(4);
+    assertThat(tableRows(box(dashboard, "ALERTS{", 0), 36)).as("alerts firing")
+        .isGreaterThanOrEqualTo(2);
+    Box timeline = box(dashboard, "max by (phase) (migration_phase) == 1", 1);
+    assertThat((timeline.h * 38 - 8 - 30) / 9).as("px per line of phases and steps (5 + 4)")
+        .isGreaterThanOrEqualTo(20);
+  }
+
+  /** How many rows of {@code rowPx} a table panel shows under its title and header. */
+  private static int tableRows(Box table, int rowPx) {
+    return (table.h * 38 - 8 - 30 - rowPx) / rowPx;
+  }
+
+  /** The {@code index}-th panel one of whose queries contains {@code exprPart}. */
+  private static Box box(JsonNode dashboard, String exprPart, int index) {
+    List<Box> found = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        if (target.path("expr").asText().contains(exprPart)) {
+          JsonNode grid = panel.path("gridPos");
+          found.add(new Box(panel.path("id").asInt(), panel.path("title").asText(),
+              grid.path("x").asInt(), grid.path("y").asInt(), grid.path("w").asInt(),
+              grid.path("h").asInt(), panel.path("repeat").asText(""), 1,
+              target.path("expr").asText()));
+          break;
+        }
+      }
+    }
+    assertThat(found).as("panels querying " + exprPart).hasSizeGreaterThan(index);
+    return found.get(index);
   }
 
   @Test
@@ -190,7 +258,7 @@ class DashboardTest {
     for (JsonNode panel : Dashboards.panels(dashboard)) {
       String expr = panel.path("targets").path(0).path("expr").asText();
       JsonNode defaults = panel.path("fieldConfig").path("defaults");
-      if (expr.startsWith("migration:check_display:code")) {
+      if (expr.contains("(migration:check_display:code{")) {
         checkPanels++;
         assertThat(valueMappings(defaults)).as(panel.path("title").asText())
             .containsAll(displayCodes);
@@ -202,7 +270,7 @@ class DashboardTest {
             .isNotEqualTo("green");
         assertThat(steps.toString()).contains("{\"color\":\"red\",\"value\":1000}",
             "{\"color\":\"green\",\"value\":2000}");
-      } else if (expr.startsWith("migration:check_reopening:code")) {
+      } else if (expr.contains("(migration:check_reopening:code{")) {
         checkPanels++;
         assertThat(valueMappings(defaults)).contains("0", "1", "2", "3", "11", "12", "13");
         assertThat(mappingColor(defaults, "0")).isNotEqualTo("green");
@@ -212,7 +280,10 @@ class DashboardTest {
         continue;
       }
       assertThat(panel.path("repeat").asText()).isNotBlank();
-      assertThat(panel.path("options").path("textMode").asText()).isEqualTo("value");
+      assertThat(panel.path("options").path("textMode").asText()).isEqualTo("value_and_name");
+      assertThat(expr).as("titled from the configuration")
+          .contains("group_left (title) max by (check, title) (migration_check_info)");
+      assertThat(panel.path("targets").path(0).path("legendFormat").asText()).isEqualTo("{{title}}");
       assertThat(defaults.path("noValue").asText()).startsWith("Unknown");
     }
     assertThat(checkPanels).as("maintenance, connections and reopening").isEqualTo(3);
@@ -262,7 +333,7 @@ class DashboardTest {
   void theAlertPanelNamesEveryAlertInWords() throws Exception {
     JsonNode dashboard = Dashboards.read(CONTROL_TOWER);
     JsonNode alerts = Dashboards.panels(dashboard).stream()
-        .filter(panel -> panel.path("targets").path(0).path("expr").asText().startsWith("ALERTS"))
+        .filter(panel -> panel.path("targets").path(0).path("expr").asText().contains("(ALERTS{"))
         .findFirst().orElseThrow();
     Set<String> mapped = new HashSet<>();
     for (JsonNode override : alerts.path("fieldConfig").path("overrides")) {
@@ -279,9 +350,150 @@ class DashboardTest {
     }
   }
 
+  /**
+   * The HA setup of docs/operations.md: two exporters watching the same things, both scraped by
+   * a real Prometheus with the project's rules. Every dashboard query then shows each phase,
+   * check, gate, migration and connection once: no two series differ only by the replica, and
+   * the connections of an application are counted once, not summed over replicas.
+   */
+  @Test
+  void twoReplicasShowEverythingOnce(@TempDir Path dir) throws Exception {
+    Path prometheusBinary = Tools.require("prometheus", "prometheus");
+    ScriptedMigrationKind.Script database = new ScriptedMigrationKind.Script();
+    database.connectionsOpen = false;
+    database.progress = new StepProgress(0, false, Optional.of(Instant.now().minusSeconds(30)),
+        OptionalDouble.of(0.4), Optional.empty(), Optional.of(Instant.now()), "rewriting answers");
+    PgTestServer postgres = PgTestServer.start();
+    List<AutoCloseable> resources = new ArrayList<>(List.of(postgres));
+    try {
+      postgres.createDatabase("tower");
+      List<Connection> sessions = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("ApplicationName", "pix-api");
+        sessions.add(DriverManager.getConnection(postgres.url("tower"), props));
+      }
+      sessions.forEach(session -> resources.add(0, session));
+      LoopbackTarget front = LoopbackTarget.start().answer("/", Answer.status(503));
+      resources.add(0, front);
+      List<Exporter> replicas = new ArrayList<>();
+      for (String replica : List.of("a", "b")) {
+        Path config = Files.createDirectories(dir.resolve(replica)).resolve("tower.conf");
+        Files.writeString(config, """
+            server.listen = "127.0.0.1:0"
+            phases.initial = migration
+            defaults.interval = 1s
+            apps.front.title = "Front-end"
+            checks.front { app = front, title = "Pix App front-end", http.url = "%s" }
+            sources.postgres.pg { url = "%s", user = %s, password = "%s", interval = 1s }
+            sources.scripted.main.migrations.answers {
+              title = "answers.id to bigint"
+              steps = [{ name = alter, title = "Alter the column", expected-duration = 1h }]
+            }
+            """.formatted(front.url("/"), postgres.url("tower"), PgTestServer.EXPORTER_USER,
+            PgTestServer.EXPORTER_PASSWORD));
+        List<SourceKind> kinds = new ArrayList<>(Modules.sourceKinds());
+        kinds.add(new ScriptedMigrationKind(database));
+        ConfigLoader loader = new ConfigLoader(Modules.checkKinds(), kinds);
+        Exporter exporter = Exporter.start(loader.load(config), WebConfig.PLAIN, loader,
+            Clock.systemUTC());
+        resources.add(0, exporter);
+        replicas.add(exporter);
+      }
+      MonitoringProcess prometheus = startPrometheus(prometheusBinary, dir, replicas);
+      resources.add(0, prometheus);
+
+      // both replicas scraped, rules evaluated on both, the sessions seen by both
+      for (String ready : List.of("count(up == 1) == 2",
+          "count(migration:check_display:code{check=\"front\"}) == 2",
+          "count(migration_pg_connections{application_name=\"pix-api\"}) == 2",
+          "count(migration_step_index) == 2")) {
+        Await.retrying(ready + "\nPrometheus log:\n" + prometheus.logTail(),
+            () -> !query(prometheus, ready).isEmpty(), Duration.ofSeconds(90),
+            Duration.ofMillis(500));
+      }
+      Map<String, String> values = Map.of("gate", "ready-to-migrate", "app", ".*",
+          "maintenance_check", "front", "connections_check", "pg-connections",
+          "reopening_check", "front");
+      int answered = 0;
+      for (Path file : Dashboards.files()) {
+        JsonNode dashboard = Dashboards.read(file);
+        for (JsonNode panel : Dashboards.panels(dashboard)) {
+          for (JsonNode target : panel.path("targets")) {
+            String where = dashboard.path("uid").asText() + " panel '" + panel.path("title")
+                .asText() + "' " + target.path("refId").asText();
+            String promql = Dashboards.substitute(target.path("expr").asText(), values, "1m");
+            JsonNode result = query(prometheus, promql);
+            answered += result.isEmpty() ? 0 : 1;
+            boolean perReplica = target.path("legendFormat").asText().contains("{{instance}}");
+            Set<String> seen = new HashSet<>();
+            for (JsonNode series : result) {
+              ObjectNode labels = ((ObjectNode) series.path("metric")).deepCopy();
+              if (!perReplica) {
+                assertThat(labels.has("instance")).as(where + " keeps the replica apart: "
+                    + promql + " gives " + result).isFalse();
+                labels.remove(List.of("instance", "job"));
+              }
+              assertThat(seen.add(labels.toString())).as(where + " shows " + labels
+                  + " twice: " + promql + " gives " + result).isTrue();
+            }
+          }
+        }
+      }
+      assertThat(answered).as("queries that returned data").isGreaterThan(20);
+
+      JsonNode connected = query(prometheus, Dashboards.substitute(box(Dashboards.read(
+          CONTROL_TOWER), "(migration_pg_connections)", 0).expr, values, "1m"));
+      double pixApi = 0;
+      for (JsonNode series : connected) {
+        if (series.path("metric").path("application_name").asText().equals("pix-api")) {
+          pixApi += series.path("value").get(1).asDouble();
+        }
+      }
+      assertThat(pixApi).as("pix-api's 3 sessions, seen by 2 replicas: " + connected)
+          .isEqualTo(3);
+    } finally {
+      for (AutoCloseable resource : resources) {
+        resource.close();
+      }
+    }
+  }
+
+  private static MonitoringProcess startPrometheus(Path binary, Path dir, List<Exporter> replicas)
+      throws Exception {
+    ObjectNode config = (ObjectNode) Yaml.read(Project.file("prometheus/prometheus.yml"));
+    Yaml.object(config.path("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s");
+    config.remove("alerting");
+    ArrayNode ruleFiles = config.putArray("rule_files");
+    ruleFiles.add(Project.file("prometheus/rules").toAbsolutePath() + "/*.yml");
+    ObjectNode job = Yaml.object(config.path("scrape_configs").get(0));
+    job.put("scrape_timeout", "1s");
+    ArrayNode targets = Yaml.object(job.path("static_configs").get(0)).putArray("targets");
+    replicas.forEach(replica -> targets.add("127.0.0.1:" + replica.port()));
+    Path file = dir.resolve("prometheus.yml");
+    Yaml.write(file, config);
+    MonitoringProcess process = MonitoringProcess.start("prometheus", dir, List.of(
+        binary.toString(), "--config.file=" + file,
+        "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
+        "--web.listen-address=127.0.0.1:{port}"));
+    process.awaitReady("/-/ready", Duration.ofSeconds(60));
+    return process;
+  }
+
+  /** The result of an instant query; fails on an error answer (invalid PromQL). */
+  private static JsonNode query(MonitoringProcess prometheus, String promql) throws Exception {
+    HttpResponse<String> response = prometheus.get("/api/v1/query?query="
+        + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    JsonNode body = new ObjectMapper().readTree(response.body());
+    assertThat(body.path("status").asText()).as("Prometheus on " + promql + ": "
+        + response.body()).isEqualTo("success");
+    return body.path("data").path("result");
+  }
+
   /** A panel's place on the grid, and the repeat that may widen it into several lines. */
   private record Box(int id, String title, int x, int y, int w, int h, String repeat,
-      int maxPerRow) {
+      int maxPerRow, String expr) {
     boolean overlaps(Box other) {
       return x < other.x + other.w && other.x < x + w && y < other.y + other.h && other.y < y + h;
     }
@@ -294,7 +506,7 @@ class DashboardTest {
       boxes.add(new Box(panel.path("id").asInt(), panel.path("title").asText(),
           grid.path("x").asInt(), grid.path("y").asInt(), grid.path("w").asInt(),
           grid.path("h").asInt(), panel.path("repeat").asText(""),
-          panel.path("maxPerRow").asInt(1)));
+          panel.path("maxPerRow").asInt(1), ""));
     }
     return boxes;
   }

@@ -39,6 +39,8 @@ class MetricNamesTest {
       recorded.addAll(Yaml.recordedNames(rules));
     }
     assertThat(served).contains("migration_check_status", "migration_source_errors_total");
+    // the shared contract other branches' rules and dashboards rely on
+    assertThat(served).contains("migration_gate_applies", "migration_check_info");
 
     List<Path> used = new ArrayList<>(Dashboards.files());
     used.addAll(files("prometheus/rules", ".yml"));

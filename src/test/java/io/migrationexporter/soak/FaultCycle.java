@@ -23,6 +23,8 @@ final class FaultCycle implements Runnable {
   /** Longest a source may take to show a fault: its interval, a call timeout, and slack. */
   private static final Duration SEEN_WITHIN = Duration.ofSeconds(4);
 
+  private static final String HANG = stepName(Fault.HANG);
+
   /** What a fault must do to the fake's sources. */
   enum Effect {
     /** Their refreshes fail: the sources are down, their checks unknown. */
@@ -41,16 +43,18 @@ final class FaultCycle implements Runnable {
   private final List<String> sources;
   private final List<Step> steps;
   private final Recoveries recoveries;
+  private final HungAnswers hungAnswers;
   private final Instant end;
   private int episodes;
 
   FaultCycle(String name, FakeServer fake, List<String> sources, List<Step> steps,
-      Recoveries recoveries, Instant end) {
+      Recoveries recoveries, HungAnswers hungAnswers, Instant end) {
     this.name = name;
     this.fake = fake;
     this.sources = List.copyOf(sources);
     this.steps = List.copyOf(steps);
     this.recoveries = recoveries;
+    this.hungAnswers = hungAnswers;
     this.end = end;
   }
 
@@ -63,10 +67,13 @@ final class FaultCycle implements Runnable {
     for (Fault fault : heaviestFirst()) {
       Effect effect = effects.getOrDefault(fault,
           fault == Fault.SLOW ? Effect.UNHARMED : Effect.DOWN);
-      steps.add(new Step(fault.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-          fake -> fake.fault(fault), effect));
+      steps.add(new Step(stepName(fault), fake -> fake.fault(fault), effect));
     }
     return steps;
+  }
+
+  private static String stepName(Fault fault) {
+    return fault.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /**
@@ -108,6 +115,10 @@ final class FaultCycle implements Runnable {
     Instant since = Instant.now();
     List<Long> failuresBefore = sources.stream().map(recoveries::failures).toList();
     step.on().accept(fake);
+    boolean hangs = step.name().equals(HANG);
+    if (hangs) {
+      hungAnswers.hangs(fault);
+    }
     for (String source : sources) {
       switch (step.effect()) {
         case DOWN -> recoveries.awaitDown(source, fault, since, SEEN_WITHIN);
@@ -124,6 +135,9 @@ final class FaultCycle implements Runnable {
       }
     }
     fake.clearFaults();
+    if (hangs) {
+      hungAnswers.cleared(fault);
+    }
     Instant cleared = Instant.now();
     CompletableFuture.allOf(sources.stream()
         .map(source -> recoveries.watchRecovery(source, fault, cleared, Recoveries.Health.SEEN))

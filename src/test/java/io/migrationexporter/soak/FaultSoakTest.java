@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault-injection soak: one exporter through a night of everything going wrong at once, with
  * sixteen scrapers and the board page watching. Flapping apps, a 50 MB answer, every SaaS fake
  * cycling through its faults, PostgreSQL restarted twice, reloads of valid and invalid files,
- * phase changes. It must keep answering every scrape within its deadline, never show a check ok
+ * phase changes. It must keep answering every scrape within its deadline (and, while a SaaS fake
+ * hangs, every scrape, status and gate request within the request budget), never show a check ok
  * on data that is down or stale, bring every source back within one interval of its fault
  * clearing, and hold as many threads, descriptors, sessions and heap at the end as at the start.
  *
@@ -68,8 +69,10 @@ class FaultSoakTest {
         Stalls stalls = new Stalls();
         Recoveries recoveries = new Recoveries(exporter.exporter().runtime(), findings, stalls);
         Scrapers scrapers = new Scrapers(exporter.port(), exporter.exporter().runtime().plan()
-            .server().scrapeTimeoutOffset(), findings, stalls)) {
-      soak(world, exporter, findings, stalls, recoveries, scrapers);
+            .server().scrapeTimeoutOffset(), findings, stalls);
+        HungAnswers hungAnswers = new HungAnswers(exporter.port(), exporter.exporter().runtime()
+            .plan().server().requestBudget(), findings, stalls)) {
+      soak(world, exporter, findings, stalls, recoveries, scrapers, hungAnswers);
     } finally {
       exporterLogs.removeHandler(logged);
       Thread.setDefaultUncaughtExceptionHandler(previous);
@@ -77,7 +80,7 @@ class FaultSoakTest {
   }
 
   private void soak(SoakWorld world, TestExporter exporter, Findings findings, Stalls stalls,
-      Recoveries recoveries, Scrapers scrapers) throws Exception {
+      Recoveries recoveries, Scrapers scrapers, HungAnswers hungAnswers) throws Exception {
     scrapers.start();
     Board ready = Await.until("every source up and every check known",
         () -> exporter.exporter().runtime().current(), FaultSoakTest::warmedUp, WARM_UP_LIMIT);
@@ -88,6 +91,7 @@ class FaultSoakTest {
     Instant start = Instant.now();
     Instant end = start.plus(DURATION);
     scrapers.startJudging();
+    hungAnswers.start();
     Resources resources = new Resources(world.postgres, start, DURATION);
     TruthSampler truth = new TruthSampler(exporter, findings);
     Reloads reloads = new Reloads(exporter, world, findings);
@@ -95,12 +99,12 @@ class FaultSoakTest {
     List<FaultCycle> cycles = List.of(
         new FaultCycle("Scalingo", world.scalingo,
             List.of(SoakWorld.SCALINGO_APP_SOURCE, SoakWorld.SCALINGO_DATABASE_SOURCE),
-            FaultCycle.scalingo(), recoveries, end),
+            FaultCycle.scalingo(), recoveries, hungAnswers, end),
         new FaultCycle("Freshping", world.freshping, List.of(SoakWorld.FRESHPING_SOURCE),
-            FaultCycle.every(Map.of()), recoveries, end),
+            FaultCycle.every(Map.of()), recoveries, hungAnswers, end),
         new FaultCycle("Datadog", world.datadog,
             List.of(SoakWorld.DATADOG_LOGS_SOURCE, SoakWorld.DATADOG_METRIC_SOURCE),
-            FaultCycle.every(Map.of()), recoveries, end));
+            FaultCycle.every(Map.of()), recoveries, hungAnswers, end));
     ScheduledExecutorService drivers = Executors.newScheduledThreadPool(4,
         Daemons.named("soak-driver"));
     ExecutorService faults = Executors.newFixedThreadPool(cycles.size(),
@@ -146,6 +150,9 @@ class FaultSoakTest {
         .row("worst overrun past the deadline", scrapers.worstOverrunMillis() + " ms; "
             + scrapers.worstOverrunBesideStallsMillis() + " ms beside JVM stalls (tolerance "
             + Scrapers.TOLERANCE.toMillis() + " ms)")
+        .row("answers while a SaaS fake hangs", hungAnswers.answers() + " scrapes, status and"
+            + " gate requests, slowest " + hungAnswers.slowestMillis() + " ms, "
+            + findings.count("hung-answer-late") + " beyond the request budget")
         .row("JVM stalls over 50 ms", stalls.count() + ", " + stalls.totalMillis() + " ms in all,"
             + " longest " + stalls.longestMillis() + " ms (longest full GC forced to measure the"
             + " heap: " + resources.longestForcedGcMillis() + " ms)")
@@ -179,6 +186,7 @@ class FaultSoakTest {
     soak.assertThat(truth.okVerified()).as("ok states verified").isPositive();
     soak.assertThat(truth.notOkWhileDown()).as("not ok while down").isPositive();
     soak.assertThat(reloads.refused()).as("refused reloads").isPositive();
+    soak.assertThat(hungAnswers.answers()).as("answers timed while a fake hung").isPositive();
     soak.assertThat(world.apps.bodyBytesSent(SoakWorld.HUGE_PATH))
         .as("bytes of the 50 MB answer sent: the probes stop reading at their limit")
         .isLessThan(world.apps.requests(SoakWorld.HUGE_PATH) * SoakWorld.HUGE_BYTES / 4);

@@ -41,8 +41,9 @@ public final class FakeScalingo extends FakeServer {
   private final Map<String, App> apps = new ConcurrentHashMap<>();
   private volatile Duration jwtLifetime = Duration.ofHours(1);
 
-  /** A container as {@code /ps} lists it. */
-  public record Container(String type, int index, String state, Instant createdAt) {
+  /** A container as {@code /ps} lists it; {@code deletedAt} is null until it is deleted. */
+  public record Container(String type, int index, String state, Instant createdAt,
+      Instant deletedAt) {
     public String label() {
       return type + "-" + index;
     }
@@ -86,25 +87,50 @@ public final class FakeScalingo extends FakeServer {
     private final List<Container> containers = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> formation = new ConcurrentHashMap<>();
     private final Map<String, Database> databases = new ConcurrentHashMap<>();
+    private volatile boolean listsStoppedContainers;
 
     App(String name) {
       this.name = name;
     }
 
-    /** Scales {@code type} to {@code amount} running containers, as {@code scalingo scale} does. */
+    /**
+     * Scales {@code type} to {@code amount} running containers, as {@code scalingo scale} does.
+     * The containers it replaces disappear from {@code /ps}, or stay listed as stopped after
+     * {@link #listsStoppedContainers()}.
+     */
     public App scale(String type, int amount) {
       formation.put(type, amount);
-      containers.removeIf(c -> c.type().equals(type));
-      for (int i = 1; i <= amount; i++) {
-        containers.add(new Container(type, i, "running", Instant.now()));
+      if (listsStoppedContainers) {
+        containers.replaceAll(c -> c.type().equals(type) && c.state().equals("running")
+            ? new Container(type, c.index(), "stopped", c.createdAt(), c.deletedAt()) : c);
+      } else {
+        containers.removeIf(c -> c.type().equals(type));
       }
+      int next = (int) containers.stream().filter(c -> c.type().equals(type)).count();
+      for (int i = 1; i <= amount; i++) {
+        containers.add(new Container(type, next + i, "running", Instant.now(), null));
+      }
+      return this;
+    }
+
+    /** From now on {@code /ps} keeps listing the containers a scale-down stopped, as Scalingo's may. */
+    public App listsStoppedContainers() {
+      listsStoppedContainers = true;
+      return this;
+    }
+
+    /** Sets deleted_at on every listed container of {@code type}, leaving its state as it was. */
+    public App deleted(String type) {
+      Instant now = Instant.now();
+      containers.replaceAll(c -> c.type().equals(type)
+          ? new Container(type, c.index(), c.state(), c.createdAt(), now) : c);
       return this;
     }
 
     /** Starts a detached one-off container ({@code scalingo run -d}); returns its label. */
     public String runOneOff(Instant startedAt) {
       int index = 1000 + containers.size();
-      containers.add(new Container("one-off", index, "running", startedAt));
+      containers.add(new Container("one-off", index, "running", startedAt, null));
       return "one-off-" + index;
     }
 
@@ -115,7 +141,7 @@ public final class FakeScalingo extends FakeServer {
 
     public App state(String type, String state) {
       containers.replaceAll(c -> c.type().equals(type)
-          ? new Container(c.type(), c.index(), state, c.createdAt()) : c);
+          ? new Container(c.type(), c.index(), state, c.createdAt(), c.deletedAt()) : c);
       return this;
     }
 
@@ -256,7 +282,11 @@ public final class FakeScalingo extends FakeServer {
       node.put("id", app.name + "-" + container.label());
       node.put("app_id", "app-" + app.name);
       node.put("created_at", container.createdAt().toString());
-      node.putNull("deleted_at");
+      if (container.deletedAt() == null) {
+        node.putNull("deleted_at");
+      } else {
+        node.put("deleted_at", container.deletedAt().toString());
+      }
       node.put("command", container.type().equals("one-off") ? "npm run migrate" : "npm start");
       node.put("type", container.type());
       node.put("type_index", container.index());

@@ -37,8 +37,8 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
     String sourceId = FreshpingSource.id(account);
     FreshpingSource source = check.plan().source(sourceId)
         .filter(FreshpingSource.class::isInstance).map(FreshpingSource.class::cast)
-        .orElseThrow(() -> block.fail("account", "no Freshping account '" + account
-            + "' under sources.freshping"));
+        .orElseThrow(() -> check.plan().missingSource(block, "account", "freshping", account,
+            "no Freshping account '" + account + "' under sources.freshping"));
     return new Binding(sourceId, source.observe(selector));
   }
 }

@@ -29,11 +29,10 @@ record HttpProbe(String check, String app, URI url, String method, Map<String, S
   }
 
   /** What distinguishes the HTTP clients probes need; probes with equal keys share one client. */
-  record ClientKey(Duration connectTimeout, boolean followRedirects, boolean tlsVerify,
-      Optional<Path> caFile) {}
+  record ClientKey(Duration connectTimeout, boolean tlsVerify, Optional<Path> caFile) {}
 
   ClientKey clientKey() {
-    return new ClientKey(connectTimeout, followRedirects, tlsVerify, caFile);
+    return new ClientKey(connectTimeout, tlsVerify, caFile);
   }
 
   boolean readsBody() {

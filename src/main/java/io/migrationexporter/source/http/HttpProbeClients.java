@@ -49,7 +49,8 @@ public final class HttpProbeClients {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(key.connectTimeout())
-        .followRedirects(key.followRedirects() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
+        // HttpProbeSource follows redirects itself, minding where secret headers go
+        .followRedirects(HttpClient.Redirect.NEVER)
         .executor(executor);
     try {
       if (!key.tlsVerify()) {

@@ -8,10 +8,15 @@ import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.source.TransportError;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -28,6 +33,10 @@ final class HttpProbeSource implements Source {
   static final MetricDef ERROR = MetricDef.gauge("migration_http_error",
       "1 when the last probe of an HTTP check got no answer, by kind: dns, connect, tls, timeout, io.",
       "check", "app", "kind");
+
+  /** As many as the JDK client and curl's usual scripts follow. */
+  static final int MAX_REDIRECTS = 5;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final HttpProbe probe;
   private final SourceSchedule schedule;
@@ -79,16 +88,9 @@ final class HttpProbeSource implements Source {
 
   @Override
   public CompletableFuture<Reading> refresh(RefreshContext context) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(probe.url())
-        .timeout(probe.timeout())
-        .method(probe.method(), HttpRequest.BodyPublishers.noBody())
-        .header("User-Agent", "migration-exporter");
-    probe.headers().forEach(request::header);
-    probe.secretHeaders().forEach((name, value) -> request.header(name, value.reveal()));
-    long bodyLimit = probe.readsBody() ? probe.bodyLimit() : 0;
     long start = System.nanoTime();
-    CompletableFuture<HttpResponse<byte[]>> exchange = clients.client(probe.clientKey())
-        .sendAsync(request.build(), info -> new LimitedBody(bodyLimit));
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        send(probe.url(), probe.method(), true, MAX_REDIRECTS);
     return exchange
         .orTimeout(probe.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle((response, error) -> {
@@ -99,6 +101,77 @@ final class HttpProbeSource implements Source {
           }
           return answered(response, seconds);
         });
+  }
+
+  /**
+   * Sends the request to {@code url}, then follows redirects itself when asked: the JDK client
+   * would send every header to whatever host a redirect names. As curl, browsers and Go do, the
+   * secret headers (credentials, cookies, the user:password of the URL) go only to the origin of
+   * the configured URL; an https to http redirect is not followed.
+   */
+  private CompletableFuture<HttpResponse<byte[]>> send(URI url, String method,
+      boolean sameOrigin, int redirectsLeft) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(url)
+        .timeout(probe.timeout())
+        .method(method, HttpRequest.BodyPublishers.noBody())
+        .header("User-Agent", "migration-exporter");
+    probe.headers().forEach(request::header);
+    if (sameOrigin) {
+      probe.secretHeaders().forEach((name, value) -> request.header(name, value.reveal()));
+    }
+    long bodyLimit = probe.readsBody() ? probe.bodyLimit() : 0;
+    return clients.client(probe.clientKey())
+        .sendAsync(request.build(), info -> new LimitedBody(
+            redirectsLeft > 0 && next(url, info.statusCode(), info.headers()).isPresent()
+                ? 0 : bodyLimit))
+        .thenCompose(response -> {
+          Optional<URI> target = redirectsLeft > 0
+              ? next(url, response.statusCode(), response.headers()) : Optional.empty();
+          if (target.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+          }
+          String nextMethod = response.statusCode() == 303 && !method.equals("HEAD")
+              ? "GET" : method;
+          return send(target.get(), nextMethod, sameOrigin && sameOrigin(target.get()),
+              redirectsLeft - 1);
+        });
+  }
+
+  /** Where a redirect leads, when it is one this probe follows. */
+  private Optional<URI> next(URI from, int status, HttpHeaders headers) {
+    if (!probe.followRedirects() || !REDIRECTS.contains(status)) {
+      return Optional.empty();
+    }
+    Optional<String> location = headers.firstValue("Location");
+    if (location.isEmpty()) {
+      return Optional.empty();
+    }
+    URI target;
+    try {
+      target = from.resolve(new URI(location.get().trim()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+    boolean downgrade = from.getScheme().equalsIgnoreCase("https") && scheme.equals("http");
+    if (!(scheme.equals("http") || scheme.equals("https")) || downgrade
+        || target.getHost() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(target);
+  }
+
+  /** Scheme, host and port as the configured URL has them. */
+  private boolean sameOrigin(URI target) {
+    URI origin = probe.url();
+    return origin.getScheme().equalsIgnoreCase(target.getScheme())
+        && origin.getHost().equalsIgnoreCase(target.getHost())
+        && port(origin) == port(target);
+  }
+
+  private static int port(URI url) {
+    return url.getPort() >= 0 ? url.getPort()
+        : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
   private Reading answered(HttpResponse<byte[]> response, double seconds) {

@@ -12,11 +12,28 @@ import java.util.Optional;
  * @param progressQuery SQL returning the current step's name (column 1) and optionally whether it
  *     finished (a boolean column named {@code done}) and when it started ({@code started_at})
  * @param doneQuery SQL returning true once the migration finished, which then decides alone
+ * @param stepDoneWhen per step, SQL returning true once the step took effect, if any
  */
 record MigrationWatch(String name, List<String> stepNames, List<Optional<String>> stepRegexes,
-    Optional<String> progressQuery, Optional<String> doneQuery) {
+    Optional<String> progressQuery, Optional<String> doneQuery,
+    List<Optional<String>> stepDoneWhen) {
   MigrationWatch {
     stepNames = List.copyOf(stepNames);
     stepRegexes = List.copyOf(stepRegexes);
+    stepDoneWhen = List.copyOf(stepDoneWhen);
+    if (stepDoneWhen.size() != stepNames.size()) {
+      throw new IllegalArgumentException("done-when of " + stepDoneWhen.size() + " steps for "
+          + stepNames.size());
+    }
   }
+
+  /** A migration whose steps have no done-when query. */
+  MigrationWatch(String name, List<String> stepNames, List<Optional<String>> stepRegexes,
+      Optional<String> progressQuery, Optional<String> doneQuery) {
+    this(name, stepNames, stepRegexes, progressQuery, doneQuery,
+        stepNames.stream().map(step -> Optional.<String>empty()).toList());
+  }
+
+  /** How step {@code step} is recognised and checked. */
+  record Step(Optional<String> regex, Optional<String> doneWhen) {}
 }

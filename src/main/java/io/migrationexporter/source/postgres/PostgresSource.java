@@ -149,9 +149,10 @@ final class PostgresSource extends BlockingSource {
       enoughTime(context, "query " + query.name());
       query.run(session, database, out).ifPresent(problems::add);
     }
+    RunEvidence evidence = trackers.isEmpty() ? null : RunEvidence.read(session);
     for (StepTracker tracker : trackers) {
       enoughTime(context, "migration " + tracker.watch().name());
-      follow(session, tracker, snapshot, wal, out).ifPresent(problems::add);
+      follow(session, tracker, snapshot, evidence, wal, out).ifPresent(problems::add);
     }
     out.sample(EXPORTER_SESSIONS, pool.openSessions(), database);
     previousWal = wal;
@@ -162,7 +163,8 @@ final class PostgresSource extends BlockingSource {
 
   /** Reports one migration's progress; a failing query of the user's leaves it unknown. */
   private Optional<String> follow(Session session, StepTracker tracker,
-      ActivityQuery.Snapshot snapshot, long wal, Reading.Builder out) throws SQLException {
+      ActivityQuery.Snapshot snapshot, RunEvidence evidence, long wal, Reading.Builder out)
+      throws SQLException {
     MigrationWatch watch = tracker.watch();
     Optional<StepTracker.ProgressRow> row;
     Optional<Boolean> done;
@@ -182,15 +184,40 @@ final class PostgresSource extends BlockingSource {
       return Optional.of("migration " + watch.name() + ": the progress query returned a step"
           + " that is not configured");
     }
-    StepProgress progress = tracker.observe(new StepTracker.Observed(snapshot.at(),
-        snapshot.backends(), definition.sessions(), row, done), wal,
-        (statement, queryStart) -> estimator(session, statement, queryStart));
+    StepProgress progress;
+    try {
+      progress = tracker.observe(new StepTracker.Observed(snapshot.at(), snapshot.backends(),
+          definition.sessions(), row, done, evidence.postmasterStart(), evidence.rollbacks()), wal,
+          (statement, queryStart) -> estimator(session, statement, queryStart),
+          (step, statement) -> effectHolds(session, watch, step, statement));
+    } catch (SQLException e) {
+      session.failed(e);
+      if (PgErrors.breaksSession(e)) {
+        throw e;
+      }
+      return Optional.of("migration " + watch.name() + ": done-when of step "
+          + watch.stepNames().get(tracker.currentStep()) + ": " + PgErrors.describe(e));
+    }
     out.migration(watch.name(), progress);
     tracker.lastEstimate().ifPresent(estimate -> {
       out.sample(REWRITE_WRITTEN, estimate.writtenBytes(), definition.name(), watch.name());
       out.sample(REWRITE_EXPECTED, estimate.expectedBytes(), definition.name(), watch.name());
     });
     return Optional.empty();
+  }
+
+  /**
+   * Whether a step took effect: its done-when query, else for ALTER TABLE ... TYPE the columns'
+   * types in the catalog; empty when neither can tell.
+   */
+  private static Optional<Boolean> effectHolds(Session session, MigrationWatch watch, int step,
+      String statement) throws SQLException {
+    Optional<String> doneWhen = watch.stepDoneWhen().get(step);
+    if (doneWhen.isPresent()) {
+      return Optional.of(doneFlag(session, doneWhen.get()));
+    }
+    Optional<ColumnTypeCheck> columns = ColumnTypeCheck.of(statement);
+    return columns.isPresent() ? columns.get().holds(session) : Optional.empty();
   }
 
   private Optional<RewriteEstimator> estimator(Session session, String statement,
@@ -216,8 +243,10 @@ final class PostgresSource extends BlockingSource {
       throw new StepTracker.NoEstimate("no estimate: the size of " + table
           + " is unknown (run ANALYZE on it before the migration)");
     }
-    return Optional.of(new RewriteEstimator(target.get(), size.get(), previousWal, previousAt,
-        queryStart));
+    RewritePlan plan = RewritePlan.read(session, table, statement)
+        .orElse(new RewritePlan(List.of(), 0));
+    return Optional.of(new RewriteEstimator(target.get(), size.get(), plan, TimeProfile.MEASURED,
+        previousWal, previousAt, queryStart));
   }
 
   private static Optional<StepTracker.ProgressRow> progressRow(Session session, String sql)

@@ -226,7 +226,7 @@ public final class PostgresSourceKind implements SourceKind {
     Map<String, Optional<String>> progressQueries = new HashMap<>();
     Map<String, Optional<String>> doneQueries = new HashMap<>();
     String[] reading = new String[1];
-    List<PlanBuilder.DeclaredMigration<Optional<String>>> declared = plan.migrations(node, id,
+    List<PlanBuilder.DeclaredMigration<MigrationWatch.Step>> declared = plan.migrations(node, id,
         (migration, block) -> {
           reading[0] = migration;
           progressQueries.put(migration, block.optString("progress-query"));
@@ -238,14 +238,16 @@ public final class PostgresSourceKind implements SourceKind {
             throw step.fail("query-regex", "missing: a step is recognised by query-regex, unless"
                 + " its migration has a progress-query");
           }
-          return regex;
+          return new MigrationWatch.Step(regex, step.optString("done-when"));
         });
     List<MigrationWatch> watches = new ArrayList<>();
-    for (PlanBuilder.DeclaredMigration<Optional<String>> migration : declared) {
+    for (PlanBuilder.DeclaredMigration<MigrationWatch.Step> migration : declared) {
       MigrationDefinition definition = migration.definition();
       watches.add(new MigrationWatch(definition.name(),
-          definition.steps().stream().map(step -> step.name()).toList(), migration.matchers(),
-          progressQueries.get(definition.name()), doneQueries.get(definition.name())));
+          definition.steps().stream().map(step -> step.name()).toList(),
+          migration.matchers().stream().map(MigrationWatch.Step::regex).toList(),
+          progressQueries.get(definition.name()), doneQueries.get(definition.name()),
+          migration.matchers().stream().map(MigrationWatch.Step::doneWhen).toList()));
     }
     return watches;
   }

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * The containers of one Scalingo app: what runs ({@code /ps}), one-off containers apart since the
  * migration itself runs in one, and the desired formation ({@code /containers}). Its observation
  * {@value #OBSERVATION} is closed when no container other than one-off (and ignored types) is left.
+ * Only containers that run or are starting count: {@code /ps} may still list stopped, crashed and
+ * deleted ones, which would otherwise keep a scaled-down app from ever looking closed.
  */
 final class ScalingoAppSource implements Source {
   static final String OBSERVATION = "containers";
@@ -31,7 +33,8 @@ final class ScalingoAppSource implements Source {
   static final String CONTAINERS_UNIT = "containers";
 
   static final MetricDef CONTAINERS = MetricDef.gauge("migration_scalingo_containers",
-      "Containers of a Scalingo app by process type (one-off included), in any state.",
+      "Containers of a Scalingo app by process type (one-off included), running or starting:"
+          + " stopped, crashed and deleted ones are left out.",
       "account", "app", "type");
   static final MetricDef FORMATION = MetricDef.gauge("migration_scalingo_formation_containers",
       "Desired number of containers of a Scalingo app by process type (its formation).",
@@ -46,12 +49,15 @@ final class ScalingoAppSource implements Source {
    * How the app is judged.
    *
    * @param ignoredTypes process types that never count (beside one-off)
+   * @param ignoredStates container states that never count (containers no longer running)
    * @param openMinimum running containers each type needs to count as open; when empty, one
    *     running container of any counted type is enough
    */
-  record AppSettings(String app, Set<String> ignoredTypes, Map<String, Integer> openMinimum) {
+  record AppSettings(String app, Set<String> ignoredTypes, Set<String> ignoredStates,
+      Map<String, Integer> openMinimum) {
     AppSettings {
       ignoredTypes = Set.copyOf(ignoredTypes);
+      ignoredStates = Set.copyOf(ignoredStates);
       openMinimum = Map.copyOf(openMinimum);
     }
   }
@@ -91,6 +97,7 @@ final class ScalingoAppSource implements Source {
   public String describe() {
     return "Scalingo app " + app.app() + ": GET /ps and /containers, " + account.describe()
         + (app.ignoredTypes().isEmpty() ? "" : ", ignores types " + new TreeSet<>(app.ignoredTypes()))
+        + (app.ignoredStates().isEmpty() ? "" : ", ignores states " + new TreeSet<>(app.ignoredStates()))
         + (app.openMinimum().isEmpty() ? ", open with one running container"
             : ", open with at least " + new TreeMap<>(app.openMinimum()) + " running");
   }
@@ -122,6 +129,9 @@ final class ScalingoAppSource implements Source {
     Map<String, Integer> runningByType = new TreeMap<>();
     int oneOff = 0;
     for (ScalingoJson.Container container : containers) {
+      if (!isLive(container)) {
+        continue;
+      }
       String type = container.type() == null ? "unknown" : container.type();
       byType.merge(type, 1, Integer::sum);
       if (ONE_OFF.equals(type)) {
@@ -142,8 +152,8 @@ final class ScalingoAppSource implements Source {
   }
 
   /**
-   * The observation, with the count of the containers that count (one-off and ignored types left
-   * out, in any state): the number the check wants at 0 while the app is closed.
+   * The observation, with the count of the containers that count (running or starting, one-off and
+   * ignored types left out): the number the check wants at 0 while the app is closed.
    */
   private Observation observe(Map<String, Integer> byType, Map<String, Integer> runningByType,
       int oneOff) {
@@ -180,6 +190,12 @@ final class ScalingoAppSource implements Source {
     missing.sort(null);
     return Observation.neither("Running (" + running + "), below the minimum: "
         + String.join(", ", missing) + oneOffWords);
+  }
+
+  /** Deleted containers and those in an ignored state (stopped, crashed) are gone for the check. */
+  private boolean isLive(ScalingoJson.Container container) {
+    return container.deletedAt() == null
+        && (container.state() == null || !app.ignoredStates().contains(container.state()));
   }
 
   private boolean counts(String type) {

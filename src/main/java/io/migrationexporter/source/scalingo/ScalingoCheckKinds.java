@@ -32,8 +32,8 @@ public final class ScalingoCheckKinds {
       String app = block.string("app");
       String id = sourceId.apply(account, app);
       if (check.plan().source(id).isEmpty()) {
-        throw block.fail("app", "no app '" + app + "'" + declaredWith + " under sources.scalingo."
-            + account + ".apps; declare it there");
+        throw check.plan().missingSource(block, "app", "scalingo", account, "no app '" + app + "'"
+            + declaredWith + " under sources.scalingo." + account + ".apps; declare it there");
       }
       return new Binding(id, observation);
     }

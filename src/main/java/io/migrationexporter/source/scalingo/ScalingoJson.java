@@ -16,8 +16,12 @@ final class ScalingoJson {
 
   record PsAnswer(@JsonSetter(contentNulls = Nulls.FAIL) List<Container> containers) {}
 
-  /** A running container: {@code type} is the process type or {@code one-off}. */
-  record Container(String id, String type, String label, String state, String createdAt) {}
+  /**
+   * A container {@code /ps} lists: {@code type} is the process type or {@code one-off}; stopped,
+   * crashed and deleted ({@code deleted_at} set) ones may still be listed.
+   */
+  record Container(String id, String type, String label, String state, String createdAt,
+      String deletedAt) {}
 
   record FormationAnswer(@JsonSetter(contentNulls = Nulls.FAIL) List<Formation> containers) {}
 

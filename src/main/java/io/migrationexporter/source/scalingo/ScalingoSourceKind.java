@@ -9,6 +9,7 @@ import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.Set;
 public final class ScalingoSourceKind implements SourceKind {
   /** Scalingo documents rate limits without figures: poll no faster than this by default. */
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+  /** Container states {@code /ps} may list that no longer run, left out unless set otherwise. */
+  static final List<String> DEFAULT_IGNORED_STATES = List.of("stopped", "crashed");
   /** Exchange, re-exchange after a 401 and the call again, each at most one call timeout. */
   private static final int CALLS_IN_SERIES = 5;
 
@@ -64,7 +67,12 @@ public final class ScalingoSourceKind implements SourceKind {
   }
 
   private static ScalingoAppSource.AppSettings appSettings(String app, ConfigNode node) {
-    Set<String> ignored = Set.copyOf(node.optStringList("ignore-types").orElse(java.util.List.of()));
+    Set<String> ignored = Set.copyOf(node.optStringList("ignore-types").orElse(List.of()));
+    Set<String> ignoredStates =
+        Set.copyOf(node.optStringList("ignore-states").orElse(DEFAULT_IGNORED_STATES));
+    if (ignoredStates.contains("running")) {
+      throw node.fail("ignore-states", "running containers always count, remove 'running'");
+    }
     if (ignored.contains(ScalingoAppSource.ONE_OFF)) {
       throw node.fail("ignore-types", "one-off containers are always apart, no need to list them");
     }
@@ -81,6 +89,6 @@ public final class ScalingoSourceKind implements SourceKind {
             + value + "'");
       }
     });
-    return new ScalingoAppSource.AppSettings(app, ignored, minimum);
+    return new ScalingoAppSource.AppSettings(app, ignored, ignoredStates, minimum);
   }
 }

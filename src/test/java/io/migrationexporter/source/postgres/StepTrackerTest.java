@@ -2,6 +2,7 @@ package io.migrationexporter.source.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationexporter.migration.StepAttempt;
 import io.migrationexporter.migration.StepProgress;
 import java.time.Instant;
 import java.util.List;
@@ -106,5 +107,111 @@ class StepTrackerTest {
         SESSIONS, Optional.of(new StepTracker.ProgressRow("b", true, Optional.empty())),
         Optional.empty()), 0, (statement, start) -> Optional.empty());
     assertThat(finished.done()).isTrue();
+  }
+
+  private static final Instant BOOT = T0.minusSeconds(3600);
+
+  private StepProgress observeRun(int second, Instant postmaster, long rollbacks,
+      Optional<Boolean> effect, Backend... backends) throws Exception {
+    return tracker.observe(new StepTracker.Observed(T0.plusSeconds(second), List.of(backends),
+        SESSIONS, Optional.empty(), Optional.empty(), postmaster, rollbacks), 0,
+        (statement, start) -> Optional.empty(), (step, statement) -> effect);
+  }
+
+  private static Backend other(int pid, String app, String user, Instant start, String query) {
+    return new Backend(pid, 0, false, user, app, "active", "", "", T0, start, start, start,
+        List.of(), query);
+  }
+
+  private static final String KE = "ALTER TABLE \"knowledge-elements\" ALTER COLUMN x TYPE BIGINT";
+
+  @Test
+  void aSessionEndedWithoutTheEffectIsInterruptedAndTheRerunIsFollowedFromZero()
+      throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    observeRun(11, BOOT, 5, Optional.of(false), session("pix-migration", "active", s1, s1, KE));
+    StepProgress gone = observeRun(12, BOOT, 6, Optional.of(false));
+    assertThat(gone.interruption()).hasValueSatisfying(i -> {
+      assertThat(i.reason()).isEqualTo("its session ended during the step");
+      assertThat(i.step()).isZero();
+    });
+    assertThat(gone.stepRatio()).isEmpty();
+    assertThat(gone.detail()).startsWith("interrupted");
+    // Still interrupted while nothing runs: the idle session's old statement is not a rerun.
+    assertThat(observeRun(13, BOOT, 6, Optional.of(false)).interruption()).isPresent();
+
+    Instant s2 = T0.plusSeconds(20);
+    StepProgress rerun = observeRun(21, BOOT, 6, Optional.of(true),
+        session("pix-migration", "active", s2, s2, KE));
+    assertThat(rerun.step()).isZero();
+    assertThat(rerun.interruption()).isEmpty();
+    assertThat(rerun.stepStartedAt()).contains(s2);
+    StepProgress finished = observeRun(22, BOOT, 6, Optional.of(true),
+        session("pix-migration", "idle", null, s2, KE));
+    assertThat(finished.stepRatio()).hasValue(1);
+    assertThat(finished.attempts()).extracting(StepAttempt::outcome)
+        .containsExactly(StepAttempt.INTERRUPTED, StepAttempt.FINISHED);
+  }
+
+  @Test
+  void aServerRestartInterruptsEvenWhenTheSessionLooksFinished() throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    observeRun(11, BOOT, 5, Optional.empty(), session("pix-migration", "active", s1, s1, KE));
+    StepProgress restarted = observeRun(30, T0.plusSeconds(25), 0, Optional.empty());
+    assertThat(restarted.interruption()).hasValueSatisfying(i ->
+        assertThat(i.reason()).isEqualTo("the server restarted during the step"));
+  }
+
+  @Test
+  void anAbortedTransactionIsAnInterruption() throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    observeRun(11, BOOT, 5, Optional.empty(), session("pix-migration", "active", s1, s1, KE));
+    StepProgress aborted = observeRun(12, BOOT, 5, Optional.empty(),
+        session("pix-migration", "idle in transaction (aborted)", s1, s1, KE));
+    assertThat(aborted.interruption()).hasValueSatisfying(i ->
+        assertThat(i.reason()).startsWith("its transaction was aborted"));
+  }
+
+  @Test
+  void withoutADoneCheckARollbackSinceTheStartMeansInterrupted() throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    String sequence = "ALTER SEQUENCE answers_id_seq AS BIGINT";
+    observeRun(11, BOOT, 5, Optional.empty(), session("pix-migration", "active", s1, s1, sequence));
+    StepProgress failed = observeRun(12, BOOT, 6, Optional.empty(),
+        session("pix-migration", "idle", null, s1, sequence));
+    assertThat(failed.interruption()).hasValueSatisfying(i ->
+        assertThat(i.reason()).contains("rolled back"));
+    assertThat(failed.done()).isFalse();
+  }
+
+  @Test
+  void anEarlierStepStartedAgainIsFollowedAgain() throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    Instant s2 = T0.plusSeconds(20);
+    observeRun(11, BOOT, 0, Optional.of(true), session("pix-migration", "active", s1, s1, KE));
+    assertThat(observeRun(21, BOOT, 0, Optional.of(true), session("pix-migration", "active", s2,
+        s2, "ALTER TABLE answers ALTER COLUMN id TYPE BIGINT")).step()).isEqualTo(1);
+    Instant s3 = T0.plusSeconds(30);
+    StepProgress back = observeRun(31, BOOT, 0, Optional.of(true),
+        session("pix-migration", "active", s3, s3, KE));
+    assertThat(back.step()).isZero();
+    assertThat(back.stepStartedAt()).contains(s3);
+    assertThat(back.attempts()).extracting(StepAttempt::step).containsExactly(0, 1, 0);
+  }
+
+  @Test
+  void aStepBlockedByALockIsWaitingOnItsHolder() throws Exception {
+    Instant s1 = T0.plusSeconds(10);
+    Backend blocked = new Backend(42, 0, false, "pix", "pix-migration", "active", "Lock",
+        "relation", T0, s1, s1, s1, List.of(7), KE);
+    StepProgress waiting = observeRun(15, BOOT, 0, Optional.empty(), blocked,
+        other(7, "psql", "night-shift", T0, "SELECT 1"));
+    assertThat(waiting.waiting()).hasValueSatisfying(w -> {
+      assertThat(w.who()).isEqualTo("psql (night-shift)");
+      assertThat(w.since()).isEqualTo(s1);
+    });
+    Backend running = new Backend(42, 0, false, "pix", "pix-migration", "active", "", "", T0, s1,
+        s1, s1, List.of(), KE);
+    assertThat(observeRun(16, BOOT, 0, Optional.empty(), running).waiting()).isEmpty();
   }
 }
