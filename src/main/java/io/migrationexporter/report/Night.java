@@ -70,12 +70,17 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
    * @param runs how many times it was started (more than 1: rerun after an interruption)
    * @param interruptions when the step stopped without finishing, or the migration was reported
    *     interrupted
+   * @param lockWaits how long the step waited on a lock
    * @param unknown how long during the step the source could not tell where the migration was
    */
   public record StepFacts(int number, String title, Optional<Duration> expected,
       Optional<Instant> started, Optional<Instant> ended, Optional<Duration> actual,
-      String status, int runs, List<Instant> interruptions, Duration unknown) {}
+      String status, int runs, List<Instant> interruptions, Duration lockWaits,
+      Duration unknown) {}
 
-  /** Something that went wrong: a check failing again after it was ok in the same phase. */
+  /**
+   * Something that went wrong: a check failing or unknown again after it was ok in the same
+   * phase, a migration silent, interrupted or unknown, a reload refused.
+   */
   public record Incident(Instant at, String kind, String subject, String words) {}
 }

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
 public final class NightAnalysis {
   private static final Pattern STEP = Pattern.compile("step (\\d+) of (\\d+): (.*)");
   private static final Pattern BY = Pattern.compile("\\(by (.*)\\)\\s*$");
+  /** Migration states (the {@code migration} events) worth telling as an incident. */
+  private static final Set<String> MIGRATION_INCIDENTS = Set.of("silent", "interrupted",
+      "unknown");
 
   private final List<Event> events;
   private final NightPlan plan;
@@ -38,24 +41,17 @@ public final class NightAnalysis {
   private final Instant to;
   private final List<PhasePeriod> phases;
 
-  private NightAnalysis(List<Event> events, NightPlan plan) {
+  private NightAnalysis(List<Event> events, NightPlan plan, Instant from, Instant to) {
     this.events = events;
     this.plan = plan.completedBy(events);
-    this.from = events.get(0).at();
-    this.to = events.get(events.size() - 1).at();
+    this.from = from;
+    this.to = to;
     this.phases = phases();
   }
 
-  /**
-   * The facts of the night {@code events} tell, oldest first.
-   *
-   * @throws IllegalArgumentException there is no event
-   */
-  public static Night analyse(List<Event> events, NightPlan plan) {
-    if (events.isEmpty()) {
-      throw new IllegalArgumentException("the journal holds no event");
-    }
-    return new NightAnalysis(events, plan).night();
+  /** The facts of the night the window's events tell. */
+  public static Night analyse(Window window, NightPlan plan) {
+    return new NightAnalysis(window.events(), plan, window.from(), window.to()).night();
   }
 
   private Night night() {
@@ -150,34 +146,26 @@ public final class NightAnalysis {
     return out;
   }
 
-  /** Cuts the periods at phase changes; an ok period is closed or open as its phase expects. */
+  /**
+   * Names each ok period closed or open as the phase in which it began expects: the observation
+   * was judged then. When the phase changes the exporter judges it again at once, so an app still
+   * serving in the first instant of a maintenance is never counted closed.
+   */
   private List<Period> byPhase(List<Period> raw, CheckInfo check) {
     List<Period> out = new ArrayList<>();
     for (Period period : raw) {
-      Instant start = period.start();
-      for (PhasePeriod phase : phases) {
-        Instant boundary = phase.start();
-        if (boundary.isAfter(start) && boundary.isBefore(period.end())) {
-          out.add(expected(period, start, boundary, check));
-          start = boundary;
+      String state = period.state();
+      PhasePeriod phase = phaseAt(period.start());
+      if (state.equals("ok") && phase != null) {
+        if (check.closedPhases().contains(phase.phase())) {
+          state = "closed";
+        } else if (check.openPhases().contains(phase.phase())) {
+          state = "open";
         }
       }
-      out.add(expected(period, start, period.end(), check));
+      out.add(new Period(state, period.start(), period.end(), period.words()));
     }
     return out;
-  }
-
-  private Period expected(Period period, Instant start, Instant end, CheckInfo check) {
-    String state = period.state();
-    if (state.equals("ok")) {
-      PhasePeriod phase = phaseAt(start);
-      if (phase != null && check.closedPhases().contains(phase.phase())) {
-        state = "closed";
-      } else if (phase != null && check.openPhases().contains(phase.phase())) {
-        state = "open";
-      }
-    }
-    return new Period(state, start, end, period.words());
   }
 
   private List<GateTimeline> gates() {
@@ -193,8 +181,8 @@ public final class NightAnalysis {
 
   private Downtime downtime(List<CheckTimeline> checks) {
     Map<String, List<CheckTimeline>> byApp = new LinkedHashMap<>();
-    checks.forEach(check -> byApp.computeIfAbsent(check.app(), app -> new ArrayList<>())
-        .add(check));
+    checks.stream().filter(check -> !check.app().isEmpty()).forEach(check -> byApp
+        .computeIfAbsent(check.app(), app -> new ArrayList<>()).add(check));
     List<AppDowntime> apps = new ArrayList<>();
     for (Map.Entry<String, List<CheckTimeline>> app : byApp.entrySet()) {
       Instant closed = null;
@@ -315,26 +303,47 @@ public final class NightAnalysis {
       }
       if (event.type().equals("step")) {
         tracker.step(event.to(), event.at());
-      } else if (event.to().equals("interrupted")) {
-        tracker.interrupted(event.at());
+      } else if (event.type().equals("migration")) {
+        tracker.state(event.to(), event.at());
       }
     }
     return tracker.facts(migration, to);
   }
 
+  /**
+   * Checks failing or unknown again after they were ok in the same phase, migrations gone silent,
+   * interrupted or unknown, reloads refused.
+   */
   private List<Incident> incidents() {
     List<Incident> out = new ArrayList<>();
     Map<String, Event> okSince = new LinkedHashMap<>();
     for (Event event : events) {
-      if (!event.type().equals("check") || event.to() == null) {
+      if (event.to() == null) {
         continue;
       }
-      Event ok = okSince.remove(event.subject());
-      if (event.to().equals("ok")) {
-        okSince.put(event.subject(), event);
-      } else if (ok != null && phaseAt(ok.at()) == phaseAt(event.at())) {
-        out.add(new Incident(event.at(), event.to().equals("unknown") ? "unknown again"
-            : "failing again", event.subject(), words(event)));
+      switch (event.type()) {
+        case "check" -> {
+          Event ok = okSince.remove(event.subject());
+          if (event.to().equals("ok")) {
+            okSince.put(event.subject(), event);
+          } else if (ok != null && phaseAt(ok.at()) == phaseAt(event.at())) {
+            out.add(new Incident(event.at(), event.to().equals("unknown") ? "unknown again"
+                : "failing again", event.subject(), words(event)));
+          }
+        }
+        case "migration" -> {
+          if (MIGRATION_INCIDENTS.contains(event.to())) {
+            out.add(new Incident(event.at(), "migration " + event.to(), event.subject(),
+                event.message() == null ? "" : event.message()));
+          }
+        }
+        case "config" -> {
+          if (event.to().equals("refused")) {
+            out.add(new Incident(event.at(), "reload refused", event.subject(),
+                event.message() == null ? "" : event.message()));
+          }
+        }
+        default -> { }
       }
     }
     return out;
@@ -347,6 +356,7 @@ public final class NightAnalysis {
     private int total;
     private int current;
     private Instant unknownSince;
+    private Instant waitingSince;
     private Instant started;
     private Instant done;
 
@@ -358,6 +368,7 @@ public final class NightAnalysis {
       int runs;
       final List<Instant> interruptions = new ArrayList<>();
       Duration unknown = Duration.ZERO;
+      Duration lockWaits = Duration.ZERO;
     }
 
     StepTracker(List<StepInfo> planned) {
@@ -429,6 +440,18 @@ public final class NightAnalysis {
       }
     }
 
+    /** A {@code migration} event: waiting on a lock, interrupted, or any other state. */
+    void state(String state, Instant at) {
+      if (waitingSince != null && current > 0) {
+        Step step = step(current);
+        step.lockWaits = step.lockWaits.plus(Duration.between(waitingSince, at));
+      }
+      waitingSince = state.equals("waiting") ? at : null;
+      if (state.equals("interrupted")) {
+        interrupted(at);
+      }
+    }
+
     void interrupted(Instant at) {
       if (current > 0 && step(current).status.equals("running")) {
         Step step = step(current);
@@ -442,6 +465,9 @@ public final class NightAnalysis {
       if (unknownSince != null && current > 0) {
         step(current).unknown = step(current).unknown.plus(Duration.between(unknownSince, end));
       }
+      if (waitingSince != null && current > 0) {
+        step(current).lockWaits = step(current).lockWaits.plus(Duration.between(waitingSince, end));
+      }
       List<StepFacts> out = new ArrayList<>();
       for (int number = 1; number <= total; number++) {
         Step step = step(number);
@@ -453,7 +479,8 @@ public final class NightAnalysis {
         out.add(new StepFacts(number, title, info.flatMap(StepInfo::expected),
             Optional.ofNullable(step.started), Optional.ofNullable(step.ended),
             timed ? Optional.of(Duration.between(step.started, step.ended)) : Optional.empty(),
-            step.status, step.runs, List.copyOf(step.interruptions), step.unknown));
+            step.status, step.runs, List.copyOf(step.interruptions), step.lockWaits,
+            step.unknown));
       }
       return new MigrationFacts(migration.name(), migration.title(), Optional.ofNullable(started),
           Optional.ofNullable(done), out);

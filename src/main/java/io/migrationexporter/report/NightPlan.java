@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * What the report needs of the configuration: which app each check belongs to and in which phases
  * it expects its target closed or open, which checks each gate waits on, each migration's steps
- * with their expected durations. Without a configuration, every check is its own app, closed in
- * the default closed phases, and every gate waits on every check.
+ * with their expected durations. What the configuration does not name (no configuration, or a
+ * check since removed) is guessed from the journal: every check its own app, closed in the
+ * default closed phases, and every gate waiting on every check.
  */
 public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTitles,
     Map<String, Set<String>> gateChecks, Map<String, MigrationInfo> migrations) {
@@ -24,7 +25,11 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
   static final Set<String> DEFAULT_CLOSED = Set.of("maintenance", "migration");
   static final Set<String> DEFAULT_OPEN = Set.of("preparation", "reopening", "done");
 
-  /** A check as the report sees it; {@code app} is the check's own name when it has none. */
+  /**
+   * A check as the report sees it. {@code app} is empty for a check of no app (monitoring,
+   * backups), which the downtime leaves out; when the configuration names no app at all, every
+   * check is its own app.
+   */
   public record CheckInfo(String name, String title, String app, Set<String> closedPhases,
       Set<String> openPhases) {}
 
@@ -36,7 +41,7 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
     Map<String, CheckInfo> checks = new LinkedHashMap<>();
     for (CheckDefinition check : plan.checks()) {
       checks.put(check.name(), new CheckInfo(check.name(), check.title(),
-          check.app().isEmpty() ? check.name() : check.app(), check.closedPhases(),
+          plan.apps().isEmpty() ? check.name() : check.app(), check.closedPhases(),
           check.openPhases()));
     }
     Map<String, String> apps = new LinkedHashMap<>();
@@ -56,8 +61,13 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
     return new StepInfo(step.title(), step.expected());
   }
 
+  /** No configuration: the report knows only what the journal names. */
+  public static NightPlan empty() {
+    return new NightPlan(Map.of(), Map.of(), Map.of(), Map.of());
+  }
+
   /** What the journal alone tells: the checks, gates and migrations it names. */
-  public static NightPlan guessed(List<Event> events) {
+  private static NightPlan guessed(List<Event> events) {
     Map<String, CheckInfo> checks = new LinkedHashMap<>();
     Map<String, Set<String>> gates = new LinkedHashMap<>();
     Map<String, MigrationInfo> migrations = new LinkedHashMap<>();
