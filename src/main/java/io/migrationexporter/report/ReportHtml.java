@@ -163,6 +163,11 @@ public final class ReportHtml {
     Map<String, List<CheckTimeline>> byApp = new LinkedHashMap<>();
     night.checks().forEach(check -> byApp.computeIfAbsent(check.app(), app -> new ArrayList<>())
         .add(check));
+    // checks of no app (monitoring, backups) after the apps
+    List<CheckTimeline> noApp = byApp.remove("");
+    if (noApp != null) {
+      byApp.put("", noApp);
+    }
     Map<String, String> appTitles = new LinkedHashMap<>();
     night.downtime().apps().forEach(app -> appTitles.put(app.app(), app.title()));
     byApp.forEach((app, checks) -> {
