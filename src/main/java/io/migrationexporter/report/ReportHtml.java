@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class ReportHtml {
   /** Nothing may be loaded: styles are inline, images are the inline SVG. */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline';"
+  public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline';"
       + " img-src data:; base-uri 'none'; form-action 'none'";
 
   private static final int WIDTH = 1100;
