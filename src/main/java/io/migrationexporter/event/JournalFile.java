@@ -138,6 +138,13 @@ public final class JournalFile implements AutoCloseable {
     }
   }
 
+  /** Writes {@code events} to {@code target} as a journal, such as a copy that outlives the exporter. */
+  public static void writeAll(Path target, List<Event> events) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    events.forEach(event -> lines.append(line(event)).append('\n'));
+    Files.writeString(target, lines, StandardCharsets.UTF_8);
+  }
+
   static String line(Event event) {
     ObjectNode node = JSON.createObjectNode();
     node.put("sequence", event.sequence());
