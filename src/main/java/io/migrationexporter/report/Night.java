@@ -15,6 +15,11 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
     Optional<Duration> gateOpenToMigrationStart, List<MigrationFacts> migrations,
     List<Incident> incidents) {
 
+  /** How long the team waited on gates in all. */
+  public Duration waitedOnGates() {
+    return gateWaits.stream().map(GateWait::duration).reduce(Duration.ZERO, Duration::plus);
+  }
+
   /** A phase and who or what entered it. */
   public record PhasePeriod(String phase, Instant start, Optional<Instant> end, String by) {}
 

@@ -121,9 +121,7 @@ public final class ReportHtml {
     out.append("<section class=\"facts\">\n");
     fact(Words.duration(night.downtime().duration(), night.downtime().firstClosed().isPresent()
         ? "not over" : "none"), "downtime as users saw it");
-    Duration waited = night.gateWaits().stream().map(GateWait::duration)
-        .reduce(Duration.ZERO, Duration::plus);
-    fact(Words.duration(waited), "waited on the gate");
+    fact(Words.duration(night.waitedOnGates()), "waited on the gate");
     fact(Words.duration(night.gateOpenToMigrationStart(), "—"), "gate open to migration start");
     for (MigrationFacts migration : night.migrations()) {
       Optional<Duration> took = migration.started().flatMap(start -> migration.done()
@@ -274,8 +272,7 @@ public final class ReportHtml {
               + "<th>Difference</th><th>Status</th><th>Started</th><th>Ended</th><th>Runs</th>"
               + "<th>Interrupted at</th><th>Lock waits</th><th>Unknown for</th></tr>\n");
       for (StepFacts step : migration.steps()) {
-        String difference = step.actual().flatMap(actual -> step.expected()
-            .map(expected -> Words.difference(actual, expected))).orElse("");
+        String difference = Words.difference(step);
         out.append("<tr><td class=\"n\">").append(step.number()).append("</td><td>")
             .append(esc(step.title())).append("</td><td class=\"n\">")
             .append(esc(Words.duration(step.expected(), "—"))).append("</td><td class=\"n\">")

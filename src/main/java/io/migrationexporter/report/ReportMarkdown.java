@@ -32,11 +32,9 @@ public final class ReportMarkdown {
         .append(Words.dateTime(night.to())).append(" (")
         .append(Words.duration(Duration.between(night.from(), night.to())))
         .append("), as the exporter's journal tells it. Times are UTC.\n\n");
-    Duration waited = night.gateWaits().stream().map(GateWait::duration)
-        .reduce(Duration.ZERO, Duration::plus);
     out.append("- Downtime as users saw it: ").append(Words.duration(night.downtime().duration(),
         night.downtime().firstClosed().isPresent() ? "not over" : "none")).append('\n')
-        .append("- Waited on the gate: ").append(Words.duration(waited)).append('\n')
+        .append("- Waited on the gate: ").append(Words.duration(night.waitedOnGates())).append('\n')
         .append("- Gate open to migration start: ")
         .append(Words.duration(night.gateOpenToMigrationStart(), "—")).append('\n')
         .append("- Incidents: ").append(night.incidents().size()).append("\n\n");
@@ -84,8 +82,7 @@ public final class ReportMarkdown {
               + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (StepFacts step : migration.steps()) {
         row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—"),
-            Words.duration(step.actual(), "—"), step.actual().flatMap(actual -> step.expected()
-                .map(expected -> Words.difference(actual, expected))).orElse(""),
+            Words.duration(step.actual(), "—"), Words.difference(step),
             step.status(), Words.time(step.started(), ""), Words.time(step.ended(), ""),
             String.valueOf(step.runs()), String.join(", ", step.interruptions().stream()
                 .map(Words::time).toList()),

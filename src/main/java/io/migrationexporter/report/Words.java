@@ -42,10 +42,11 @@ final class Words {
     return duration.map(Words::duration).orElse(otherwise);
   }
 
-  /** Actual against expected: "+9s" late, "-2s" early. */
-  static String difference(Duration actual, Duration expected) {
-    Duration difference = actual.minus(expected);
-    return (difference.isNegative() ? "-" : "+") + duration(difference.abs());
+  /** A step's actual duration against its expected one: "+9s" late, "-2s" early, "" unknown. */
+  static String difference(Night.StepFacts step) {
+    return step.actual().flatMap(actual -> step.expected().map(actual::minus))
+        .map(difference -> (difference.isNegative() ? "-" : "+") + duration(difference.abs()))
+        .orElse("");
   }
 
   /** Seconds to the millisecond, for JSON. */
