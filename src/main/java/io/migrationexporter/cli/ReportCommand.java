@@ -8,8 +8,10 @@ import io.migrationexporter.event.JournalFile;
 import io.migrationexporter.report.Night;
 import io.migrationexporter.report.NightPlan;
 import io.migrationexporter.report.NightReport;
+import io.migrationexporter.report.ReportExpectations;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,12 +60,22 @@ final class ReportCommand implements Callable<Integer> {
       description = "Directory to write the three files into (default: the current one).")
   Path output;
 
+  @Option(names = "--expectations", paramLabel = "FILE", description = "Also write each step's"
+      + " measured duration to FILE, a HOCON fragment that a configuration includes to expect"
+      + " them (a rehearsal's figures for the production night). Needs --config.")
+  Path expectations;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     if (config == null && journal == null) {
       err.println("migration-exporter report: give --config FILE (the journal it names) or"
           + " --journal FILE");
+      return 2;
+    }
+    if (expectations != null && config == null) {
+      err.println("migration-exporter report: --expectations needs --config FILE: the steps'"
+          + " names are in the configuration");
       return 2;
     }
     NightPlan plan;
@@ -116,6 +128,12 @@ final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("the report of the night from " + night.from() + " to " + night.to() + ":");
     written.forEach(path -> out.println("  " + path));
+    if (expectations != null) {
+      Files.writeString(expectations, ReportExpectations.render(night, "the journal "
+          + journalFile), StandardCharsets.UTF_8);
+      out.println("the steps' measured durations, for a configuration to include:");
+      out.println("  " + expectations);
+    }
     out.flush();
     return 0;
   }

@@ -70,6 +70,7 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
   /**
    * One step of a migration.
    *
+   * @param name the step's name in the configuration, empty when the report has none
    * @param status done, running (when the journal ends), interrupted, skipped (finished between
    *     two reads: no duration known), not reached
    * @param runs how many times it was started (more than 1: rerun after an interruption)
@@ -78,7 +79,7 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
    * @param lockWaits how long the step waited on a lock
    * @param unknown how long during the step the source could not tell where the migration was
    */
-  public record StepFacts(int number, String title, Optional<Duration> expected,
+  public record StepFacts(int number, String name, String title, Optional<Duration> expected,
       Optional<Instant> started, Optional<Instant> ended, Optional<Duration> actual,
       String status, int runs, List<Instant> interruptions, Duration lockWaits,
       Duration unknown) {}

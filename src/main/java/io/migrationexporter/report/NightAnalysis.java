@@ -476,7 +476,8 @@ public final class NightAnalysis {
         String title = info.map(StepInfo::title).orElse(step.title);
         boolean timed = step.started != null && step.ended != null
             && !step.status.equals("skipped");
-        out.add(new StepFacts(number, title, info.flatMap(StepInfo::expected),
+        out.add(new StepFacts(number, info.map(StepInfo::name).orElse(""), title,
+            info.flatMap(StepInfo::expected),
             Optional.ofNullable(step.started), Optional.ofNullable(step.ended),
             timed ? Optional.of(Duration.between(step.started, step.ended)) : Optional.empty(),
             step.status, step.runs, List.copyOf(step.interruptions), step.lockWaits,

@@ -35,7 +35,8 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
 
   public record MigrationInfo(String name, String title, List<StepInfo> steps) {}
 
-  public record StepInfo(String title, Optional<Duration> expected) {}
+  /** A step; {@code name} is its configuration key, which {@code report --expectations} names. */
+  public record StepInfo(String name, String title, Optional<Duration> expected) {}
 
   public static NightPlan of(Plan plan) {
     Map<String, CheckInfo> checks = new LinkedHashMap<>();
@@ -58,7 +59,7 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
   }
 
   private static StepInfo step(StepDefinition step) {
-    return new StepInfo(step.title(), step.expected());
+    return new StepInfo(step.name(), step.title(), step.expected());
   }
 
   /** No configuration: the report knows only what the journal names. */

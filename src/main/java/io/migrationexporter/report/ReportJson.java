@@ -86,7 +86,7 @@ public final class ReportJson {
       put(node, "done", migration.done());
       ArrayNode steps = node.putArray("steps");
       for (StepFacts step : migration.steps()) {
-        ObjectNode stepNode = steps.addObject().put("number", step.number())
+        ObjectNode stepNode = steps.addObject().put("number", step.number()).put("name", step.name())
             .put("title", step.title()).put("status", step.status());
         put(stepNode, "expected_seconds", step.expected());
         put(stepNode, "actual_seconds", step.actual());
