@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             + " left, where is the migration, and later, is everything back?",
         "",
         "Run the exporter with --config FILE, or use one of the commands below."},
-    subcommands = {CheckConfigCommand.class, PhaseCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckConfigCommand.class, PhaseCommand.class, ReportCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main extends RunCommand {
   public static void main(String[] args) {
     commonPoolOfAtLeastTwo();

@@ -36,7 +36,7 @@ public final class ConfigLoader {
   static final String REFERENCE = "reference.conf";
   private static final String REFERENCE_RESOURCE = "/reference.conf";
   private static final List<String> SECTIONS = List.of("server", "log", "phases", "events",
-      "defaults", "apps", "sources", "checks", "gates");
+      "defaults", "apps", "sources", "checks", "gates", "expectations");
 
   private final List<CheckKind<?>> checkKinds;
   private final List<SourceKind> sourceKinds;
@@ -210,7 +210,14 @@ public final class ConfigLoader {
     PlanBuilder builder = new PlanBuilder(shared, defaults[0].interval(), order, defaultClosed,
         defaultOpen, defaults[0].migrationSilentAfter());
     Map<String, AppDefinition> apps = apps(root);
+    Expectations expectations = Expectations.read(root);
+    builder.expectations(expectations);
+    int problemsBeforeSources = problems.size();
     declareSources(root, builder);
+    if (problems.size() == problemsBeforeSources) {
+      // a source refused: its migrations are missing, so a measure for them is not a mistake
+      expectations.reportUnknown(builder.migrationsByName());
+    }
 
     List<CheckDefinition> checks = new ArrayList<>(builder.impliedChecks());
     Set<String> checkNames = new HashSet<>();

@@ -31,6 +31,7 @@ public final class PlanBuilder {
   private final Set<String> defaultClosedPhases;
   private final Set<String> defaultOpenPhases;
   private final Duration defaultSilentAfter;
+  private Expectations expectations = Expectations.NONE;
 
   PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
       Set<String> defaultClosedPhases, Set<String> defaultOpenPhases) {
@@ -180,8 +181,9 @@ public final class PlanBuilder {
           if (!stepNames.add(stepName)) {
             throw step.fail("name", "step '" + stepName + "' is listed twice");
           }
+          Optional<Duration> guessed = step.optDuration("expected-duration");
           steps.add(new StepDefinition(stepName, step.string("title", stepName),
-              step.optDuration("expected-duration")));
+              expectations.of(name, stepName).or(() -> guessed)));
           matchers.add(reader.read(step, i));
           step.finish();
         }
@@ -197,6 +199,15 @@ public final class PlanBuilder {
       });
     }
     return declared;
+  }
+
+  /** Measured step durations that replace the steps' expected-duration. */
+  void expectations(Expectations measured) {
+    this.expectations = measured;
+  }
+
+  Map<String, MigrationDefinition> migrationsByName() {
+    return Map.copyOf(migrations);
   }
 
   List<MigrationDefinition> migrationDefinitions() {

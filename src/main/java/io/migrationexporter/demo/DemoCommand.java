@@ -1,6 +1,13 @@
 package io.migrationexporter.demo;
 
 import io.migrationexporter.Exporter;
+import io.migrationexporter.app.Runtime;
+import io.migrationexporter.event.Event;
+import io.migrationexporter.event.JournalFile;
+import io.migrationexporter.report.Night;
+import io.migrationexporter.report.NightPlan;
+import io.migrationexporter.report.NightReport;
+import java.io.IOException;
 import io.migrationexporter.config.LogSettings;
 import io.migrationexporter.log.Logging;
 import java.io.PrintWriter;
@@ -9,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,6 +78,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       description = "Address the exporter listens on (default: ${DEFAULT-VALUE}). Everything else"
           + " stays on 127.0.0.1; 0.0.0.0 is for a container that Prometheus scrapes.")
   String host;
+
+  @Option(names = "--report-dir", defaultValue = "demo-night-report", paramLabel = "DIR",
+      description = "Where the report of the night is written once the phase is done, with a"
+          + " copy of its journal (default: ${DEFAULT-VALUE} in the current directory).")
+  Path reportDir;
 
   @Option(names = "--exit-when-done",
       description = "Stop once the phase is done (exit status 0, 1 if the story failed) instead"
@@ -224,7 +237,32 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
       });
     }
-    return CompletableFuture.anyOf(walk, failure).thenApply(ignored -> null);
+    CompletableFuture<Void> reported = walk.thenRun(() -> writeReport(exporter, narrator));
+    return CompletableFuture.anyOf(reported, failure).thenApply(ignored -> null);
+  }
+
+  /**
+   * The morning after, at once: the night's report and a copy of its journal, outside the
+   * workspace that the end of the demo removes. A report that cannot be written is said, and
+   * does not fail the story.
+   */
+  private void writeReport(Exporter exporter, Narrator narrator) {
+    Runtime runtime = exporter.runtime();
+    List<Event> events = runtime.journal().all();
+    Path dir = reportDir.toAbsolutePath();
+    try {
+      Night night = NightReport.night(events, NightPlan.of(runtime.plan()), Optional.empty(),
+          Optional.of(runtime.clock().instant()));
+      List<Path> written = NightReport.write(night, dir);
+      Path journal = dir.resolve("night.journal.jsonl");
+      JournalFile.writeAll(journal, events);
+      narrator.say("demo", "the night's report: " + written.get(0) + " (also .md and .json);"
+          + " its journal is beside it, and `migration-exporter report --journal " + journal
+          + " --output DIR` tells the night again");
+    } catch (IOException | RuntimeException e) {
+      narrator.say("demo", "the night's report could not be written to " + dir + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
   }
 
   private static void removeHook(Thread hook) {

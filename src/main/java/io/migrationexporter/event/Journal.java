@@ -89,6 +89,19 @@ public final class Journal implements AutoCloseable {
     return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
   }
 
+  /**
+   * Every event kept, oldest first: the journal file's (its rotated files included) and those not
+   * on disk yet; without a file, those in memory.
+   */
+  public List<Event> all() {
+    List<Event> out = file == null ? new ArrayList<>() : new ArrayList<>(file.load());
+    long onDisk = out.isEmpty() ? 0 : out.get(out.size() - 1).sequence();
+    synchronized (this) {
+      events.stream().filter(event -> event.sequence() > onDisk).forEach(out::add);
+    }
+    return out;
+  }
+
   /** Writes what the journal file has queued and closes it. */
   @Override
   public void close() {

@@ -38,6 +38,8 @@ public final class JournalFile implements AutoCloseable {
   private final int files;
   private final Thread writer;
   private final Object lock = new Object();
+  /** Held while writing a batch or rotating, so a reader never sees half of either. */
+  private final Object disk = new Object();
   private StringBuilder pending = new StringBuilder();
   private boolean closing;
   private FileChannel channel;
@@ -84,7 +86,9 @@ public final class JournalFile implements AutoCloseable {
 
   /** Every event still on disk, oldest first: the rotated files, then the current one. */
   public List<Event> load() {
-    return readAll(path, files);
+    synchronized (disk) {
+      return readAll(path, files);
+    }
   }
 
   /**
@@ -132,6 +136,13 @@ public final class JournalFile implements AutoCloseable {
     } catch (IOException e) {
       LOG.warning("journal " + file + " could not be read, its events skipped: " + e.getMessage());
     }
+  }
+
+  /** Writes {@code events} to {@code target} as a journal, such as a copy that outlives the exporter. */
+  public static void writeAll(Path target, List<Event> events) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    events.forEach(event -> lines.append(line(event)).append('\n'));
+    Files.writeString(target, lines, StandardCharsets.UTF_8);
   }
 
   static String line(Event event) {
@@ -231,6 +242,12 @@ public final class JournalFile implements AutoCloseable {
 
   private void write(String batch) {
     byte[] bytes = batch.getBytes(StandardCharsets.UTF_8);
+    synchronized (disk) {
+      writeLocked(bytes);
+    }
+  }
+
+  private void writeLocked(byte[] bytes) {
     try {
       if (channel.size() > 0 && channel.size() + bytes.length > maxBytes) {
         rotate();

@@ -51,10 +51,12 @@ public final class HttpServer implements AutoCloseable {
       WebConfig web) {
     ApiHandler api = new ApiHandler(runtime);
     BoardHandler board = new BoardHandler();
+    ReportHandler report = new ReportHandler(runtime);
     HttpHandler routes = new Routes()
         .get("/metrics", new MetricsHandler(runtime, exposition))
         .get("/", board::page)
         .get("/board/{file}", board::asset)
+        .get("/report", blocking(report::page))
         .get("/-/healthy", exchange -> Responses.text(exchange, 200, "Healthy.\n"))
         .get("/-/ready", exchange -> {
           boolean ready = runtime.ready();

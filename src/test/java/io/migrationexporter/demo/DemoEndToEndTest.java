@@ -45,8 +45,9 @@ class DemoEndToEndTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void walksEveryPhaseMigratesBothDatabasesAndLeavesNothingOnSigterm(@TempDir Path dir)
       throws Exception {
+    Path reportDir = dir.resolve("report");
     try (DemoProcess demo = new DemoProcess(dir, "--speed", "40", "--rows", "20000",
-        "--port", "0")) {
+        "--port", "0", "--report-dir", reportDir.toString())) {
       demo.awaitBanner(START);
       Path workspace = demo.workspace();
 
@@ -55,6 +56,14 @@ class DemoEndToEndTest {
       assertThat(checked.exit()).as(checked.all()).isZero();
 
       demo.awaitPhase("done", STORY);
+      Path report = Path.of(demo.awaitLine(Pattern.compile("the night's report: (\\S+) "), STORY)
+          .group(1));
+      assertThat(report).isEqualTo(reportDir.resolve("night-report.html"));
+      assertThat(Files.readString(report)).contains("<td>reopening</td>", "Pix App");
+      Cli.Result again = Cli.run("report", "--journal",
+          reportDir.resolve("night.journal.jsonl").toString(), "--output", dir.toString());
+      assertThat(again.exit()).as(again.all()).isZero();
+      assertThat(Files.readString(dir.resolve("night-report.md"))).contains("| done |");
 
       List<String> phases = new ArrayList<>();
       demo.get("/api/events?limit=1000").path("events").forEach(event -> {

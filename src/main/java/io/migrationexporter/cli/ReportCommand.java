@@ -1,0 +1,153 @@
+package io.migrationexporter.cli;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.Plan;
+import io.migrationexporter.event.Event;
+import io.migrationexporter.event.JournalFile;
+import io.migrationexporter.report.Night;
+import io.migrationexporter.report.NightPlan;
+import io.migrationexporter.report.NightReport;
+import io.migrationexporter.report.ReportExpectations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code report}: the morning-after report of a night, from the exporter's journal. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Write the report of a night from the exporter's journal: night-report.html"
+        + " (self-contained, printable), night-report.md and night-report.json.",
+        "It tells the phases, a timeline of every check, gate and migration step, the downtime"
+            + " as users saw it, the time waited on the gate and the checks that blocked it,"
+            + " each step's expected and actual duration, and the incidents.",
+        "Exit status: 0 written, 1 no journal or nothing in it to tell, 2 bad options or"
+            + " configuration."})
+final class ReportCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The exporter's configuration:"
+      + " it names the journal, and gives the apps, titles, gates and expected durations.")
+  Path config;
+
+  @Option(names = "--journal", paramLabel = "FILE", description = "The journal file (its rotated"
+      + " files FILE.1, FILE.2... are read too), instead of the one the configuration names.")
+  Path journal;
+
+  @Option(names = "--from", paramLabel = "TIME", converter = TimeConverter.class,
+      description = "Start of the window, ISO-8601 with its offset, such as"
+          + " 2026-12-05T01:30:00Z (default: the first event of the journal).")
+  Instant from;
+
+  @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
+      description = "End of the window (default: the last event of the journal).")
+  Instant to;
+
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = ".",
+      description = "Directory to write the three files into (default: the current one).")
+  Path output;
+
+  @Option(names = "--expectations", paramLabel = "FILE", description = "Also write each step's"
+      + " measured duration to FILE, a HOCON fragment that a configuration includes to expect"
+      + " them (a rehearsal's figures for the production night). Needs --config.")
+  Path expectations;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (config == null && journal == null) {
+      err.println("migration-exporter report: give --config FILE (the journal it names) or"
+          + " --journal FILE");
+      return 2;
+    }
+    if (expectations != null && config == null) {
+      err.println("migration-exporter report: --expectations needs --config FILE: the steps'"
+          + " names are in the configuration");
+      return 2;
+    }
+    NightPlan plan;
+    Path journalFile = journal;
+    if (config != null) {
+      Plan loaded;
+      try {
+        loaded = Modules.loader().load(config);
+      } catch (ConfigException e) {
+        err.println(e.getMessage());
+        err.println("migration-exporter report: " + config + " is invalid");
+        return 2;
+      }
+      try {
+        plan = NightPlan.of(loaded);
+        if (journalFile == null) {
+          Optional<Path> named = loaded.journalFile().file();
+          if (named.isEmpty()) {
+            err.println("migration-exporter report: " + config + " keeps no journal"
+                + " (events.journal = off): give --journal FILE");
+            return 1;
+          }
+          journalFile = named.get();
+        }
+      } finally {
+        loaded.closeSources();
+      }
+    } else {
+      plan = NightPlan.empty();
+    }
+    if (!Files.isRegularFile(journalFile)) {
+      err.println("migration-exporter report: journal " + journalFile + " does not exist"
+          + (Files.exists(journalFile) ? " as a file" : "") + " (the exporter writes it while it"
+          + " runs, see events.journal-file)");
+      return 1;
+    }
+    if (!Files.isReadable(journalFile)) {
+      err.println("migration-exporter report: journal " + journalFile + " is not readable");
+      return 1;
+    }
+    List<Event> events = JournalFile.readAll(journalFile);
+    Night night;
+    try {
+      night = NightReport.night(events, plan, Optional.ofNullable(from), Optional.ofNullable(to));
+    } catch (IllegalArgumentException e) {
+      err.println("migration-exporter report: " + journalFile + ": " + e.getMessage());
+      return 1;
+    }
+    List<Path> written = NightReport.write(night, output);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("the report of the night from " + night.from() + " to " + night.to() + ":");
+    written.forEach(path -> out.println("  " + path));
+    if (expectations != null) {
+      Files.writeString(expectations, ReportExpectations.render(night, "the journal "
+          + journalFile), StandardCharsets.UTF_8);
+      out.println("the steps' measured durations, for a configuration to include:");
+      out.println("  " + expectations);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** An ISO-8601 date and time with its offset or Z. */
+  static final class TimeConverter implements ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      try {
+        return OffsetDateTime.parse(value).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a date and"
+            + " time such as 2026-12-05T01:30:00Z or 2026-12-05T02:30:00+01:00");
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.migrationexporter.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The facts of one night, as the journal tells them: what a report renders, in HTML, Markdown or
+ * JSON. An end that is empty means "still so when the journal ends".
+ */
+public record Night(Instant from, Instant to, List<PhasePeriod> phases,
+    List<CheckTimeline> checks, List<GateTimeline> gates, Downtime downtime,
+    List<GateWait> gateWaits, Optional<Instant> migrationStarted,
+    Optional<Duration> gateOpenToMigrationStart, List<MigrationFacts> migrations,
+    List<Incident> incidents) {
+
+  /** How long the team waited on gates in all. */
+  public Duration waitedOnGates() {
+    return gateWaits.stream().map(GateWait::duration).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** A phase and who or what entered it. */
+  public record PhasePeriod(String phase, Instant start, Optional<Instant> end, String by) {}
+
+  /**
+   * A stretch of time in one state: for checks closed, open, ok (in a phase expecting neither),
+   * failing or unknown; for gates open or closed.
+   */
+  public record Period(String state, Instant start, Instant end, String words) {
+    public Duration duration() {
+      return Duration.between(start, end);
+    }
+  }
+
+  public record CheckTimeline(String check, String title, String app, List<Period> periods) {}
+
+  public record GateTimeline(String gate, List<Period> periods) {}
+
+  /**
+   * The downtime as users saw it: from the first app closed to the last reopened; the end is
+   * empty when an app was still not open again when the journal ends.
+   */
+  public record Downtime(Optional<Instant> firstClosed, Optional<Instant> lastReopened,
+      List<AppDowntime> apps) {
+    public Optional<Duration> duration() {
+      return firstClosed.flatMap(start -> lastReopened.map(end -> Duration.between(start, end)));
+    }
+  }
+
+  public record AppDowntime(String app, String title, Instant closed, Optional<Instant> reopened) {
+    public Optional<Duration> duration() {
+      return reopened.map(end -> Duration.between(closed, end));
+    }
+  }
+
+  /** The team waiting on a gate: from the start of the phase in which it opened until it did. */
+  public record GateWait(String gate, Instant start, Instant opened, List<Blocker> blockers) {
+    public Duration duration() {
+      return Duration.between(start, opened);
+    }
+  }
+
+  /** A check that kept a gate closed, for how long during the wait, and its last words. */
+  public record Blocker(String check, String title, Duration blocked, String words) {}
+
+  public record MigrationFacts(String migration, String title, Optional<Instant> started,
+      Optional<Instant> done, List<StepFacts> steps) {}
+
+  /**
+   * One step of a migration.
+   *
+   * @param name the step's name in the configuration, empty when the report has none
+   * @param status done, running (when the journal ends), interrupted, skipped (finished between
+   *     two reads: no duration known), not reached
+   * @param runs how many times it was started (more than 1: rerun after an interruption)
+   * @param interruptions when the step stopped without finishing, or the migration was reported
+   *     interrupted
+   * @param lockWaits how long the step waited on a lock
+   * @param unknown how long during the step the source could not tell where the migration was
+   */
+  public record StepFacts(int number, String name, String title, Optional<Duration> expected,
+      Optional<Instant> started, Optional<Instant> ended, Optional<Duration> actual,
+      String status, int runs, List<Instant> interruptions, Duration lockWaits,
+      Duration unknown) {}
+
+  /**
+   * Something that went wrong: a check failing or unknown again after it was ok in the same
+   * phase, a migration silent, interrupted or unknown, a reload refused.
+   */
+  public record Incident(Instant at, String kind, String subject, String words) {}
+}

@@ -1,0 +1,96 @@
+package io.migrationexporter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationexporter.report.DemoNight;
+import io.migrationexporter.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code report}: the three files written, and one clear line for what cannot be reported. */
+class ReportCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void writesTheThreeFilesOfTheNight() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Path output = dir.resolve("out");
+
+    Cli.Result result = Cli.run("report", "--config", config.toString(), "--journal",
+        DemoNight.journalIn(dir).toString(), "--output", output.toString());
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.exit()).isZero();
+    assertThat(result.out()).contains("2026-12-05T03:26:59.845110945Z",
+        output.resolve("night-report.html").toString());
+    assertThat(Files.readString(output.resolve("night-report.html")))
+        .contains("<title>The night of 2026-12-05 03:26:59 UTC</title>", "Pix Admin");
+    assertThat(Files.readString(output.resolve("night-report.md"))).contains("## Incidents");
+    assertThat(Files.readString(output.resolve("night-report.json"))).contains("\"gate_waits\"");
+  }
+
+  @Test
+  void aWindowCutsTheNight() throws Exception {
+    DemoNight.copyInto(dir);
+
+    Cli.Result result = Cli.run("report", "--journal", DemoNight.journalIn(dir).toString(),
+        "--from", "2026-12-05T04:27:48+01:00", "--to", "2026-12-05T03:28:00Z", "--output",
+        dir.toString());
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out()).contains("from 2026-12-05T03:27:48Z to 2026-12-05T03:28:00Z");
+  }
+
+  @Test
+  void aMissingJournalIsOneLine() {
+    Path missing = dir.resolve("night.journal.jsonl");
+
+    Cli.Result result = Cli.run("report", "--journal", missing.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("migration-exporter report: journal " + missing
+        + " does not exist (the exporter writes it while it runs, see events.journal-file)\n");
+  }
+
+  @Test
+  void aJournalThatIsADirectoryOrEmptyIsOneLine() throws Exception {
+    Cli.Result directory = Cli.run("report", "--journal", dir.toString());
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "not json\n");
+    Cli.Result nothing = Cli.run("report", "--journal", empty.toString());
+
+    assertThat(directory.exit()).isEqualTo(1);
+    assertThat(directory.err()).isEqualTo("migration-exporter report: journal " + dir
+        + " does not exist as a file (the exporter writes it while it runs, see"
+        + " events.journal-file)\n");
+    assertThat(nothing.exit()).isEqualTo(1);
+    assertThat(nothing.err()).isEqualTo("migration-exporter report: " + empty
+        + ": the journal holds no event\n");
+  }
+
+  @Test
+  void theConfigurationNamesTheJournal() throws Exception {
+    Path config = Files.writeString(dir.resolve("night.conf"), "events.journal-file = gone.jsonl\n");
+
+    Cli.Result result = Cli.run("report", "--config", config.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).startsWith("migration-exporter report: journal "
+        + dir.resolve("gone.jsonl") + " does not exist");
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    Cli.Result nothing = Cli.run("report");
+    Cli.Result badTime = Cli.run("report", "--journal", "x", "--from", "yesterday");
+
+    assertThat(nothing.exit()).isEqualTo(2);
+    assertThat(nothing.err()).isEqualTo("migration-exporter report: give --config FILE (the"
+        + " journal it names) or --journal FILE\n");
+    assertThat(badTime.exit()).isEqualTo(2);
+    assertThat(badTime.err()).contains("'yesterday' is not a date and time such as"
+        + " 2026-12-05T01:30:00Z").doesNotContain("\tat ");
+  }
+}

@@ -1,0 +1,91 @@
+package io.migrationexporter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.config.Plan;
+import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.report.DemoNight;
+import io.migrationexporter.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code report --expectations}: a rehearsal's measured step durations become, once included,
+ * the expected durations of the night's configuration (which the ETA is computed from).
+ */
+class ReportExpectationsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theRehearsalsDurationsBecomeTheExpectedOnes() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Path fragment = dir.resolve("rehearsal.conf");
+
+    Cli.Result result = Cli.run("report", "--config", config.toString(), "--journal",
+        DemoNight.journalIn(dir).toString(), "--output", dir.toString(), "--expectations",
+        fragment.toString());
+
+    assertThat(result.exit()).as(result.all()).isZero();
+    assertThat(result.out()).contains(fragment.toString());
+    Files.writeString(config, Files.readString(config) + "\ninclude \"rehearsal.conf\"\n");
+    Plan production = Modules.loader().load(config);
+    try {
+      // Measured in the recorded night; answers_id_seq was never seen running: its 1s stays.
+      assertThat(expected(production, "pix-bigint")).containsExactly(
+          Optional.of(Duration.ofMillis(20_426)), Optional.of(Duration.ofMillis(16_687)),
+          Optional.of(Duration.ofSeconds(1)));
+      assertThat(expected(production, "datawarehouse-bigint")).containsExactly(
+          Optional.of(Duration.ofMillis(8_414)), Optional.of(Duration.ofMillis(6_210)),
+          Optional.of(Duration.ofSeconds(1)));
+    } finally {
+      production.closeSources();
+    }
+  }
+
+  @Test
+  void aMeasureForAStepTheConfigurationLacksIsOneLine() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Files.writeString(config, Files.readString(config) + """
+        expectations.pix-bigint.answers-idd.duration = 3s
+        expectations.pix-bigint.answers-id.duraton = 3s
+        expectations.no-such-migration.answers-id.duration = 3s
+        """);
+
+    Cli.Result result = Cli.run("check-config", config.toString());
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains(
+        "expectations.pix-bigint.answers-idd: migration 'pix-bigint' has no step 'answers-idd'"
+            + " (its steps: knowledge-elements-answerid, answers-id, answers-id-seq)",
+        "expectations.pix-bigint.answers-id.duration: missing, this key is required (did you"
+            + " mean 'duration' where you wrote 'duraton'?)",
+        "expectations.no-such-migration: no migration named 'no-such-migration' in this"
+            + " configuration").doesNotContain("\tat ");
+  }
+
+  @Test
+  void expectationsNeedTheConfiguration() throws Exception {
+    DemoNight.copyInto(dir);
+
+    Cli.Result result = Cli.run("report", "--journal", DemoNight.journalIn(dir).toString(),
+        "--expectations", dir.resolve("x.conf").toString());
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("migration-exporter report: --expectations needs --config"
+        + " FILE: the steps' names are in the configuration\n");
+  }
+
+  private static List<Optional<Duration>> expected(Plan plan, String migration) {
+    MigrationDefinition definition = plan.migrations().stream()
+        .filter(m -> m.name().equals(migration)).findFirst().orElseThrow();
+    return definition.steps().stream().map(StepDefinition::expected).toList();
+  }
+}
