@@ -102,7 +102,8 @@ class RunCommand implements Callable<Integer> {
     if (before == SignalHandler.SIG_IGN) {
       // the JVM keeps a signal ignored at start (nohup does that) ignored: say so, not silently
       LOG.warning("SIGHUP is ignored in this process (started by nohup?): it will not reload"
-          + " the configuration; use POST /-/reload");
+          + " the configuration; use POST /-/reload (with the admin token, or"
+          + " server.enable-lifecycle = true)");
     }
     LOG.info("migration-exporter listening on " + web.scheme() + "://" + plan.server().host() + ":"
         + exporter.port() + "/ with " + plan.checks().size() + " checks, phase "

@@ -9,6 +9,7 @@ import io.migrationexporter.check.GateResult;
 import io.migrationexporter.phase.PhaseConfiguredException;
 import io.migrationexporter.web.AdminToken;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,8 @@ final class ApiHandler {
   /** Never the name asked for: an answer that repeats request text would pass the redactor, and
    * a guess equal to a loaded secret would come back {@code <redacted>}. */
   private static final String NO_SUCH_GATE = "no such gate; GET /api/gates lists them";
+
+  private static final HttpString SEC_FETCH_SITE = new HttpString("Sec-Fetch-Site");
 
   private final AdminToken adminToken = new AdminToken();
 
@@ -182,6 +185,10 @@ final class ApiHandler {
    * reach the port (a page on another site too, with {@code mode: 'no-cors'}) could reload at will.
    */
   void reload(HttpServerExchange exchange) {
+    if (fromAnotherSite(exchange)) {
+      Responses.error(exchange, 403, "reloads are not taken from pages of other sites");
+      return;
+    }
     if (!runtime.plan().server().enableLifecycle() && !adminToken.allows(exchange,
         runtime.plan().server().adminToken(), "reloads over HTTP are switched off: set"
             + " server.enable-lifecycle = true, or server.admin-token and send it; SIGHUP reloads"
@@ -191,6 +198,16 @@ final class ApiHandler {
     List<String> problems = runtime.reload();
     Responses.json(exchange, problems.isEmpty() ? 200 : 400,
         reloadAnswer(problems, runtime.clock().instant()));
+  }
+
+  /**
+   * True for a request a browser sends on behalf of a page of another site: with the lifecycle
+   * setting on, such a page could otherwise reload at will through a visitor's browser. Reloaders
+   * and scripts send no {@code Sec-Fetch-Site}.
+   */
+  private static boolean fromAnotherSite(HttpServerExchange exchange) {
+    String site = exchange.getRequestHeaders().getFirst(SEC_FETCH_SITE);
+    return site != null && !site.equals("same-origin") && !site.equals("none");
   }
 
   /** The problems of a refused configuration. */

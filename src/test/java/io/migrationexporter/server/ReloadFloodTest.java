@@ -76,11 +76,17 @@ class ReloadFloodTest {
   }
 
   @Test
-  void withTheLifecycleSettingReloadsNeedNoToken() throws Exception {
+  void withTheLifecycleSettingReloadsNeedNoTokenButAreNotTakenFromOtherSites() throws Exception {
     try (TestExporter exporter = TestExporter.start(dir,
         "server.enable-lifecycle = true\n" + TestExporter.ONE_CHECK)) {
       assertThat(RawHttp.status(reload(exporter))).isEqualTo(200);
       assertThat(events(exporter, "config")).containsExactly("loaded");
+      for (String site : new String[] {"cross-site", "same-site"}) {
+        String fromAPage = reload(exporter, "Origin: http://elsewhere.example",
+            "Sec-Fetch-Site: " + site, "Sec-Fetch-Mode: no-cors");
+        assertThat(RawHttp.status(fromAPage)).as(site).isEqualTo(403);
+      }
+      assertThat(events(exporter, "config")).as("no reload from a page").hasSize(1);
     }
     try (TestExporter exporter = TestExporter.start(dir, TestExporter.ONE_CHECK)) {
       String refused = reload(exporter);

@@ -8,6 +8,7 @@ import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.Redactor;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.SaasApi;
 import java.util.List;
@@ -167,6 +168,7 @@ final class ScalingoDatabaseSource implements Source {
             throw SaasApi.failure(ErrorKind.BAD_PAYLOAD,
                 "Scalingo answered without a usable add-on token");
           }
+          Redactor.rememberIssued(token.token());
           return token.token();
         });
   }
