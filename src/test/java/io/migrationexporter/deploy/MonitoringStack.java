@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,12 +92,18 @@ final class MonitoringStack implements AutoCloseable {
    */
   void startPrometheus(List<Integer> ports, BiFunction<String, Duration, Duration> delays)
       throws Exception {
+    startPrometheus(ports, delays, (alert, expr) -> expr);
+  }
+
+  /** Likewise, each alert's expression becoming {@code expressions(alert, expression)}. */
+  void startPrometheus(List<Integer> ports, BiFunction<String, Duration, Duration> delays,
+      BinaryOperator<String> expressions) throws Exception {
     Path prometheusBinary = Tools.require("prometheus", "prometheus");
     List<String> rules = new ArrayList<>();
     try (Stream<Path> files = Files.list(Project.file("prometheus/rules"))) {
       for (Path source : files.sorted().toList()) {
         Path copy = dir.resolve(source.getFileName());
-        Yaml.write(copy, withDelays(Yaml.read(source), delays));
+        Yaml.write(copy, withDelays(Yaml.read(source), delays, expressions));
         rules.add(copy.toString());
       }
     }
@@ -122,14 +129,17 @@ final class MonitoringStack implements AutoCloseable {
     prometheus.awaitReady("/-/ready", READY);
   }
 
-  private static JsonNode withDelays(JsonNode rules, BiFunction<String, Duration, Duration> delays) {
+  private static JsonNode withDelays(JsonNode rules, BiFunction<String, Duration, Duration> delays,
+      BinaryOperator<String> expressions) {
     for (JsonNode group : rules.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
         if (!rule.has("alert")) {
           continue;
         }
+        String alert = rule.path("alert").asText();
+        Yaml.object(rule).put("expr", expressions.apply(alert, rule.path("expr").asText()));
         Duration shipped = rule.has("for") ? duration(rule.path("for").asText()) : Duration.ZERO;
-        Duration delay = delays.apply(rule.path("alert").asText(), shipped);
+        Duration delay = delays.apply(alert, shipped);
         if (delay.isZero()) {
           Yaml.object(rule).remove("for");
         } else {
