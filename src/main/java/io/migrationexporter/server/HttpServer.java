@@ -24,6 +24,12 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
   /** How long a client may take to send a request's line and headers, in milliseconds. */
   static final int HEADER_READ_TIMEOUT_MS = 10_000;
+  /**
+   * How long a connection may wait for the client's next bytes, in milliseconds: closes a TLS
+   * handshake begun and never finished (the header timeout starts after it) and idle connections;
+   * Prometheus scraping every 15 s keeps its connection.
+   */
+  static final int READ_TIMEOUT_MS = 30_000;
 
   private final Undertow undertow;
   private final int port;
@@ -86,6 +92,7 @@ public final class HttpServer implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
         .setSocketOption(Options.TCP_NODELAY, true)
+        .setSocketOption(Options.READ_TIMEOUT, READ_TIMEOUT_MS)
         .setHandler(guarded(exchange -> protectedRoutes.get().handleRequest(exchange)))
         .build();
     undertow.start();

@@ -155,6 +155,30 @@ class TlsHardeningTest {
     assertThat(gcm).contains("Cipher is ECDHE-RSA-AES128-GCM-SHA256");
   }
 
+  /** A TLS handshake begun and never finished is not held either (issue 16 finding 8). */
+  @Test
+  void halfSentHandshakesAreClosed() throws Exception {
+    int port = startExporter("half-handshake");
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      // the first bytes of a ClientHello record: type, version, a length never sent in full
+      socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+      socket.getOutputStream().flush();
+      // the exporter's read timeout is 30 s; far below "forever", generous for a loaded machine
+      socket.setSoTimeout(60_000);
+      long start = System.nanoTime();
+      try {
+        while (socket.getInputStream().read() >= 0) {
+          // an alert may come before the end
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError("the half-sent handshake was held "
+            + (System.nanoTime() - start) / 1_000_000 + " ms", e);
+      } catch (IOException reset) {
+        // closed
+      }
+    }
+  }
+
   private static String handshake(int port, String ciphers) throws Exception {
     Process client = openssl(port, "-cipher", ciphers);
     client.getOutputStream().close(); // end at once after the handshake

@@ -83,7 +83,9 @@ final class PostgresSource extends BlockingSource {
   @Override
   public String describe() {
     ConnectionSettings c = definition.connection();
-    return "PostgreSQL " + c.target() + " as " + c.user() + ", statement_timeout "
+    return "PostgreSQL " + c.target() + " as " + c.user() + ", TLS "
+        + c.tls().map(ConnectionSettings.TlsSettings::mode).orElse("as the URL or the driver says")
+        + ", statement_timeout "
         + Durations.format(c.statementTimeout()) + ", lock_timeout "
         + Durations.format(c.lockTimeout()) + ", at most " + c.maxConnections() + " sessions, "
         + definition.queries().size() + " queries, " + definition.migrations().size()
