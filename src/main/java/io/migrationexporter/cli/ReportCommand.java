@@ -66,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
   Path expectations;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     if (config == null && journal == null) {
       err.println("migration-exporter report: give --config FILE (the journal it names) or"
@@ -124,17 +124,26 @@ final class ReportCommand implements Callable<Integer> {
       err.println("migration-exporter report: " + journalFile + ": " + e.getMessage());
       return 1;
     }
-    List<Path> written = NightReport.write(night, output);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("the report of the night from " + night.from() + " to " + night.to() + ":");
-    written.forEach(path -> out.println("  " + path));
-    if (expectations != null) {
-      Files.writeString(expectations, ReportExpectations.render(night, "the journal "
-          + journalFile), StandardCharsets.UTF_8);
-      out.println("the steps' measured durations, for a configuration to include:");
-      out.println("  " + expectations);
+    Path writing = output;
+    try {
+      List<Path> written = NightReport.write(night, output);
+      out.println("the report of the night from " + night.from() + " to " + night.to() + ":");
+      written.forEach(path -> out.println("  " + path));
+      if (expectations != null) {
+        writing = expectations;
+        Files.writeString(expectations, ReportExpectations.render(night, "the journal "
+            + journalFile), StandardCharsets.UTF_8);
+        out.println("the steps' measured durations, for a configuration to include:");
+        out.println("  " + expectations);
+      }
+    } catch (IOException e) {
+      err.println("migration-exporter report: cannot write " + writing + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return 1;
+    } finally {
+      out.flush();
     }
-    out.flush();
     return 0;
   }
 

@@ -71,6 +71,19 @@ class ReportCommandTest {
   }
 
   @Test
+  void anOutputThatCannotBeWrittenIsOneLine() throws Exception {
+    DemoNight.copyInto(dir);
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+
+    Cli.Result result = Cli.run("report", "--journal", DemoNight.journalIn(dir).toString(),
+        "--output", file.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).startsWith("migration-exporter report: cannot write " + file + ": ")
+        .doesNotContain("\tat ").endsWith("\n").hasLineCount(1);
+  }
+
+  @Test
   void theConfigurationNamesTheJournal() throws Exception {
     Path config = Files.writeString(dir.resolve("night.conf"), "events.journal-file = gone.jsonl\n");
 
