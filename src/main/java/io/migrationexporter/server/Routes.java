@@ -41,10 +41,30 @@ final class Routes {
   HttpHandler handler() {
     PathTemplateMatcher<String> allowed = new PathTemplateMatcher<>();
     methods.forEach((template, names) -> allowed.add(template, String.join(", ", names)));
-    return routing
+    HttpHandler routed = routing
         .setFallbackHandler(exchange -> Responses.error(exchange, 404,
             "not found; see / for the endpoints"))
         .setInvalidMethodHandler(exchange -> notAllowed(exchange, allowed));
+    return exchange -> {
+      if (unreadableLength(exchange)) {
+        // RFC 9112 6.3: the body's length cannot be known; Undertow would read it until the
+        // client closes, holding a worker meanwhile
+        exchange.setPersistent(false);
+        Responses.error(exchange, 400, "a Transfer-Encoding other than chunked is not accepted");
+        return;
+      }
+      routed.handleRequest(exchange);
+    };
+  }
+
+  /** A request whose Transfer-Encoding does not end with chunked. */
+  private static boolean unreadableLength(HttpServerExchange exchange) {
+    String codings = exchange.getRequestHeaders().getFirst(Headers.TRANSFER_ENCODING);
+    if (codings == null) {
+      return false;
+    }
+    String[] list = codings.split(",");
+    return !list[list.length - 1].trim().equalsIgnoreCase("chunked");
   }
 
   private static void notAllowed(HttpServerExchange exchange, PathTemplateMatcher<String> allowed) {

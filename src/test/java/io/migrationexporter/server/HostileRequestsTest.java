@@ -6,6 +6,9 @@ import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.RawHttp;
 import io.migrationexporter.testing.TestExporter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -154,6 +157,28 @@ class HostileRequestsTest {
       assertThat(TestExporter.parse(body(answer)).path("error").asText()).as(name).isNotBlank();
     });
     assertThat(RawHttp.status(refusals.get("phase body over 64 KiB"))).isEqualTo(413);
+  }
+
+  /**
+   * A body whose length cannot be known (a Transfer-Encoding not ending with chunked) is refused
+   * at once, while the client keeps the connection open: it no longer holds a worker until the
+   * client goes away.
+   */
+  @Test
+  void aBodyOfUnknowableLengthIsRefusedAtOnce() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), exporter.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("PUT /api/phase HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "X-Admin-Token: " + TOKEN + "\r\nTransfer-Encoding: gzip\r\n\r\n{\"phase\"")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+      assertThat(RawHttp.status(answer)).isEqualTo(400);
+      assertThat(TestExporter.parse(body(answer)).path("error").asText())
+          .contains("Transfer-Encoding");
+    }
+    assertThat(exporter.json("/api/phase", 200).path("current").asText())
+        .as("the phase unchanged").isNotEqualTo("{");
   }
 
   @Test
