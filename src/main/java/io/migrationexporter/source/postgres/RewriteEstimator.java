@@ -28,9 +28,8 @@ import java.util.Optional;
  * rising at a rate measured now), then for each index a sort (WAL flat) and a write (WAL rising),
  * then the foreign-key validation (WAL flat). The WAL written places the step in that sequence
  * (a flat WAL after an index's share is written is the next index's sort); the phases still to
- * come last what the {@link TimeProfile} says relative to the heap's measured speed, scaled by
- * the step's own pace once the phases after the heap have shown it; the phase under way, its
- * predicted length less the time already spent in it. The step never goes back a phase. When that time is spent and
+ * come last what the {@link TimeProfile} says relative to the heap's measured speed; the phase
+ * under way, its predicted length less the time already spent in it. The step never goes back a phase. When that time is spent and
  * nothing remains, the step is overdue, and the estimate says in which phase.
  */
 final class RewriteEstimator {
@@ -60,10 +59,6 @@ final class RewriteEstimator {
   static final double HEAP_OVERSHOOT = 1.1;
   /** Less time left than this is no time left: the step is overdue, never "ends in 0 s". */
   static final double LEFT_MIN_SECONDS = 1;
-  /** The model's time of the phases over after the heap before their real time sets the pace. */
-  static final double PACE_MIN_SECONDS = 3;
-  /** The pace is kept within this factor of the model's either way. */
-  static final double PACE_LIMIT = 2;
 
   /** What the exporter sees of the rewrite at one refresh. */
   record RewriteSample(long wal, Instant at, Backend session, int workers) {}
@@ -105,8 +100,6 @@ final class RewriteEstimator {
   /** The phase the step was last seen in and since when, once past the heap; null before. */
   private Phase current;
   private Instant phaseStart;
-  /** The real time of the phases after the heap over the model's, once measured; 1 before. */
-  private double pace = 1;
   private Instant overdueSince;
   private double reported;
 
@@ -185,7 +178,6 @@ final class RewriteEstimator {
       phase = current;
     } else if (heapEndAt != null && (current == null || phase.ordinal() > current.ordinal())) {
       phaseStart = rising ? risingSince : flatSince;
-      measurePace(phase.ordinal());
       current = phase;
     }
     double remaining = remaining(phase, written, at);
@@ -244,31 +236,14 @@ final class RewriteEstimator {
     if (phase.ordinal() == 0) {
       return Math.max(0, heapWal - written) / heapRate + after(0, heapRate);
     }
-    double rest = pace * after(phase.ordinal(), heapRate);
+    double rest = after(phase.ordinal(), heapRate);
     if (phase.ordinal() % 2 == 0) {
-      return pace * Math.max(0, phase.endWal() - written) / (profile.indexWrite() * heapRate) + rest;
+      return Math.max(0, phase.endWal() - written) / (profile.indexWrite() * heapRate) + rest;
     }
-    return Math.max(0, pace * duration(phase.ordinal(), heapRate) - seconds(phaseStart, at)) + rest;
+    return Math.max(0, duration(phase.ordinal(), heapRate) - seconds(phaseStart, at)) + rest;
   }
 
-  /**
-   * The real time of the phases over since the heap, against the model's, once they are long
-   * enough to say (a look a second): the same step's own pace carries over to the phases left
-   * better than the heap's alone when the server's load changes.
-   */
-  private void measurePace(int ordinal) {
-    double heapRate = heapRate(heapEndWal.longValue());
-    double predicted = 0;
-    for (int done = 1; done < ordinal; done++) {
-      predicted += duration(done, heapRate);
-    }
-    double real = seconds(heapEndAt, phaseStart);
-    if (predicted >= PACE_MIN_SECONDS && real > 0) {
-      pace = Math.max(1 / PACE_LIMIT, Math.min(PACE_LIMIT, real / predicted));
-    }
-  }
-
-  /** The seconds the phases after {@code ordinal} last at the model's pace. */
+  /** The seconds the phases after {@code ordinal} last. */
   private double after(int ordinal, double heapRate) {
     double total = 0;
     for (int next = ordinal + 1; next <= 2 * indexWal.size() + 1; next++) {
@@ -277,7 +252,7 @@ final class RewriteEstimator {
     return total;
   }
 
-  /** A phase after the heap at the model's pace: sort, write or the foreign keys. */
+  /** A phase after the heap: sort, write or the foreign keys. */
   private double duration(int ordinal, double heapRate) {
     if (ordinal == 2 * indexWal.size() + 1) {
       // A join of both tables of each key, row by row.
