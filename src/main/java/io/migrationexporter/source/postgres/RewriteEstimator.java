@@ -2,7 +2,9 @@ package io.migrationexporter.source.postgres;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +14,8 @@ import java.util.Optional;
  *
  * <p><b>Bytes.</b> The WAL the rewrite should write comes from the table's size before the step
  * ({@link RelationSize}). ALTER TABLE inserts the rows one by one, one WAL record each: the row
- * plus about {@value #WAL_BYTES_PER_ROW} bytes of record header. VACUUM FULL and CLUSTER write
+ * plus about {@value #WAL_BYTES_PER_ROW} bytes (record header, and the growth of an int to bigint
+ * column: measured by bench/eta.sh). VACUUM FULL and CLUSTER write
  * whole pages as page images: about the heap's size. Each rebuilt index writes its pages once
  * ({@value #INDEX_WAL_FACTOR} times the old index, which is usually a little bloated); TOAST is
  * written as it is. Dead rows are not copied, nor their index entries: when the statistics
@@ -26,11 +29,14 @@ import java.util.Optional;
  * then the foreign-key validation (WAL flat). The WAL written places the step in that sequence
  * (a flat WAL after an index's share is written is the next index's sort); the phases still to
  * come last what the {@link TimeProfile} says relative to the heap's measured speed; the phase
- * under way, its predicted length less the time already spent in it. When that time is spent and
+ * under way, its predicted length less the time already spent in it. The step never goes back a phase. When that time is spent and
  * nothing remains, the step is overdue, and the estimate says in which phase.
  */
 final class RewriteEstimator {
-  /** WAL per rewritten row beyond the row's own size: record header, block reference, padding. */
+  /**
+   * WAL per rewritten row beyond the row's size before the step: record header, block reference,
+   * padding, and the widened column (both Pix int to bigint statements at 1 to 10 M rows).
+   */
   static final double WAL_BYTES_PER_ROW = 36;
   /** WAL per byte of the indexes rebuilt, relative to their size before the rewrite. */
   static final double INDEX_WAL_FACTOR = 0.92;
@@ -40,6 +46,7 @@ final class RewriteEstimator {
    */
   static final double RISING_BYTES_PER_SECOND = 512 * 1024;
   static final double RISING_SHARE = 0.1;
+  static final double RATE_WINDOW_SECONDS = 0.75;
   /** The reported ratio stays below 1 while the step runs: only its end says it is done. */
   static final double RUNNING_CAP = 0.99;
   /**
@@ -52,10 +59,6 @@ final class RewriteEstimator {
   static final double HEAP_OVERSHOOT = 1.1;
   /** Less time left than this is no time left: the step is overdue, never "ends in 0 s". */
   static final double LEFT_MIN_SECONDS = 1;
-  /** The model's time of the phases over after the heap before their real time sets the pace. */
-  static final double PACE_MIN_SECONDS = 3;
-  /** The pace is kept within this factor of the model's either way. */
-  static final double PACE_LIMIT = 2;
 
   /** What the exporter sees of the rewrite at one refresh. */
   record RewriteSample(long wal, Instant at, Backend session, int workers) {}
@@ -80,6 +83,13 @@ final class RewriteEstimator {
   private Instant workStart;
   private long lastLsn;
   private Instant lastAt;
+  /**
+   * The WAL rate is taken from {@code before}, the last look at least
+   * {@link #RATE_WINDOW_SECONDS} old, to the current one: over a fraction of a second the WAL
+   * comes in bursts. {@code looks} are the ones since.
+   */
+  private Look before;
+  private final Deque<Look> looks = new ArrayDeque<>();
   /** The heap's WAL and the time its rewrite ended, once seen; null before. */
   private Double heapEndWal;
   private Instant heapEndAt;
@@ -87,10 +97,9 @@ final class RewriteEstimator {
   private Instant flatSince;
   /** Since when the WAL has been rising, once it has. */
   private Instant risingSince;
-  /** The phase the step was last seen in (see {@link #phase}). */
-  private int phaseOrdinal;
-  /** The real time of the phases after the heap over the model's, once measured; 1 before. */
-  private double pace = 1;
+  /** The phase the step was last seen in and since when, once past the heap; null before. */
+  private Phase current;
+  private Instant phaseStart;
   private Instant overdueSince;
   private double reported;
 
@@ -114,6 +123,7 @@ final class RewriteEstimator {
     this.foreignKeyRowsPerRow = size.tuples() > 0 ? plan.foreignKeyRows() / size.tuples() : 0;
     this.lastLsn = baselineLsn;
     this.lastAt = baselineAt;
+    this.before = new Look(baselineLsn, baselineAt);
   }
 
   String table() {
@@ -133,15 +143,19 @@ final class RewriteEstimator {
   Estimate update(RewriteSample sample) {
     Instant at = sample.at();
     long written = Math.max(0, sample.wal() - baselineLsn);
-    double seconds = seconds(lastAt, at);
-    double rate = seconds > 0 ? (sample.wal() - lastLsn) / seconds : 0;
+    while (!looks.isEmpty() && seconds(looks.getFirst().at(), at) >= RATE_WINDOW_SECONDS) {
+      before = looks.removeFirst();
+    }
+    looks.addLast(new Look(sample.wal(), at));
+    double seconds = seconds(before.at(), at);
+    double rate = seconds > 0 ? (sample.wal() - before.wal()) / seconds : 0;
     boolean rising = rate >= Math.max(RISING_BYTES_PER_SECOND, RISING_SHARE * heapRate(written));
     boolean waiting = sample.session() != null && sample.session().waitingOnLock();
     if (waiting && written < 0.01 * expectedWal) {
       // Queued behind another session's lock: the rewrite has not begun.
       workStart = at;
     }
-    Instant stop = rising ? at : stopOf(rate, at);
+    Instant stop = rising ? at : stopOf(before, rate, at);
     if (heapEndWal == null && (written > HEAP_OVERSHOOT * heapWal
         || !rising && written >= HEAP_END_SHARE * heapWal)) {
       heapEndWal = Math.min(written, heapWal);
@@ -149,7 +163,7 @@ final class RewriteEstimator {
     }
     if (rising) {
       if (flatSince != null || risingSince == null) {
-        risingSince = startOf(rate, at);
+        risingSince = startOf(before, rate, at);
       }
       flatSince = null;
     } else if (flatSince == null) {
@@ -159,8 +173,12 @@ final class RewriteEstimator {
     lastAt = at;
 
     Phase phase = phase(written, rising, waiting);
-    if (heapEndAt != null && phase.ordinal() > phaseOrdinal) {
-      measurePace(phase.ordinal(), rising ? risingSince : flatSince);
+    if (current != null && phase.ordinal() < current.ordinal()) {
+      // A pause in an index's write, a burst during a sort or a key check: the step goes on.
+      phase = current;
+    } else if (heapEndAt != null && (current == null || phase.ordinal() > current.ordinal())) {
+      phaseStart = rising ? risingSince : flatSince;
+      current = phase;
     }
     double remaining = remaining(phase, written, at);
     double elapsed = seconds(workStart, at);
@@ -218,32 +236,14 @@ final class RewriteEstimator {
     if (phase.ordinal() == 0) {
       return Math.max(0, heapWal - written) / heapRate + after(0, heapRate);
     }
-    double rest = pace * after(phase.ordinal(), heapRate);
+    double rest = after(phase.ordinal(), heapRate);
     if (phase.ordinal() % 2 == 0) {
-      return pace * Math.max(0, phase.endWal() - written) / (profile.indexWrite() * heapRate) + rest;
+      return Math.max(0, phase.endWal() - written) / (profile.indexWrite() * heapRate) + rest;
     }
-    return Math.max(0, pace * duration(phase.ordinal(), heapRate) - seconds(flatSince, at)) + rest;
+    return Math.max(0, duration(phase.ordinal(), heapRate) - seconds(phaseStart, at)) + rest;
   }
 
-  /**
-   * The real time of the phases over since the heap, against the model's, once they are long
-   * enough to say (a look a second): the same step's own pace carries over to the phases left
-   * better than the heap's alone when the server's load changes.
-   */
-  private void measurePace(int ordinal, Instant phaseStart) {
-    double heapRate = heapRate(heapEndWal.longValue());
-    double predicted = 0;
-    for (int done = 1; done < ordinal; done++) {
-      predicted += duration(done, heapRate);
-    }
-    double real = seconds(heapEndAt, phaseStart);
-    if (predicted >= PACE_MIN_SECONDS && real > 0) {
-      pace = Math.max(1 / PACE_LIMIT, Math.min(PACE_LIMIT, real / predicted));
-    }
-    phaseOrdinal = ordinal;
-  }
-
-  /** The seconds the phases after {@code ordinal} last at the model's pace. */
+  /** The seconds the phases after {@code ordinal} last. */
   private double after(int ordinal, double heapRate) {
     double total = 0;
     for (int next = ordinal + 1; next <= 2 * indexWal.size() + 1; next++) {
@@ -252,7 +252,7 @@ final class RewriteEstimator {
     return total;
   }
 
-  /** A phase after the heap at the model's pace: sort, write or the foreign keys. */
+  /** A phase after the heap: sort, write or the foreign keys. */
   private double duration(int ordinal, double heapRate) {
     if (ordinal == 2 * indexWal.size() + 1) {
       // A join of both tables of each key, row by row.
@@ -275,18 +275,19 @@ final class RewriteEstimator {
     return seconds >= 1 && written > 0 ? written / seconds : profile.heapWalPerSecond();
   }
 
-  /** When the WAL started rising between the last look and {@code at}, at the rate seen. */
-  private Instant startOf(double rate, Instant at) {
-    return at.minusMillis(Math.round(seconds(lastAt, stopOf(rate, at)) * 1000));
+  /** When the WAL started rising between the look {@code before} and {@code at}, at the rate seen. */
+  private Instant startOf(Look before, double rate, Instant at) {
+    return at.minusMillis(Math.round(seconds(before.at(), stopOf(before, rate, at)) * 1000));
   }
 
-  /** When the WAL stopped rising between the last look and {@code at}, at the rate seen. */
-  private Instant stopOf(double rate, Instant at) {
+  /** When the WAL stopped rising between the look {@code before} and {@code at}, at the rate seen. */
+  private Instant stopOf(Look before, double rate, Instant at) {
     double heapRate = heapRate((long) (lastLsn - baselineLsn));
-    double seconds = seconds(lastAt, at);
+    double seconds = seconds(before.at(), at);
     double moving = heapRate > 0 ? Math.min(seconds, rate * seconds / heapRate) : 0;
-    return lastAt.plusMillis(Math.round(Math.max(0, moving) * 1000));
+    return before.at().plusMillis(Math.round(Math.max(0, moving) * 1000));
   }
+
 
   private static double seconds(Instant from, Instant to) {
     return Duration.between(from, to).toMillis() / 1e3;
@@ -299,4 +300,7 @@ final class RewriteEstimator {
    * @param endWal the WAL written when this phase ends (a write), or when it began (a sort)
    */
   private record Phase(String name, int ordinal, double endWal) {}
+
+  /** The WAL position seen at one refresh. */
+  private record Look(long wal, Instant at) {}
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param indexes the indexes rebuilt, in build order
  * @param foreignKeyRows the rows the foreign-key validations join: referencing plus referenced
  *     table, for each key validated (a validation's time follows its rows, not its bytes: the
- *     traces of bench/eta.sh agree within 10 % in rows for tables of different row widths)
+ *     traces of bench/eta.sh agree within 15 % in rows for tables of different row widths)
  */
 record RewritePlan(List<Index> indexes, double foreignKeyRows) {
   /** One index to rebuild and its size before the step. */

@@ -24,8 +24,9 @@ package io.migrationexporter.source.postgres;
 record TimeProfile(double heapWalPerSecond, double indexSort, double indexWrite,
     double foreignKeyJoin) {
   /**
-   * Fitted on the Pix migration at 2 M and 6 M rows (PostgreSQL 15, 2 cores), both statements;
-   * the 10 M runs are kept out of the fit to check it (bench/eta.sh, docs/postgres.md).
+   * About the medians of the phases of the Pix migration's first run at 6 and 10 M rows
+   * (PostgreSQL 15, 2 cores), both statements; a second run checks it (bench/eta.sh; the errors
+   * in docs/postgres.md, "Measured ETA error").
    */
   static final TimeProfile MEASURED = new TimeProfile(40e6, 0.27, 1.0, 0.55);
 }

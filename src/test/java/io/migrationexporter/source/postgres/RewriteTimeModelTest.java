@@ -36,13 +36,11 @@ class RewriteTimeModelTest {
   static final Map<String, Double> ENVELOPE = Map.of(
       "run1-2M-knowledge-elements.json at 25 %", 0.30,
       "run1-6M-knowledge-elements.json at 25 %", 0.30,
-      "run1-6M-knowledge-elements.json at 50 %", 0.25,
       "run2-2M-answers.json at 25 %", 0.25,
       "run2-6M-knowledge-elements.json at 25 %", 0.25,
-      "run2-6M-answers.json at 50 %", 0.25,
       "run2-10M-answers.json at 25 %", 0.30,
-      "run2-10M-answers.json at 50 %", 0.35,
-      "run2-10M-answers.json at 75 %", 0.35);
+      "run2-10M-answers.json at 50 %", 0.30,
+      "run2-10M-answers.json at 75 %", 0.30);
   static final List<String> TRACES = List.of(
       "run1-2M-knowledge-elements.json", "run1-2M-answers.json",
       "run1-6M-knowledge-elements.json", "run1-6M-answers.json",
