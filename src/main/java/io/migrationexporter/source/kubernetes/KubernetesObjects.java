@@ -2,6 +2,7 @@ package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.collect.Durations;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -106,7 +107,11 @@ final class KubernetesObjects {
     if (!deletion.isMissingNode() && !deletion.isNull()) {
       Instant deadline = instant(deletion, "pod " + name + " metadata.deletionTimestamp");
       long grace = count(item.path("metadata"), "deletionGracePeriodSeconds", 0, "pod " + name);
-      since = Optional.of(deadline.minusSeconds(grace));
+      try {
+        since = Optional.of(deadline.minusSeconds(grace));
+      } catch (DateTimeException e) {
+        throw new WrongShape("pod " + name + " has a deletion time out of range");
+      }
     }
     return new Pod(name, labels(item), phaseText, since);
   }
