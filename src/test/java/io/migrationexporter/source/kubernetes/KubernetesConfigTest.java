@@ -2,11 +2,15 @@ package io.migrationexporter.source.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.demo.fakes.FakeKubernetes;
 import io.migrationexporter.testing.TestExporter;
+import io.migrationexporter.web.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +42,36 @@ class KubernetesConfigTest {
               + " pix-production]"));
     } finally {
       plan.closeSources();
+    }
+  }
+
+  @Test
+  void theClusterCertificateMustChainToTheConfiguredCa() throws Exception {
+    TestPki pki = new TestPki(dir).server("api", "ec").server("other", "ec");
+    Files.writeString(dir.resolve("token"), "token-0123456789");
+    try (FakeKubernetes fake = new FakeKubernetes()) {
+      fake.startTls(pki.serverContext("api"));
+      fake.acceptToken("token-0123456789");
+      fake.deployment("pix", "pix-api", 0, 0, 0);
+      String config = """
+          sources.kubernetes.prod {
+            api-url = "%s", token-file = token, ca-file = %s, namespace = pix
+            interval = 200ms, timeout = 2s
+          }
+          checks.api { kubernetes-workloads { cluster = prod, names = [pix-api] } }
+          """;
+      try (TestExporter exporter = TestExporter.start(dir,
+          config.formatted(fake.url(), pki.file("api.crt")))) {
+        exporter.awaitSource("kubernetes:prod", true, Duration.ofSeconds(20));
+      }
+      fake.resetListCounters();
+      try (TestExporter exporter = TestExporter.start(dir,
+          config.formatted(fake.url(), pki.file("other.crt")))) {
+        JsonNode refused = exporter.awaitSource("kubernetes:prod", false, Duration.ofSeconds(20));
+        assertThat(refused.get("last_error_kind").asText()).isEqualTo("transport");
+        assertThat(fake.listsStarted(FakeKubernetes.listPath("pix", "deployments")))
+            .as("the token never went to a server the CA does not vouch for").isZero();
+      }
     }
   }
 
