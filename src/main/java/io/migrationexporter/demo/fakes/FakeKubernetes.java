@@ -18,17 +18,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake Kubernetes API server: bearer tokens, namespaced lists of Deployments, StatefulSets,
- * DaemonSets, pods, CronJobs and Jobs in the JSON of the API reference (fields at zero omitted as
+ * DaemonSets, ReplicaSets, pods, CronJobs and Jobs in the JSON of the API reference (fields at zero omitted as
  * the real server does), {@code limit}/{@code continue} paging, RBAC refusals (403 Status naming
  * the verb and resource) and expired continue tokens (410).
  */
 public final class FakeKubernetes extends FakeServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> GROUPS = Map.of(
-      "deployments", "apps", "statefulsets", "apps", "daemonsets", "apps",
+      "deployments", "apps", "statefulsets", "apps", "daemonsets", "apps", "replicasets", "apps",
       "pods", "", "cronjobs", "batch", "jobs", "batch");
   private static final Map<String, String> KINDS = Map.of(
       "deployments", "Deployment", "statefulsets", "StatefulSet", "daemonsets", "DaemonSet",
+      "replicasets", "ReplicaSet",
       "pods", "Pod", "cronjobs", "CronJob", "jobs", "Job");
 
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
@@ -66,6 +67,26 @@ public final class FakeKubernetes extends FakeServer {
   public FakeKubernetes statefulSet(String namespace, String name, int desired, int current,
       int ready) {
     return replicated("statefulsets", namespace, name, desired, current, ready);
+  }
+
+  /** A ReplicaSet, managed by the Deployment {@code deployment} unless that is null. */
+  public FakeKubernetes replicaSet(String namespace, String name, int desired, int current,
+      int ready, String deployment) {
+    replicated("replicasets", namespace, name, desired, current, ready);
+    if (deployment != null) {
+      update("replicasets", namespace, name, item -> {
+        ObjectNode owner = ((ObjectNode) item.get("metadata")).putArray("ownerReferences")
+            .addObject();
+        owner.put("apiVersion", "apps/v1");
+        owner.put("kind", "Deployment");
+        owner.put("name", deployment);
+        owner.put("uid", UUID.nameUUIDFromBytes(deployment.getBytes(StandardCharsets.UTF_8))
+            .toString());
+        owner.put("controller", true);
+        owner.put("blockOwnerDeletion", true);
+      });
+    }
+    return this;
   }
 
   /** A DaemonSet scheduled on {@code desired} nodes. */

@@ -17,7 +17,8 @@ public final class KubernetesCheckKinds {
   private static final Map<String, Resource> WORKLOAD_KINDS = Map.of(
       "deployments", Resource.DEPLOYMENTS,
       "statefulsets", Resource.STATEFULSETS,
-      "daemonsets", Resource.DAEMONSETS);
+      "daemonsets", Resource.DAEMONSETS,
+      "replicasets", Resource.REPLICASETS);
 
   private KubernetesCheckKinds() {}
 
@@ -64,13 +65,14 @@ public final class KubernetesCheckKinds {
 
     private static List<Resource> kinds(ConfigNode block) {
       if (!block.has("kinds")) {
-        return List.of(Resource.DEPLOYMENTS, Resource.STATEFULSETS, Resource.DAEMONSETS);
+        return List.of(Resource.DEPLOYMENTS, Resource.STATEFULSETS, Resource.DAEMONSETS,
+            Resource.REPLICASETS);
       }
       List<String> kinds = block.stringList("kinds");
       for (String kind : kinds) {
         if (!WORKLOAD_KINDS.containsKey(kind)) {
           throw block.fail("kinds", "unknown workload kind '" + kind + "', expected some of:"
-              + " deployments, statefulsets, daemonsets");
+              + " deployments, statefulsets, daemonsets, replicasets");
         }
       }
       if (kinds.isEmpty()) {

@@ -59,6 +59,9 @@ final class KubernetesJudge {
     List<Workload> selected = new ArrayList<>();
     for (Resource kind : selection.kinds()) {
       for (JsonNode item : items(kind, namespace)) {
+        if (kind == Resource.REPLICASETS && KubernetesObjects.ownedByDeployment(item)) {
+          continue;
+        }
         Workload workload = KubernetesObjects.workload(kind, item);
         if (selection.selects(workload.name(), workload.labels())) {
           selected.add(workload);

@@ -98,6 +98,16 @@ final class KubernetesObjects {
         observed >= generation, pods);
   }
 
+  /** A ReplicaSet a Deployment manages is judged through that Deployment, not on its own. */
+  static boolean ownedByDeployment(JsonNode item) {
+    for (JsonNode reference : item.path("metadata").path("ownerReferences")) {
+      if ("Deployment".equals(reference.path("kind").asText(null))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static Pod pod(JsonNode item) {
     String name = name(item);
     JsonNode phase = item.path("status").path("phase");

@@ -7,6 +7,7 @@ enum Resource {
   DEPLOYMENTS("deployments", "apps", "Deployment"),
   STATEFULSETS("statefulsets", "apps", "StatefulSet"),
   DAEMONSETS("daemonsets", "apps", "DaemonSet"),
+  REPLICASETS("replicasets", "apps", "ReplicaSet"),
   PODS("pods", "", "Pod"),
   CRONJOBS("cronjobs", "batch", "CronJob"),
   JOBS("jobs", "batch", "Job");

@@ -38,8 +38,8 @@ class KubernetesConfigTest {
           .isEqualTo("Kubernetes cluster prod: https://127.0.0.1:6443/, token file " + account
               + "/token, system CAs, timeout 10s, body limit 4MiB, lists [cronjobs.batch in other,"
               + " jobs.batch in other, deployments.apps in pix-production,"
-              + " statefulsets.apps in pix-production, daemonsets.apps in pix-production, pods in"
-              + " pix-production]"));
+              + " statefulsets.apps in pix-production, daemonsets.apps in pix-production,"
+              + " replicasets.apps in pix-production, pods in pix-production]"));
     } finally {
       plan.closeSources();
     }
@@ -98,8 +98,8 @@ class KubernetesConfigTest {
         checks.c { kubernetes-workloads { cluster = prod, selector = "app=a,=b" } }
         """)).contains("checks.c.kubernetes-workloads.selector: '=b' is not a label requirement");
     assertThat(TestExporter.refusal(dir, source + """
-        checks.c { kubernetes-workloads { cluster = prod, names = [a], kinds = [replicasets] } }
-        """)).contains("checks.c.kubernetes-workloads.kinds: unknown workload kind 'replicasets'");
+        checks.c { kubernetes-workloads { cluster = prod, names = [a], kinds = [jobs] } }
+        """)).contains("checks.c.kubernetes-workloads.kinds: unknown workload kind 'jobs'");
     assertThat(TestExporter.refusal(dir, source + """
         checks.c { kubernetes-cronjobs { cluster = staging, names = [a] } }
         """)).contains("checks.c.kubernetes-cronjobs.cluster: no cluster 'staging' under"

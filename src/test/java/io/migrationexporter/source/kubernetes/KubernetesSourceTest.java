@@ -39,6 +39,8 @@ class KubernetesSourceTest {
     fake.deployment("pix", "pix-api", 3, 3, 3).pod("pix", "pix-api-1", "pix-api")
         .pod("pix", "pix-api-2", "pix-api").pod("pix", "pix-api-3", "pix-api")
         .statefulSet("pix", "pix-worker", 1, 1, 1).pod("pix", "pix-worker-0", "pix-worker")
+        .replicaSet("pix", "pix-api-7d9c5b", 3, 3, 3, "pix-api")
+        .replicaSet("pix", "pix-legacy", 1, 1, 1, null).pod("pix", "pix-legacy-x1", "pix-legacy")
         .daemonSet("pix", "pix-agent", 2, 2, 2).pod("pix", "pix-agent-a", "pix-agent")
         .pod("pix", "pix-agent-b", "pix-agent")
         .cronJob("pix", "pix-nightly", false).job("pix", "pix-nightly-1", "pix-nightly", 0);
@@ -67,6 +69,9 @@ class KubernetesSourceTest {
           agent { kubernetes-workloads { cluster = prod, kinds = [daemonsets], selector = "app in (pix-agent)" } }
           nightly { kubernetes-cronjobs { cluster = prod, names = [pix-nightly] } }
           gone { kubernetes-workloads { cluster = prod, names = [pix-gone] } }
+          legacy {
+            kubernetes-workloads { cluster = prod, kinds = [replicasets], names = [pix-legacy] }
+          }
         }
         """.formatted(fake.url(), serviceAccount, interval, pageSize));
   }
@@ -84,11 +89,14 @@ class KubernetesSourceTest {
     startExporter("200ms", 2);
     exporter.enterPhase("preparation");
     awaitWords("api", "ok", "All 2 workloads ready");
-    awaitWords("all-pix", "ok", "All 3 workloads ready");
+    assertThat(awaitWords("all-pix", "ok", "All ")).as("a Deployment's ReplicaSet is not counted")
+        .isEqualTo("All 4 workloads ready");
+    awaitWords("legacy", "ok", "ReplicaSet pix-legacy: 1 of 1 ready");
     awaitWords("nightly", "ok", "CronJob pix-nightly: scheduled (*/5 * * * *)");
     assertThat(awaitWords("gone", "failing", "No "))
         .as("a missing workload is neither closed nor open")
-        .isEqualTo("No Deployment, StatefulSet, DaemonSet named pix-gone in namespace pix");
+        .isEqualTo("No Deployment, StatefulSet, DaemonSet, ReplicaSet named pix-gone in namespace"
+            + " pix");
 
     exporter.enterPhase("maintenance");
     fake.deployment("pix", "pix-api", 0, 0, 0);
@@ -112,7 +120,7 @@ class KubernetesSourceTest {
         .contains("migration_kubernetes_workload_pods{cluster=\"prod\",kind=\"daemonset\","
             + "namespace=\"pix\",state=\"active\",workload=\"pix-agent\"} 2")
         .contains("migration_kubernetes_objects{cluster=\"prod\",namespace=\"pix\","
-            + "resource=\"pods\"} 3");
+            + "resource=\"pods\"} 4");
     awaitWords("agent", "failing", "DaemonSet pix-agent: 2 of 2 ready");
     fake.daemonSet("pix", "pix-agent", 0, 0, 0);
     fake.deletePod("pix", "pix-agent-a");
@@ -147,8 +155,8 @@ class KubernetesSourceTest {
         () -> fake.listsStarted(FakeKubernetes.listPath("pix", "pods")) >= 4, WAIT);
     long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
     int allowed = (int) (elapsedMs / 500) + 2;
-    for (String plural : new String[] {"deployments", "statefulsets", "daemonsets", "pods",
-        "cronjobs", "jobs"}) {
+    for (String plural : new String[] {"deployments", "statefulsets", "daemonsets", "replicasets",
+        "pods", "cronjobs", "jobs"}) {
       assertThat(fake.listsStarted(FakeKubernetes.listPath("pix", plural))).as(plural)
           .isLessThanOrEqualTo(allowed);
     }
