@@ -2,19 +2,14 @@ package io.migrationexporter.source.kubernetes;
 
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.web.Pem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 
@@ -51,23 +46,7 @@ record KubernetesAccess(HttpUrl apiUrl, Path tokenFile, Optional<Path> caFile) {
 
   /** A trust manager for the certificates of a PEM file, the cluster's CA. */
   static X509TrustManager trustOf(Path caFile) throws IOException, GeneralSecurityException {
-    Collection<? extends Certificate> certificates;
-    try (InputStream in = Files.newInputStream(caFile)) {
-      certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    }
-    if (certificates.isEmpty()) {
-      throw new GeneralSecurityException("no certificate in the file");
-    }
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int number = 0;
-    for (Certificate certificate : certificates) {
-      store.setCertificateEntry("ca-" + number++, certificate);
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    for (TrustManager manager : factory.getTrustManagers()) {
+    for (TrustManager manager : Pem.trustManagers(caFile)) {
       if (manager instanceof X509TrustManager x509) {
         return x509;
       }

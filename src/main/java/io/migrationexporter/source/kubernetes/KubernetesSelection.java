@@ -2,6 +2,7 @@ package io.migrationexporter.source.kubernetes;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ sealed interface KubernetesSelection {
   /** The observation key: the same selection in two checks is judged once. */
   default String key() {
     String what = names().isEmpty() ? "selector " + selector() : "names " + names();
-    return getClass().getSimpleName().toLowerCase() + " " + namespace() + " " + resources() + " "
+    return getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + namespace() + " " + resources() + " "
         + what;
   }
 
