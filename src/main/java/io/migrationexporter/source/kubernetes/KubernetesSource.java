@@ -106,7 +106,8 @@ final class KubernetesSource implements Source {
   @Override
   public String describe() {
     return "Kubernetes cluster " + settings.cluster() + ": " + settings.access().apiUrl()
-        + ", token file " + settings.access().tokenFile() + settings.access().caFile()
+        + settings.access().kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
+            .orElse(", token file ") + settings.access().tokenFile() + settings.access().caFile()
             .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + settings.calls()
         + ", lists " + (listings().isEmpty() ? "nothing" : listings().stream()
             .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());

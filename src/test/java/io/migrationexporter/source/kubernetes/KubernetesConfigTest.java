@@ -11,6 +11,7 @@ import io.migrationexporter.web.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,77 @@ class KubernetesConfigTest {
             .as("the token never went to a server the CA does not vouch for").isZero();
       }
     }
+  }
+
+  static String kubeconfig(String server, String caData, String user) {
+    return """
+        apiVersion: v1
+        kind: Config
+        current-context: prod
+        clusters:
+        - name: prod-cluster
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        contexts:
+        - name: prod
+          context: {cluster: prod-cluster, user: exporter, namespace: pix}
+        users:
+        - name: exporter
+          user:
+        %s
+        """.formatted(server, caData, user.indent(4));
+  }
+
+  @Test
+  void aKubeconfigTokenUserWithItsCaDataIsFollowedThroughTokenChanges() throws Exception {
+    TestPki pki = new TestPki(dir).server("api", "ec");
+    String caData = Base64.getEncoder().encodeToString(Files.readAllBytes(pki.file("api.crt")));
+    try (FakeKubernetes fake = new FakeKubernetes()) {
+      fake.startTls(pki.serverContext("api"));
+      fake.acceptToken("kubeconfig-token-000001");
+      fake.deployment("pix", "pix-api", 0, 0, 0);
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, kubeconfig(fake.url(), caData, "token: kubeconfig-token-000001"));
+      try (TestExporter exporter = TestExporter.start(dir, """
+          sources.kubernetes.prod { kubeconfig = kubeconfig, interval = 200ms, timeout = 2s }
+          checks.api { kubernetes-workloads { cluster = prod, names = [pix-api] } }
+          """)) {
+        Duration wait = Duration.ofSeconds(20);
+        exporter.awaitSource("kubernetes:prod", true, wait);
+        fake.revokeTokens();
+        fake.acceptToken("kubeconfig-token-000002");
+        exporter.awaitSource("kubernetes:prod", false, wait);
+        Files.writeString(kubeconfig, kubeconfig(fake.url(), caData,
+            "token: kubeconfig-token-000002"));
+        exporter.awaitSource("kubernetes:prod", true, wait);
+      }
+    }
+  }
+
+  @Test
+  void kubeconfigUsersTheExporterCannotActAsAreRefusedSayingWhatToUse() throws Exception {
+    Files.writeString(dir.resolve("exec"), kubeconfig("https://127.0.0.1:6443", "", """
+        exec:
+          apiVersion: client.authentication.k8s.io/v1
+          command: gke-gcloud-auth-plugin"""));
+    assertThat(TestExporter.refusal(dir, """
+        sources.kubernetes.prod { kubeconfig = exec }
+        """)).contains("sources.kubernetes.prod.kubeconfig: user 'exporter' of " + dir.resolve("exec")
+            + " authenticates with exec, which the exporter does not support: give it a token");
+    // "not a certificate", base64-encoded
+    Files.writeString(dir.resolve("good"), kubeconfig("https://127.0.0.1:6443",
+        "bm90IGEgY2VydGlmaWNhdGU=", "token: kubeconfig-token-000001"));
+    assertThat(TestExporter.refusal(dir, """
+        sources.kubernetes.prod { kubeconfig = good, context = staging }
+        """)).contains("sources.kubernetes.prod.context: no context 'staging' in");
+    assertThat(TestExporter.refusal(dir, """
+        sources.kubernetes.prod { kubeconfig = good, token-file = good }
+        """)).contains("sources.kubernetes.prod.token-file: set either kubeconfig or token-file");
+    assertThat(TestExporter.refusal(dir, """
+        sources.kubernetes.prod { kubeconfig = good }
+        """)).contains("sources.kubernetes.prod.kubeconfig: cannot read the certificate authority"
+            + " of cluster 'prod-cluster'");
   }
 
   @Test
