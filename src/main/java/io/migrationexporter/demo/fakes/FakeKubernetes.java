@@ -26,10 +26,10 @@ public final class FakeKubernetes extends FakeServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> GROUPS = Map.of(
       "deployments", "apps", "statefulsets", "apps", "daemonsets", "apps", "replicasets", "apps",
-      "pods", "", "cronjobs", "batch", "jobs", "batch");
+      "pods", "", "cronjobs", "batch", "jobs", "batch", "horizontalpodautoscalers", "autoscaling");
   private static final Map<String, String> KINDS = Map.of(
       "deployments", "Deployment", "statefulsets", "StatefulSet", "daemonsets", "DaemonSet",
-      "replicasets", "ReplicaSet",
+      "replicasets", "ReplicaSet", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
       "pods", "Pod", "cronjobs", "CronJob", "jobs", "Job");
 
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
@@ -86,6 +86,25 @@ public final class FakeKubernetes extends FakeServer {
         owner.put("blockOwnerDeletion", true);
       });
     }
+    return this;
+  }
+
+  /** An autoscaler of the Deployment {@code deployment} between {@code min} and 10 replicas. */
+  public FakeKubernetes autoscaler(String namespace, String name, String deployment, int min) {
+    ObjectNode item = meta("horizontalpodautoscalers", namespace, name, deployment);
+    ObjectNode spec = item.putObject("spec");
+    ObjectNode target = spec.putObject("scaleTargetRef");
+    target.put("apiVersion", "apps/v1");
+    target.put("kind", "Deployment");
+    target.put("name", deployment);
+    spec.put("minReplicas", min);
+    spec.put("maxReplicas", 10);
+    ObjectNode metric = spec.putArray("metrics").addObject();
+    metric.put("type", "Resource");
+    metric.putObject("resource").put("name", "cpu").putObject("target").put("type", "Utilization")
+        .put("averageUtilization", 70);
+    item.putObject("status").put("currentReplicas", 0).put("desiredReplicas", 0);
+    put("horizontalpodautoscalers", namespace, item);
     return this;
   }
 
@@ -205,8 +224,9 @@ public final class FakeKubernetes extends FakeServer {
   /** The path of a namespaced list, as {@link #requests} counts it. */
   public static String listPath(String namespace, String plural) {
     String group = GROUPS.get(plural);
-    return (group.isEmpty() ? "/api/v1" : "/apis/" + group + "/v1") + "/namespaces/" + namespace
-        + "/" + plural;
+    String version = plural.equals("horizontalpodautoscalers") ? "v2" : "v1";
+    return (group.isEmpty() ? "/api/v1" : "/apis/" + group + "/" + version) + "/namespaces/"
+        + namespace + "/" + plural;
   }
 
   private FakeKubernetes replicated(String plural, String namespace, String name, int desired,
@@ -326,7 +346,8 @@ public final class FakeKubernetes extends FakeServer {
     int to = limit <= 0 ? all.size() : Math.min(all.size(), offset + limit);
     ObjectNode root = JSON.createObjectNode();
     root.put("kind", KINDS.get(plural) + "List");
-    root.put("apiVersion", group.isEmpty() ? "v1" : group + "/v1");
+    root.put("apiVersion", listPath(namespace, plural).replaceFirst("^/apis?/", "")
+        .replaceFirst("/namespaces/.*", ""));
     ObjectNode metadata = root.putObject("metadata");
     metadata.put("resourceVersion", String.valueOf(resourceVersion.get()));
     if (to < all.size()) {

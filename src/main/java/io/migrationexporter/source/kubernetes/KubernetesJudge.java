@@ -2,6 +2,7 @@ package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.collect.Observation;
+import io.migrationexporter.source.kubernetes.KubernetesObjects.Autoscaler;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.CronJob;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.Job;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.Pod;
@@ -56,6 +57,8 @@ final class KubernetesJudge {
   private Observation workloads(KubernetesSelection.Workloads selection) {
     String namespace = selection.namespace();
     List<Pod> pods = items(Resource.PODS, namespace).stream().map(KubernetesObjects::pod).toList();
+    List<Autoscaler> autoscalers = items(Resource.HORIZONTALPODAUTOSCALERS, namespace).stream()
+        .map(KubernetesObjects::autoscaler).toList();
     List<Workload> selected = new ArrayList<>();
     for (Resource kind : selection.kinds()) {
       for (JsonNode item : items(kind, namespace)) {
@@ -76,6 +79,7 @@ final class KubernetesJudge {
     List<String> closed = new ArrayList<>();
     List<String> open = new ArrayList<>();
     List<String> between = new ArrayList<>();
+    List<String> scaledBackUp = new ArrayList<>();
     int remaining = 0;
     for (Workload workload : selected) {
       List<Pod> own = KubernetesObjects.podsOf(workload, pods);
@@ -87,14 +91,24 @@ final class KubernetesJudge {
         between.add(workload.title() + ": status not yet updated by its controller");
       } else if (workload.desired() == 0 && workload.current() == 0 && own.isEmpty()) {
         closed.add(workload.title() + ": scaled to zero, no pod left");
+        // An autoscaler leaves a workload at zero alone, but brings it to its minimum as soon
+        // as anyone gives it one replica: worth saying before the migration starts.
+        autoscalers.stream().filter(a -> a.target().equals(workload.resource().kind + "/"
+            + workload.name()) && a.minReplicas() > 0).forEach(a -> scaledBackUp.add(
+                "HorizontalPodAutoscaler " + a.name() + " (min " + a.minReplicas() + ") would"
+                    + " scale " + workload.title() + " back up from its first replica"));
       } else if (workload.desired() > 0 && workload.ready() >= workload.desired()) {
         open.add(words);
       } else {
         between.add(words);
       }
     }
-    return summary(selected.size(), "workloads", closed, open, between, "scaled to zero", "ready")
-        .counting(remaining, "pods");
+    Observation judged = summary(selected.size(), "workloads", closed, open, between,
+        "scaled to zero", "ready");
+    if (judged.closed() && !scaledBackUp.isEmpty()) {
+      judged = Observation.closed(judged.summary() + "; " + String.join("; ", scaledBackUp));
+    }
+    return judged.counting(remaining, "pods");
   }
 
   private void sampleWorkload(String namespace, Workload workload, int active, int terminating) {

@@ -42,6 +42,17 @@ final class KubernetesObjects {
     }
   }
 
+  /** An autoscaler and the workload it scales ({@code Deployment/pix-api}). */
+  record Autoscaler(String name, String target, long minReplicas) {}
+
+  static Autoscaler autoscaler(JsonNode item) {
+    String name = name(item);
+    JsonNode target = item.path("spec").path("scaleTargetRef");
+    // The API server defaults minReplicas to 1.
+    return new Autoscaler(name, target.path("kind").asText("") + "/" + target.path("name")
+        .asText(""), count(item.path("spec"), "minReplicas", 1, "HorizontalPodAutoscaler " + name));
+  }
+
   record CronJob(String name, Map<String, String> labels, boolean suspended, String schedule) {}
 
   /** A Job and the CronJob owning it, if any. */

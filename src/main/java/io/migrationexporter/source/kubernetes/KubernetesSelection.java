@@ -32,13 +32,14 @@ sealed interface KubernetesSelection {
         : names().contains(name);
   }
 
-  /** Deployments, StatefulSets and DaemonSets (those of {@code kinds}) and their pods. */
+  /** Workloads of {@code kinds}, their pods and the autoscalers that would scale them up. */
   record Workloads(String namespace, List<Resource> kinds, List<String> names, String selector)
       implements KubernetesSelection {
     @Override
     public List<Resource> resources() {
       List<Resource> resources = new ArrayList<>(kinds);
       resources.add(Resource.PODS);
+      resources.add(Resource.HORIZONTALPODAUTOSCALERS);
       return resources;
     }
   }

@@ -4,24 +4,28 @@ import okhttp3.HttpUrl;
 
 /** The resources the checks list, each at most once per namespace and refresh. */
 enum Resource {
-  DEPLOYMENTS("deployments", "apps", "Deployment"),
-  STATEFULSETS("statefulsets", "apps", "StatefulSet"),
-  DAEMONSETS("daemonsets", "apps", "DaemonSet"),
-  REPLICASETS("replicasets", "apps", "ReplicaSet"),
-  PODS("pods", "", "Pod"),
-  CRONJOBS("cronjobs", "batch", "CronJob"),
-  JOBS("jobs", "batch", "Job");
+  DEPLOYMENTS("deployments", "apps", "v1", "Deployment"),
+  STATEFULSETS("statefulsets", "apps", "v1", "StatefulSet"),
+  DAEMONSETS("daemonsets", "apps", "v1", "DaemonSet"),
+  REPLICASETS("replicasets", "apps", "v1", "ReplicaSet"),
+  PODS("pods", "", "v1", "Pod"),
+  HORIZONTALPODAUTOSCALERS("horizontalpodautoscalers", "autoscaling", "v2",
+      "HorizontalPodAutoscaler"),
+  CRONJOBS("cronjobs", "batch", "v1", "CronJob"),
+  JOBS("jobs", "batch", "v1", "Job");
 
   /** The plural name, as in RBAC rules and URLs. */
   final String plural;
   /** The API group, empty for the core group. */
   final String group;
+  final String version;
   /** The kind of one object, as in owner references. */
   final String kind;
 
-  Resource(String plural, String group, String kind) {
+  Resource(String plural, String group, String version, String kind) {
     this.plural = plural;
     this.group = group;
+    this.version = version;
     this.kind = kind;
   }
 
@@ -38,7 +42,7 @@ enum Resource {
     } else {
       url.addPathSegment("apis").addPathSegment(group);
     }
-    return url.addPathSegment("v1").addPathSegment("namespaces").addPathSegment(namespace)
+    return url.addPathSegment(version).addPathSegment("namespaces").addPathSegment(namespace)
         .addPathSegment(plural).build();
   }
 }

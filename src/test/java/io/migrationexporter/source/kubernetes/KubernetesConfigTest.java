@@ -40,7 +40,8 @@ class KubernetesConfigTest {
               + "/token, system CAs, timeout 10s, body limit 4MiB, lists [cronjobs.batch in other,"
               + " jobs.batch in other, deployments.apps in pix-production,"
               + " statefulsets.apps in pix-production, daemonsets.apps in pix-production,"
-              + " replicasets.apps in pix-production, pods in pix-production]"));
+              + " replicasets.apps in pix-production, pods in pix-production,"
+              + " horizontalpodautoscalers.autoscaling in pix-production]"));
     } finally {
       plan.closeSources();
     }

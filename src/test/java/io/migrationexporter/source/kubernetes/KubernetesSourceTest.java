@@ -43,6 +43,7 @@ class KubernetesSourceTest {
         .replicaSet("pix", "pix-legacy", 1, 1, 1, null).pod("pix", "pix-legacy-x1", "pix-legacy")
         .daemonSet("pix", "pix-agent", 2, 2, 2).pod("pix", "pix-agent-a", "pix-agent")
         .pod("pix", "pix-agent-b", "pix-agent")
+        .autoscaler("pix", "pix-api", "pix-api", 2)
         .cronJob("pix", "pix-nightly", false).job("pix", "pix-nightly-1", "pix-nightly", 0);
   }
 
@@ -113,7 +114,9 @@ class KubernetesSourceTest {
             + " 1 pod left (1 terminating for");
     // An evicted pod holds no container: it does not keep the workload open.
     fake.endPod("pix", "pix-api-1", "Failed");
-    awaitWords("api", "ok", "All 2 workloads scaled to zero");
+    assertThat(awaitWords("api", "ok", "All 2 workloads scaled to zero")).isEqualTo(
+        "All 2 workloads scaled to zero; HorizontalPodAutoscaler pix-api (min 2) would scale"
+            + " Deployment pix-api back up from its first replica");
     assertThat(exporter.metrics())
         .contains("migration_kubernetes_workload_replicas{cluster=\"prod\",kind=\"deployment\","
             + "namespace=\"pix\",replicas=\"desired\",workload=\"pix-api\"} 0")
@@ -156,7 +159,7 @@ class KubernetesSourceTest {
     long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
     int allowed = (int) (elapsedMs / 500) + 2;
     for (String plural : new String[] {"deployments", "statefulsets", "daemonsets", "replicasets",
-        "pods", "cronjobs", "jobs"}) {
+        "pods", "horizontalpodautoscalers", "cronjobs", "jobs"}) {
       assertThat(fake.listsStarted(FakeKubernetes.listPath("pix", plural))).as(plural)
           .isLessThanOrEqualTo(allowed);
     }
