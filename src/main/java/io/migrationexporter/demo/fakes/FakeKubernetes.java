@@ -74,17 +74,8 @@ public final class FakeKubernetes extends FakeServer {
       int ready, String deployment) {
     replicated("replicasets", namespace, name, desired, current, ready);
     if (deployment != null) {
-      update("replicasets", namespace, name, item -> {
-        ObjectNode owner = ((ObjectNode) item.get("metadata")).putArray("ownerReferences")
-            .addObject();
-        owner.put("apiVersion", "apps/v1");
-        owner.put("kind", "Deployment");
-        owner.put("name", deployment);
-        owner.put("uid", UUID.nameUUIDFromBytes(deployment.getBytes(StandardCharsets.UTF_8))
-            .toString());
-        owner.put("controller", true);
-        owner.put("blockOwnerDeletion", true);
-      });
+      update("replicasets", namespace, name,
+          item -> ownedBy(item, "apps/v1", "Deployment", deployment));
     }
     return this;
   }
@@ -174,13 +165,7 @@ public final class FakeKubernetes extends FakeServer {
   /** A Job created by {@code cronJob}, with {@code active} running pods (0: it completed). */
   public FakeKubernetes job(String namespace, String name, String cronJob, int active) {
     ObjectNode item = meta("jobs", namespace, name, cronJob);
-    ObjectNode owner = ((ObjectNode) item.get("metadata")).putArray("ownerReferences").addObject();
-    owner.put("apiVersion", "batch/v1");
-    owner.put("kind", "CronJob");
-    owner.put("name", cronJob);
-    owner.put("uid", UUID.nameUUIDFromBytes(cronJob.getBytes(StandardCharsets.UTF_8)).toString());
-    owner.put("controller", true);
-    owner.put("blockOwnerDeletion", true);
+    ownedBy(item, "batch/v1", "CronJob", cronJob);
     item.putObject("spec").put("completions", 1).put("parallelism", 1).put("backoffLimit", 6);
     ObjectNode status = item.putObject("status");
     status.put("startTime", Instant.now().minusSeconds(60).toString());
@@ -271,6 +256,17 @@ public final class FakeKubernetes extends FakeServer {
       metadata.remove("generation");
     }
     return item;
+  }
+
+  /** The controller owner reference the owning controller sets. */
+  private static void ownedBy(ObjectNode item, String apiVersion, String kind, String name) {
+    ObjectNode owner = ((ObjectNode) item.get("metadata")).putArray("ownerReferences").addObject();
+    owner.put("apiVersion", apiVersion);
+    owner.put("kind", kind);
+    owner.put("name", name);
+    owner.put("uid", UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString());
+    owner.put("controller", true);
+    owner.put("blockOwnerDeletion", true);
   }
 
   private static void positive(ObjectNode status, String field, int value) {
