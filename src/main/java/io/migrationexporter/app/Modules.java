@@ -7,6 +7,8 @@ import io.migrationexporter.source.datadog.DatadogSourceKind;
 import io.migrationexporter.source.freshping.FreshpingCheckKind;
 import io.migrationexporter.source.freshping.FreshpingSourceKind;
 import io.migrationexporter.source.http.HttpCheckKind;
+import io.migrationexporter.source.kubernetes.KubernetesCheckKinds;
+import io.migrationexporter.source.kubernetes.KubernetesSourceKind;
 import io.migrationexporter.source.postgres.PostgresSourceKind;
 import io.migrationexporter.source.scalingo.ScalingoCheckKinds;
 import io.migrationexporter.source.scalingo.ScalingoSourceKind;
@@ -19,12 +21,13 @@ public final class Modules {
 
   public static List<CheckKind<?>> checkKinds() {
     return List.of(new HttpCheckKind(), new TcpCheckKind(), ScalingoCheckKinds.containers(),
-        ScalingoCheckKinds.backups(), new FreshpingCheckKind());
+        ScalingoCheckKinds.backups(), new FreshpingCheckKind(), KubernetesCheckKinds.workloads(),
+        KubernetesCheckKinds.cronJobs());
   }
 
   public static List<SourceKind> sourceKinds() {
     return List.of(new PostgresSourceKind(), new ScalingoSourceKind(), new FreshpingSourceKind(),
-        new DatadogSourceKind());
+        new DatadogSourceKind(), new KubernetesSourceKind());
   }
 
   public static ConfigLoader loader() {

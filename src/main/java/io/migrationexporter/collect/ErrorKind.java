@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum ErrorKind {
   /** Credentials refused (401, 403, password authentication failed). */
   AUTH,
+  /** Credentials accepted but lacking a right (Kubernetes RBAC: the verb and resource missing). */
+  FORBIDDEN,
   /** The thing asked for does not exist upstream. */
   NOT_FOUND,
   /** The upstream asked us to slow down. */

@@ -22,14 +22,14 @@ import javax.net.ssl.TrustManagerFactory;
  * under test, in every format the exporter reads; and client SSL contexts built from them with
  * the JDK's own PKCS#12 and X.509 readers.
  */
-final class TestPki {
+public final class TestPki {
   private final Path dir;
 
-  TestPki(Path dir) {
+  public TestPki(Path dir) {
     this.dir = dir;
   }
 
-  Path file(String name) {
+  public Path file(String name) {
     return dir.resolve(name);
   }
 
@@ -37,7 +37,7 @@ final class TestPki {
    * A self-signed server certificate for 127.0.0.1 with an "rsa" or "ec" (P-256) key:
    * {@code name.crt} and a PKCS#8 {@code name.key}.
    */
-  TestPki server(String name, String keyType) throws Exception {
+  public TestPki server(String name, String keyType) throws Exception {
     List<String> args = new ArrayList<>(List.of("req", "-x509", "-newkey"));
     args.addAll(keyType.equals("rsa") ? List.of("rsa:2048")
         : List.of("ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"));
@@ -45,6 +45,21 @@ final class TestPki {
         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"));
     openssl(args.toArray(new String[0]));
     return this;
+  }
+
+  /** A server's TLS context from {@link #server}'s {@code name.crt} and {@code name.key}. */
+  public SSLContext serverContext(String name) throws Exception {
+    openssl("pkcs12", "-export", "-in", name + ".crt", "-inkey", name + ".key", "-out",
+        name + ".server.p12", "-passout", "pass:test");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file(name + ".server.p12"))) {
+      store.load(in, "test".toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, "test".toCharArray());
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
   }
 
   /** {@code name.traditional.key}: PKCS#1 for RSA, SEC1 for EC. */

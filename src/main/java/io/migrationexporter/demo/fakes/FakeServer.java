@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
 import org.xnio.Options;
 
 /**
@@ -50,6 +51,7 @@ public abstract class FakeServer implements AutoCloseable {
   private volatile String echoPlaceholder;
   private Undertow server;
   private int port;
+  private String scheme = "http";
 
   /** A request as the fake's routes see it. */
   protected record Call(String method, String path, Map<String, Deque<String>> query,
@@ -115,6 +117,15 @@ public abstract class FakeServer implements AutoCloseable {
 
   /** Binds 127.0.0.1 on a free port and serves. */
   public synchronized FakeServer start() {
+    return start(null);
+  }
+
+  /** Binds 127.0.0.1 on a free port and serves HTTPS with {@code tls}'s certificate. */
+  public synchronized FakeServer startTls(SSLContext tls) {
+    return start(tls);
+  }
+
+  private FakeServer start(SSLContext tls) {
     HttpHandler handler = new HttpHandler() {
       @Override
       public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -125,8 +136,14 @@ public abstract class FakeServer implements AutoCloseable {
         serve(exchange);
       }
     };
-    server = Undertow.builder()
-        .addHttpListener(0, "127.0.0.1")
+    Undertow.Builder builder = Undertow.builder();
+    if (tls == null) {
+      builder.addHttpListener(0, "127.0.0.1");
+    } else {
+      builder.addHttpsListener(0, "127.0.0.1", tls);
+      scheme = "https";
+    }
+    server = builder
         // "fake-FakeScalingo task-3": a thread dump tells the fakes' threads from the exporter's
         .setWorkerOption(Options.WORKER_NAME, "fake-" + getClass().getSimpleName())
         .setIoThreads(1)
@@ -142,9 +159,9 @@ public abstract class FakeServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+  /** {@code http://127.0.0.1:<port>} (https once started with TLS), without a trailing slash. */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return scheme + "://127.0.0.1:" + port;
   }
 
   /** Every request whose path starts with {@code pathPrefix} gets {@code fault}. */

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.migrationexporter.config.PlanBuilder;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -59,6 +63,24 @@ public final class SaasHttp {
         .readTimeout(Duration.ofSeconds(30))
         .writeTimeout(Duration.ofSeconds(10))
         .build();
+  }
+
+  private SaasHttp(OkHttpClient client) {
+    this.client = client;
+  }
+
+  /**
+   * This client trusting only {@code trust}'s certificates, such as a Kubernetes cluster's own CA;
+   * it shares the dispatcher and connection pool, so the bounds above still hold.
+   */
+  public SaasHttp trusting(X509TrustManager trust) {
+    try {
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, new TrustManager[] {trust}, null);
+      return new SaasHttp(client.newBuilder().sslSocketFactory(tls.getSocketFactory(), trust).build());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is not available in this JVM", e);
+    }
   }
 
   /** The process-wide instance, created by the first SaaS source of the first plan. */

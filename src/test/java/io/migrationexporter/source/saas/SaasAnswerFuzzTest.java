@@ -11,6 +11,7 @@ import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.demo.fakes.FakeDatadog;
 import io.migrationexporter.demo.fakes.FakeFreshping;
+import io.migrationexporter.demo.fakes.FakeKubernetes;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.demo.fakes.FakeServer;
 import io.migrationexporter.testing.Fuzz;
@@ -55,6 +56,7 @@ class SaasAnswerFuzzTest {
   private static final String FRESHPING_KEY = "fuzz-freshping-api-key-0001";
   private static final String DD_API_KEY = "fuzz-dd-api-key-00000001";
   private static final String DD_APP_KEY = "fuzz-dd-app-key-00000001";
+  private static final String KUBERNETES_TOKEN = "fuzz-kubernetes-token-00000001";
   private static final Pattern JAVA_LEAK = Pattern.compile(
       "java\\.|javax\\.|Exception|Error\\b|\\tat |at (java|io|com|okhttp3)\\.|okhttp|jackson");
   private static final int LONGEST_MESSAGE = 300;
@@ -64,6 +66,7 @@ class SaasAnswerFuzzTest {
   private FakeScalingo scalingo;
   private FakeFreshping freshping;
   private FakeDatadog datadog;
+  private FakeKubernetes kubernetes;
   private ExecutorService blocking;
   private ConfigLoader loader;
 
@@ -100,6 +103,13 @@ class SaasAnswerFuzzTest {
         .log(now.minusSeconds(30), "acme-api-one-off-1002", "acme-api", "copy started");
     datadog.point("avg:postgresql.cpu{app:acme}", now.minusSeconds(120), 41.5)
         .point("avg:postgresql.cpu{app:acme}", now.minusSeconds(60), 57.25);
+    kubernetes = new FakeKubernetes();
+    kubernetes.start();
+    kubernetes.acceptToken(KUBERNETES_TOKEN);
+    kubernetes.deployment("acme", "acme-api", 0, 0, 0).pod("acme", "acme-api-1", "acme-api")
+        .statefulSet("acme", "acme-db", 1, 1, 1).pod("acme", "acme-db-0", "acme-db")
+        .cronJob("acme", "acme-nightly", true).job("acme", "acme-nightly-1", "acme-nightly", 1);
+    kubernetes.terminatePod("acme", "acme-api-1", 20);
     blocking = Executors.newFixedThreadPool(2);
     // One loader for every plan of the test, so that they share one HTTP client.
     loader = new ConfigLoader(Modules.checkKinds(), Modules.sourceKinds(), new HashMap<>());
@@ -110,12 +120,14 @@ class SaasAnswerFuzzTest {
     scalingo.close();
     freshping.close();
     datadog.close();
+    kubernetes.close();
     blocking.shutdownNow();
     blocking.awaitTermination(5, TimeUnit.SECONDS);
   }
 
   private Path config() throws Exception {
     Path file = dir.resolve("exporter.conf");
+    Files.writeString(dir.resolve("kubernetes-token"), KUBERNETES_TOKEN);
     Files.writeString(file, """
         server.listen = "127.0.0.1:0"
         sources {
@@ -150,8 +162,14 @@ class SaasAnswerFuzzTest {
               }
             }
           }
+          kubernetes.acme {
+            api-url = "%s", token-file = kubernetes-token, namespace = acme, timeout = 10s
+            page-size = 1
+          }
         }
         checks {
+          workloads { kubernetes-workloads { cluster = acme, selector = "app.kubernetes.io/part-of" } }
+          cronjobs { kubernetes-cronjobs { cluster = acme, names = [acme-nightly] } }
           containers { scalingo-containers { account = acme, app = acme-api } }
           backups { scalingo-backups { account = acme, app = acme-api } }
           all-monitors { freshping { account = acme, all = true } }
@@ -159,7 +177,8 @@ class SaasAnswerFuzzTest {
           orga-monitor { freshping { account = acme, check-id = 103 } }
         }
         """.formatted(SCALINGO_TOKEN, scalingo.url(), scalingo.url(), scalingo.url(),
-        FRESHPING_KEY, freshping.apiUrl(), datadog.url(), DD_API_KEY, DD_APP_KEY));
+        FRESHPING_KEY, freshping.apiUrl(), datadog.url(), DD_API_KEY, DD_APP_KEY,
+        kubernetes.url()));
     return file;
   }
 
@@ -179,7 +198,11 @@ class SaasAnswerFuzzTest {
             Set.of(ErrorKind.NOT_FOUND)),
         new Target("Datadog log search", datadog, "/api/v2/logs/events/search", "datadog-logs:",
             none),
-        new Target("Datadog metric query", datadog, "/api/v1/query", "datadog-metric:", none));
+        new Target("Datadog metric query", datadog, "/api/v1/query", "datadog-metric:", none),
+        new Target("Kubernetes Deployments", kubernetes, "/apis/apps/v1/", "kubernetes:", none),
+        new Target("Kubernetes pods", kubernetes, "/api/v1/", "kubernetes:", none),
+        new Target("Kubernetes CronJobs and Jobs", kubernetes, "/apis/batch/v1/", "kubernetes:",
+            none));
   }
 
   @Test
@@ -187,7 +210,7 @@ class SaasAnswerFuzzTest {
     Plan plan = loader.load(config());
     try {
       Map<String, SourceState> states = refresh(plan.sources());
-      assertThat(states).hasSize(5).allSatisfy((id, state) -> assertThat(state.up())
+      assertThat(states).hasSize(6).allSatisfy((id, state) -> assertThat(state.up())
           .as("%s: %s", id, state.lastError()).isTrue());
     } finally {
       plan.closeSources();
@@ -248,6 +271,8 @@ class SaasAnswerFuzzTest {
         new Example("Datadog log search", "a log of the year 999999999",
             body -> body.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"" + farFuture + "\""),
             ErrorKind.BAD_PAYLOAD, "unreadable timestamp"),
+        new Example("Kubernetes pods", "a null pod", body -> "{\"items\":[null]}",
+            ErrorKind.BAD_PAYLOAD, "unexpected shape"),
         new Example("Datadog metric query", "a null series",
             body -> "{\"status\":\"ok\",\"series\":[null]}", ErrorKind.BAD_PAYLOAD,
             "unexpected shape"));
@@ -314,7 +339,7 @@ class SaasAnswerFuzzTest {
             "BAD_PAYLOAD" + (target.alsoAllowed().isEmpty() ? "" : " or " + target.alsoAllowed()));
     assertThat(message).as("%s: the message", what).isNotBlank()
         .doesNotContain("\n", "\r").doesNotContainPattern(JAVA_LEAK)
-        .doesNotContain(SCALINGO_TOKEN, FRESHPING_KEY, DD_API_KEY, DD_APP_KEY);
+        .doesNotContain(SCALINGO_TOKEN, FRESHPING_KEY, DD_API_KEY, DD_APP_KEY, KUBERNETES_TOKEN);
     assertThat(message.length()).as("%s: the length of '%s'", what, message)
         .isLessThanOrEqualTo(LONGEST_MESSAGE);
     for (String credential : scalingo.issuedCredentials()) {

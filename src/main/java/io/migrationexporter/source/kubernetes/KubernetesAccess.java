@@ -1,0 +1,103 @@
+package io.migrationexporter.source.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.web.Pem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.HttpUrl;
+
+/**
+ * How the exporter reaches one cluster: the API server's URL, the file holding the bearer token
+ * (read again at every refresh, since Kubernetes rotates projected service-account tokens about
+ * every hour), and the CA the server's certificate must chain to. With {@code kubeconfigUser},
+ * the token file is a kubeconfig and the token that user's.
+ */
+record KubernetesAccess(HttpUrl apiUrl, Path tokenFile, Optional<String> kubeconfigUser,
+    Optional<Path> caFile) {
+  /** The largest token file read; projected tokens are about 1 KiB. */
+  private static final int LARGEST_TOKEN = 64 << 10;
+
+  /** The token as it is now in its file. */
+  String token() throws SourceException {
+    if (kubeconfigUser.isPresent()) {
+      return kubeconfigToken(kubeconfigUser.get());
+    }
+    try {
+      if (!Files.isRegularFile(tokenFile)) {
+        throw new SourceException(ErrorKind.AUTH, "the token file " + tokenFile
+            + " is missing or not a regular file");
+      }
+      if (Files.size(tokenFile) > LARGEST_TOKEN) {
+        throw new SourceException(ErrorKind.AUTH, "the token file " + tokenFile + " is larger than "
+            + (LARGEST_TOKEN >> 10) + " KiB");
+      }
+      String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      if (token.isEmpty()) {
+        throw new SourceException(ErrorKind.AUTH, "the token file " + tokenFile + " is empty");
+      }
+      return token;
+    } catch (IOException e) {
+      throw new SourceException(ErrorKind.AUTH, "cannot read the token file " + tokenFile + " ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private String kubeconfigToken(String user) throws SourceException {
+    JsonNode root;
+    try {
+      root = Kubeconfig.read(tokenFile);
+    } catch (IOException e) {
+      throw new SourceException(ErrorKind.AUTH, "cannot read the kubeconfig " + tokenFile + ": "
+          + e.getMessage());
+    }
+    JsonNode token = Kubeconfig.named(root, "users", user).map(u -> u.path("token"))
+        .orElse(MissingNode.getInstance());
+    if (!token.isTextual() || token.asText().isBlank()) {
+      throw new SourceException(ErrorKind.AUTH, "the kubeconfig " + tokenFile
+          + " has no token for user " + user);
+    }
+    return token.asText().strip();
+  }
+
+  /** A trust manager for the certificates of a PEM file, the cluster's CA. */
+  static X509TrustManager trustOf(Path caFile) throws IOException, GeneralSecurityException {
+    return x509(Pem.trustManagers(caFile));
+  }
+
+  /** The same from the PEM bytes of a kubeconfig's {@code certificate-authority-data}. */
+  static X509TrustManager trustOf(byte[] pem) throws GeneralSecurityException {
+    List<X509Certificate> certificates = new ArrayList<>();
+    for (Certificate certificate : CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(pem))) {
+      certificates.add((X509Certificate) certificate);
+    }
+    if (certificates.isEmpty()) {
+      throw new GeneralSecurityException("no certificate");
+    }
+    return x509(Pem.trustManagers(certificates));
+  }
+
+  private static X509TrustManager x509(TrustManager[] managers) throws GeneralSecurityException {
+    for (TrustManager manager : managers) {
+      if (manager instanceof X509TrustManager x509) {
+        return x509;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager in this JVM");
+  }
+}

@@ -1,0 +1,234 @@
+package io.migrationexporter.source.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.Reading;
+import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.source.saas.Answer;
+import io.migrationexporter.source.saas.CallSettings;
+import io.migrationexporter.source.saas.SaasApi;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+
+/**
+ * One Kubernetes cluster. Each refresh lists, with {@code limit}/{@code continue} paging, every
+ * resource kind the checks need once per namespace, whatever the number of checks, and judges every
+ * selection on those lists. Reads only: the service account needs {@code list} and nothing else.
+ */
+final class KubernetesSource implements Source {
+  /** More pages than this means a continue token that loops. */
+  static final int MAX_PAGES = 200;
+
+  static final MetricDef OBJECTS = MetricDef.gauge("migration_kubernetes_objects",
+      "Objects of the resource listed in the namespace at the last refresh.",
+      "cluster", "namespace", "resource");
+  static final MetricDef WORKLOAD_REPLICAS = MetricDef.gauge("migration_kubernetes_workload_replicas",
+      "Replicas of a selected workload: desired, current (created) and ready.",
+      "cluster", "namespace", "kind", "workload", "replicas");
+  static final MetricDef WORKLOAD_PODS = MetricDef.gauge("migration_kubernetes_workload_pods",
+      "Pods of a selected workload still holding containers, active or terminating.",
+      "cluster", "namespace", "kind", "workload", "state");
+  static final MetricDef CRONJOB_SUSPENDED = MetricDef.gauge("migration_kubernetes_cronjob_suspended",
+      "1 when the selected CronJob is suspended, 0 when it is scheduled.",
+      "cluster", "namespace", "cronjob");
+  static final MetricDef CRONJOB_ACTIVE_JOBS = MetricDef.gauge(
+      "migration_kubernetes_cronjob_active_jobs",
+      "Jobs of the selected CronJob with active pods.", "cluster", "namespace", "cronjob");
+
+  record Settings(String cluster, KubernetesAccess access, String namespace, int pageSize,
+      CallSettings calls) {}
+
+  /** What the checks of this cluster select, by observation key. */
+  record Definition(Settings settings, Map<String, KubernetesSelection> selections) {}
+
+  /** One resource of one namespace, listed once per refresh. */
+  record Listing(Resource resource, String namespace) implements Comparable<Listing> {
+    @Override
+    public int compareTo(Listing other) {
+      int byNamespace = namespace.compareTo(other.namespace);
+      return byNamespace != 0 ? byNamespace : resource.compareTo(other.resource);
+    }
+  }
+
+  private final Settings settings;
+  private final SourceSchedule schedule;
+  private final SaasApi api;
+  private final Map<String, KubernetesSelection> selections = new ConcurrentSkipListMap<>();
+
+  KubernetesSource(Settings settings, SourceSchedule schedule, SaasApi api) {
+    this.settings = settings;
+    this.schedule = schedule;
+    this.api = api;
+  }
+
+  static String id(String cluster) {
+    return "kubernetes:" + cluster;
+  }
+
+  String defaultNamespace() {
+    return settings.namespace();
+  }
+
+  /** Adds a selection while the plan is built; returns its observation key. */
+  String observe(KubernetesSelection selection) {
+    selections.put(selection.key(), selection);
+    return selection.key();
+  }
+
+  @Override
+  public String id() {
+    return id(settings.cluster());
+  }
+
+  @Override
+  public SourceSchedule schedule() {
+    return schedule;
+  }
+
+  @Override
+  public Object definition() {
+    return new Definition(settings, new TreeMap<>(selections));
+  }
+
+  @Override
+  public String describe() {
+    return "Kubernetes cluster " + settings.cluster() + ": " + settings.access().apiUrl()
+        + settings.access().kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
+            .orElse(", token file ") + settings.access().tokenFile() + settings.access().caFile()
+            .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + settings.calls()
+        + ", lists " + (listings().isEmpty() ? "nothing" : listings().stream()
+            .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());
+  }
+
+  private TreeSet<Listing> listings() {
+    TreeSet<Listing> listings = new TreeSet<>();
+    for (KubernetesSelection selection : selections.values()) {
+      for (Resource resource : selection.resources()) {
+        listings.add(new Listing(resource, selection.namespace()));
+      }
+    }
+    return listings;
+  }
+
+  @Override
+  public CompletableFuture<Reading> refresh(RefreshContext context) {
+    String token;
+    try {
+      token = settings.access().token();
+    } catch (SourceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // One list after the other: the API server is shared with the cluster's own controllers, and
+    // the first failure ends the refresh with its own words.
+    Map<Listing, List<JsonNode>> listed = new TreeMap<>();
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (Listing listing : listings()) {
+      chain = chain.thenCompose(done -> list(listing, token, null, new ArrayList<>(), 1, false,
+          context)).thenAccept(items -> listed.put(listing, items));
+    }
+    return chain.thenApply(done -> reading(listed, context.clock().instant()));
+  }
+
+  private CompletableFuture<List<JsonNode>> list(Listing listing, String token, String from,
+      List<JsonNode> collected, int page, boolean restarted, RefreshContext context) {
+    HttpUrl.Builder url = listing.resource().listUrl(settings.access().apiUrl(), listing.namespace())
+        .newBuilder().addQueryParameter("limit", String.valueOf(settings.pageSize()));
+    if (from != null) {
+      url.addQueryParameter("continue", from);
+    }
+    Request request = new Request.Builder().url(url.build())
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json")
+        .header("User-Agent", "migration-exporter")
+        .build();
+    return api.send(request, context).thenCompose(answer -> {
+      if (answer.status() == 410 && from != null && !restarted) {
+        // The continue token expired (etcd compacted past it): the list starts over, once.
+        return list(listing, token, null, new ArrayList<>(), 1, true, context);
+      }
+      JsonNode root = answer.ok() ? answer.json(JsonNode.class) : null;
+      if (root == null) {
+        throw SaasApi.failure(kind(answer), refusal(answer, listing));
+      }
+      JsonNode items = root.path("items");
+      if (!items.isArray()) {
+        throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, api.service() + " answered a list of "
+            + listing.resource().plural + " without an items array");
+      }
+      items.forEach(collected::add);
+      JsonNode next = root.path("metadata").path("continue");
+      if (!next.isTextual() || next.asText().isEmpty()) {
+        return CompletableFuture.completedFuture(collected);
+      }
+      if (page >= MAX_PAGES) {
+        throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, api.service() + " listed more than "
+            + MAX_PAGES + " pages of " + listing.resource().plural);
+      }
+      return list(listing, token, next.asText(), collected, page + 1, restarted, context);
+    });
+  }
+
+  private static ErrorKind kind(Answer answer) {
+    return answer.status() == 403 ? ErrorKind.FORBIDDEN : answer.exception().kind();
+  }
+
+  /** Why a list was refused; a 403 names the RBAC verb and resource to grant. */
+  private String refusal(Answer answer, Listing listing) {
+    return switch (answer.status()) {
+      case 401 -> api.service() + " refused the token (HTTP 401)";
+      case 403 -> api.service() + " forbids listing " + listing.resource().rbacName()
+          + " in namespace " + listing.namespace() + " (HTTP 403): grant the verb list on "
+          + listing.resource().rbacName();
+      case 410 -> api.service() + " expired the list of " + listing.resource().plural
+          + " twice in a row (HTTP 410)";
+      default -> answer.exception().getMessage();
+    };
+  }
+
+  private Reading reading(Map<Listing, List<JsonNode>> listed, Instant now) {
+    String cluster = settings.cluster();
+    Reading.Builder reading = Reading.builder();
+    listed.forEach((listing, items) -> reading.sample(OBJECTS, items.size(), cluster,
+        listing.namespace(), listing.resource().plural));
+    KubernetesJudge judge;
+    try {
+      judge = new KubernetesJudge(cluster, listed, now);
+      for (KubernetesSelection selection : selections.values()) {
+        reading.observation(selection.key(), judge.judge(selection));
+      }
+    } catch (KubernetesObjects.WrongShape e) {
+      throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, api.service() + " listed an unexpected shape: "
+          + e.getMessage());
+    }
+    judge.samples().forEach((sample, value) -> reading.sample(sample.metric(), value,
+        sample.labels().toArray(String[]::new)));
+    return reading.build();
+  }
+
+  /** A sample the judge computed, once per series whatever the number of selections. */
+  record Sample(MetricDef metric, List<String> labels) {}
+
+  static Map<Resource, List<JsonNode>> byResource(Map<Listing, List<JsonNode>> listed,
+      String namespace) {
+    Map<Resource, List<JsonNode>> result = new EnumMap<>(Resource.class);
+    listed.forEach((listing, items) -> {
+      if (listing.namespace().equals(namespace)) {
+        result.put(listing.resource(), items);
+      }
+    });
+    return result;
+  }
+}
