@@ -18,10 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RehearsalProfileTest {
   private static final String SOURCE = """
       sources.postgres.main {
-        url = "jdbc:postgresql://127.0.0.1:1/app"
+        url = "jdbc:postgresql://127.0.0.1:1/rehearsed"
         user = exporter
-        password = "at-least-some-chars"
-        tls { mode = require }
         migrations.bigint {
           steps = [ { name = a, query-regex = "ALTER TABLE a" },
                     { name = b, query-regex = "ALTER TABLE b" } ]
