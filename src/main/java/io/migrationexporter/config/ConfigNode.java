@@ -240,6 +240,19 @@ public final class ConfigNode {
     return has(key) ? integer(key, min, max) : fallback;
   }
 
+  /** A number, whole or not, from {@code min} to {@code max}. */
+  public double number(String key, double min, double max) {
+    ConfigValue value = require(key);
+    if (value.valueType() != ConfigValueType.NUMBER) {
+      throw wrongType(key, value, "a number");
+    }
+    double number = ((Number) value.unwrapped()).doubleValue();
+    if (!(number >= min && number <= max)) {
+      throw fail(key, number + " is out of range, expected " + min + " to " + max);
+    }
+    return number;
+  }
+
   /** A duration such as {@code 500ms}, {@code 10s} or {@code 2m}, strictly positive. */
   public Duration duration(String key) {
     ConfigValue value = require(key);

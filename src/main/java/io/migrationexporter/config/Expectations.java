@@ -12,10 +12,11 @@ import java.util.Set;
 /**
  * {@code expectations.<migration>.<step>.duration}: step durations measured in a rehearsal and
  * written by {@code report --expectations}. They take the place of the steps' own {@code
- * expected-duration}: a measure beats a guess.
+ * expected-duration}: a measure beats a guess. A step's {@code profile}, when the rehearsal
+ * knew it, replaces the ETA's built-in one ({@link RehearsalProfile}).
  */
 final class Expectations {
-  private record Measured(ConfigNode node, Duration duration) {}
+  private record Measured(ConfigNode node, Duration duration, Optional<RehearsalProfile> profile) {}
 
   private final Map<String, ConfigNode> migrationNodes = new LinkedHashMap<>();
   private final Map<String, Map<String, Measured>> byMigration = new LinkedHashMap<>();
@@ -34,7 +35,8 @@ final class Expectations {
         expectations.migrationNodes.put(migration.getKey(), migration.getValue());
         Map<String, Measured> steps = new LinkedHashMap<>();
         section.children(migration.getKey()).forEach((step, node) -> node.problems().attempt(() -> {
-          steps.put(step, new Measured(node, node.duration("duration")));
+          steps.put(step, new Measured(node, node.duration("duration"),
+              node.optChild("profile").map(RehearsalProfile::read)));
           node.finish();
         }));
         expectations.byMigration.put(migration.getKey(), steps);
@@ -51,6 +53,12 @@ final class Expectations {
     }
     used.add(migration + "." + step);
     return Optional.of(measured.duration());
+  }
+
+  /** How the rehearsal's {@code step} split its time, if it said. */
+  Optional<RehearsalProfile> profile(String migration, String step) {
+    Measured measured = byMigration.getOrDefault(migration, Map.of()).get(step);
+    return measured == null ? Optional.empty() : measured.profile();
   }
 
   /** A measure for a migration or step the configuration does not have is a mistake: say so. */

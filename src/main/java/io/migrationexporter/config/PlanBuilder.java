@@ -206,6 +206,11 @@ public final class PlanBuilder {
     this.expectations = measured;
   }
 
+  /** The time profile a rehearsal measured for {@code step} of {@code migration}, if any. */
+  public Optional<RehearsalProfile> rehearsalProfile(String migration, String step) {
+    return expectations.profile(migration, step);
+  }
+
   Map<String, MigrationDefinition> migrationsByName() {
     return Map.copyOf(migrations);
   }

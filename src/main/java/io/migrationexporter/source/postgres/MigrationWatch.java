@@ -1,5 +1,6 @@
 package io.migrationexporter.source.postgres;
 
+import io.migrationexporter.config.RehearsalProfile;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,11 +14,13 @@ import java.util.Optional;
  *     finished (a boolean column named {@code done}) and when it started ({@code started_at})
  * @param doneQuery SQL returning true once the migration finished, which then decides alone
  * @param stepDoneWhen per step, SQL returning true once the step took effect, if any
+ * @param stepProfiles per step, the time profile a rehearsal measured, if one is configured
  */
 record MigrationWatch(String name, List<String> stepNames, List<Optional<String>> stepRegexes,
     Optional<String> progressQuery, Optional<String> doneQuery,
-    List<Optional<String>> stepDoneWhen) {
+    List<Optional<String>> stepDoneWhen, List<Optional<RehearsalProfile>> stepProfiles) {
   MigrationWatch {
+    stepProfiles = List.copyOf(stepProfiles);
     stepNames = List.copyOf(stepNames);
     stepRegexes = List.copyOf(stepRegexes);
     stepDoneWhen = List.copyOf(stepDoneWhen);
@@ -25,6 +28,18 @@ record MigrationWatch(String name, List<String> stepNames, List<Optional<String>
       throw new IllegalArgumentException("done-when of " + stepDoneWhen.size() + " steps for "
           + stepNames.size());
     }
+    if (stepProfiles.size() != stepNames.size()) {
+      throw new IllegalArgumentException("profiles of " + stepProfiles.size() + " steps for "
+          + stepNames.size());
+    }
+  }
+
+  /** A migration whose steps have no rehearsed profile. */
+  MigrationWatch(String name, List<String> stepNames, List<Optional<String>> stepRegexes,
+      Optional<String> progressQuery, Optional<String> doneQuery,
+      List<Optional<String>> stepDoneWhen) {
+    this(name, stepNames, stepRegexes, progressQuery, doneQuery, stepDoneWhen,
+        stepNames.stream().map(step -> Optional.<RehearsalProfile>empty()).toList());
   }
 
   /** A migration whose steps have no done-when query. */

@@ -190,7 +190,8 @@ final class PostgresSource extends BlockingSource {
     try {
       progress = tracker.observe(new StepTracker.Observed(snapshot.at(), snapshot.backends(),
           definition.sessions(), row, done, evidence.postmasterStart(), evidence.rollbacks()), wal,
-          (statement, queryStart) -> estimator(session, statement, queryStart),
+          (step, statement, queryStart) -> estimator(session, statement, queryStart,
+              TimeProfile.of(watch.stepProfiles().get(step))),
           (step, statement) -> effectHolds(session, watch, step, statement));
     } catch (SQLException e) {
       session.failed(e);
@@ -223,7 +224,7 @@ final class PostgresSource extends BlockingSource {
   }
 
   private Optional<RewriteEstimator> estimator(Session session, String statement,
-      Instant queryStart) throws SQLException {
+      Instant queryStart, TimeProfile profile) throws SQLException {
     Optional<RewriteTarget> target = RewriteTarget.of(statement);
     if (target.isEmpty()) {
       return Optional.empty();
@@ -247,7 +248,7 @@ final class PostgresSource extends BlockingSource {
     }
     RewritePlan plan = RewritePlan.read(session, table, statement)
         .orElse(new RewritePlan(List.of(), 0));
-    return Optional.of(new RewriteEstimator(target.get(), size.get(), plan, TimeProfile.MEASURED,
+    return Optional.of(new RewriteEstimator(target.get(), size.get(), plan, profile,
         previousWal, previousAt, queryStart));
   }
 

@@ -265,7 +265,9 @@ public final class PostgresSourceKind implements SourceKind {
           definition.steps().stream().map(step -> step.name()).toList(),
           migration.matchers().stream().map(MigrationWatch.Step::regex).toList(),
           progressQueries.get(definition.name()), doneQueries.get(definition.name()),
-          migration.matchers().stream().map(MigrationWatch.Step::doneWhen).toList()));
+          migration.matchers().stream().map(MigrationWatch.Step::doneWhen).toList(),
+          definition.steps().stream()
+              .map(step -> plan.rehearsalProfile(definition.name(), step.name())).toList()));
     }
     return watches;
   }

@@ -56,10 +56,11 @@ final class StepTracker {
     }
   }
 
-  /** Opens a rewrite estimate for a step that starts with {@code statement}, if it is one. */
+  /** Opens a rewrite estimate for step {@code step} started with {@code statement}, if it is one. */
   @FunctionalInterface
   interface EstimatorFactory {
-    Optional<RewriteEstimator> open(String statement, Instant queryStart) throws SQLException;
+    Optional<RewriteEstimator> open(int step, String statement, Instant queryStart)
+        throws SQLException;
   }
 
   /** Whether step {@code step}, run as {@code statement}, took effect; empty when unknowable. */
@@ -281,7 +282,7 @@ final class StepTracker {
     String note = "";
     if (best.queryStart() != null && best.active()) {
       try {
-        opened = estimators.open(best.query(), best.queryStart()).orElse(null);
+        opened = estimators.open(bestStep, best.query(), best.queryStart()).orElse(null);
       } catch (NoEstimate reason) {
         note = reason.getMessage();
       }

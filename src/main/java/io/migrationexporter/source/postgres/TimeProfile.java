@@ -1,5 +1,8 @@
 package io.migrationexporter.source.postgres;
 
+import io.migrationexporter.config.RehearsalProfile;
+import java.util.Optional;
+
 /**
  * How long the phases of a table rewrite take relative to its heap phase, whose speed is measured
  * during the step itself: a slow disk or a busy server slows every phase alike, so the ratios
@@ -17,7 +20,7 @@ package io.migrationexporter.source.postgres;
  *       {@code foreignKeyJoin × T × F / N}.
  * </ul>
  *
- * <p>A measured rehearsal of the same migration can later supply its own profile.
+ * <p>A measured rehearsal of the same migration supplies its own profile ({@link #of}).
  *
  * @param heapWalPerSecond the heap's WAL rate assumed until the step's own is measured
  */
@@ -29,4 +32,14 @@ record TimeProfile(double heapWalPerSecond, double indexSort, double indexWrite,
    * in docs/postgres.md, "Measured ETA error").
    */
   static final TimeProfile MEASURED = new TimeProfile(40e6, 0.27, 1.0, 0.55);
+
+  /**
+   * The rehearsal's profile when one is configured for the step: the same migration on a copy of
+   * the same data beats medians of another; else {@link #MEASURED}. The heap's rate is measured
+   * during the step either way.
+   */
+  static TimeProfile of(Optional<RehearsalProfile> rehearsal) {
+    return rehearsal.map(r -> new TimeProfile(MEASURED.heapWalPerSecond(), r.indexSort(),
+        r.indexWrite(), r.foreignKeyJoin())).orElse(MEASURED);
+  }
 }

@@ -35,7 +35,7 @@ class StepTrackerTest {
   private StepProgress observe(int second, Optional<Boolean> doneQuery, Backend... backends)
       throws Exception {
     return tracker.observe(new StepTracker.Observed(T0.plusSeconds(second), List.of(backends),
-        SESSIONS, Optional.empty(), doneQuery), 0, (statement, start) -> Optional.empty());
+        SESSIONS, Optional.empty(), doneQuery), 0, (step, statement, start) -> Optional.empty());
   }
 
   @Test
@@ -100,12 +100,12 @@ class StepTrackerTest {
     Instant started = T0.plusSeconds(3);
     StepProgress b = byTable.observe(new StepTracker.Observed(T0.plusSeconds(5), List.of(), SESSIONS,
         Optional.of(new StepTracker.ProgressRow("b", false, Optional.of(started))),
-        Optional.empty()), 0, (statement, start) -> Optional.empty());
+        Optional.empty()), 0, (step, statement, start) -> Optional.empty());
     assertThat(b.step()).isEqualTo(1);
     assertThat(b.stepStartedAt()).contains(started);
     StepProgress finished = byTable.observe(new StepTracker.Observed(T0.plusSeconds(6), List.of(),
         SESSIONS, Optional.of(new StepTracker.ProgressRow("b", true, Optional.empty())),
-        Optional.empty()), 0, (statement, start) -> Optional.empty());
+        Optional.empty()), 0, (step, statement, start) -> Optional.empty());
     assertThat(finished.done()).isTrue();
   }
 
@@ -115,7 +115,7 @@ class StepTrackerTest {
       Optional<Boolean> effect, Backend... backends) throws Exception {
     return tracker.observe(new StepTracker.Observed(T0.plusSeconds(second), List.of(backends),
         SESSIONS, Optional.empty(), Optional.empty(), postmaster, rollbacks), 0,
-        (statement, start) -> Optional.empty(), (step, statement) -> effect);
+        (step, statement, start) -> Optional.empty(), (step, statement) -> effect);
   }
 
   private static Backend other(int pid, String app, String user, Instant start, String query) {
