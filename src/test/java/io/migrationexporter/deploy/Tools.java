@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Assumptions;
  * without them a test is skipped with a message saying what to install; in CI (CI=true) it
  * fails, since .ci/run installs them.
  */
-final class Tools {
+public final class Tools {
   private Tools() {}
 
   /** The first of {@code names} found on the PATH; skips, or fails in CI, when none is. */
-  static Path require(String debianPackage, String... names) {
+  public static Path require(String debianPackage, String... names) {
     Optional<Path> found = find(names);
     if (found.isEmpty()) {
       String message = String.join(" or ", names) + " is not installed (Debian package "
@@ -38,7 +38,7 @@ final class Tools {
     return found.get();
   }
 
-  static Optional<Path> find(String... names) {
+  public static Optional<Path> find(String... names) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String name : names) {
       for (String dir : path.split(File.pathSeparator)) {
