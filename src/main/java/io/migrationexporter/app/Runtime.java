@@ -19,6 +19,7 @@ import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.MigrationLiveness;
 import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
 import io.migrationexporter.phase.PhaseStateException;
@@ -397,7 +398,8 @@ public final class Runtime implements AutoCloseable {
       String to = stepWords(migration);
       if (!to.equals(from) && migration.known()) {
         journal.record("step", migration.migration().name(), from, to,
-            migration.migration().name() + ": " + to);
+            migration.migration().name() + ": " + to,
+            migration.progress().flatMap(StepProgress::stepVolume));
       }
       MigrationState was = old == null ? null : old.state(before.at());
       MigrationState is = migration.state(after.at());

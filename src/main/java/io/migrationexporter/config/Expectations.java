@@ -1,6 +1,7 @@
 package io.migrationexporter.config;
 
 import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.RelationVolume;
 import io.migrationexporter.migration.StepDefinition;
 import java.time.Duration;
 import java.util.HashSet;
@@ -13,10 +14,13 @@ import java.util.Set;
  * {@code expectations.<migration>.<step>.duration}: step durations measured in a rehearsal and
  * written by {@code report --expectations}. They take the place of the steps' own {@code
  * expected-duration}: a measure beats a guess. A step's {@code profile}, when the rehearsal
- * knew it, replaces the ETA's built-in one ({@link RehearsalProfile}).
+ * knew it, replaces the ETA's built-in one ({@link RehearsalProfile}). Its {@code measured-on
+ * { bytes, rows }}, the size of the table the rehearsal rewrote, scales the duration to the
+ * night's table once the source reads its size ({@link StepDefinition#expectedOn}).
  */
 final class Expectations {
-  private record Measured(ConfigNode node, Duration duration, Optional<RehearsalProfile> profile) {}
+  private record Measured(ConfigNode node, Duration duration, Optional<RehearsalProfile> profile,
+      Optional<RelationVolume> measuredOn) {}
 
   private final Map<String, ConfigNode> migrationNodes = new LinkedHashMap<>();
   private final Map<String, Map<String, Measured>> byMigration = new LinkedHashMap<>();
@@ -36,7 +40,8 @@ final class Expectations {
         Map<String, Measured> steps = new LinkedHashMap<>();
         section.children(migration.getKey()).forEach((step, node) -> node.problems().attempt(() -> {
           steps.put(step, new Measured(node, node.duration("duration"),
-              node.optChild("profile").map(RehearsalProfile::read)));
+              node.optChild("profile").map(RehearsalProfile::read),
+              node.optChild("measured-on").map(Expectations::volume)));
           node.finish();
         }));
         expectations.byMigration.put(migration.getKey(), steps);
@@ -53,6 +58,19 @@ final class Expectations {
     }
     used.add(migration + "." + step);
     return Optional.of(measured.duration());
+  }
+
+  /** The size of the table the rehearsal's {@code step} rewrote, if it said. */
+  Optional<RelationVolume> measuredOn(String migration, String step) {
+    Measured measured = byMigration.getOrDefault(migration, Map.of()).get(step);
+    return measured == null ? Optional.empty() : measured.measuredOn();
+  }
+
+  private static RelationVolume volume(ConfigNode node) {
+    RelationVolume volume = new RelationVolume((long) node.number("bytes", 1, Long.MAX_VALUE),
+        (long) node.number("rows", 0, Long.MAX_VALUE));
+    node.finish();
+    return volume;
   }
 
   /** How the rehearsal's {@code step} split its time, if it said. */

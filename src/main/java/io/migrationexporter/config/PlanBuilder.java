@@ -183,7 +183,8 @@ public final class PlanBuilder {
           }
           Optional<Duration> guessed = step.optDuration("expected-duration");
           steps.add(new StepDefinition(stepName, step.string("title", stepName),
-              expectations.of(name, stepName).or(() -> guessed)));
+              expectations.of(name, stepName).or(() -> guessed),
+              expectations.measuredOn(name, stepName)));
           matchers.add(reader.read(step, i));
           step.finish();
         }

@@ -1,6 +1,9 @@
 package io.migrationexporter.event;
 
+import io.migrationexporter.migration.RelationVolume;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A change worth telling: a phase entered, a check or gate changing state, a step reached, a
@@ -9,6 +12,17 @@ import java.time.Instant;
  * @param sequence increasing number, so clients can ask for what came after the last one they saw
  * @param type phase, check, gate, step, config
  * @param subject the phase, check, gate or migration name
+ * @param volume for a step's start, the size of the table it rewrites, if the source read it
  */
 public record Event(long sequence, Instant at, String type, String subject, String from,
-    String to, String message) {}
+    String to, String message, Optional<RelationVolume> volume) {
+
+  public Event(long sequence, Instant at, String type, String subject, String from, String to,
+      String message) {
+    this(sequence, at, type, subject, from, to, message, Optional.empty());
+  }
+
+  public Event {
+    Objects.requireNonNull(volume);
+  }
+}

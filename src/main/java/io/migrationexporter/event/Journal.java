@@ -1,12 +1,14 @@
 package io.migrationexporter.event;
 
 import io.migrationexporter.config.Redactor;
+import io.migrationexporter.migration.RelationVolume;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -53,10 +55,16 @@ public final class Journal implements AutoCloseable {
   }
 
   public Event record(String type, String subject, String from, String to, String message) {
+    return record(type, subject, from, to, message, Optional.empty());
+  }
+
+  /** An event that also tells the size of the table a step rewrites. */
+  public Event record(String type, String subject, String from, String to, String message,
+      Optional<RelationVolume> volume) {
     Event event;
     synchronized (this) {
       event = new Event(++sequence, clock.instant(), type, subject, from, to,
-          Redactor.redact(message));
+          Redactor.redact(message), volume);
       keep(event);
       if (file != null) {
         file.append(event);

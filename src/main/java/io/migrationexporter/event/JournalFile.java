@@ -3,6 +3,7 @@ package io.migrationexporter.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migrationexporter.migration.RelationVolume;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -154,6 +156,8 @@ public final class JournalFile implements AutoCloseable {
     node.put("from", event.from());
     node.put("to", event.to());
     node.put("message", event.message());
+    event.volume().ifPresent(volume -> node.putObject("volume").put("bytes", volume.bytes())
+        .put("rows", volume.rows()));
     return node.toString();
   }
 
@@ -164,7 +168,17 @@ public final class JournalFile implements AutoCloseable {
     }
     return new Event(node.get("sequence").asLong(), Instant.parse(node.get("at").asText()),
         node.get("type").asText(), node.get("subject").asText(), text(node, "from"),
-        text(node, "to"), text(node, "message"));
+        text(node, "to"), text(node, "message"), volume(node.get("volume")));
+  }
+
+  /** A volume that does not read as one is left out: the event stays, its figures are unknown. */
+  private static Optional<RelationVolume> volume(JsonNode node) {
+    if (node == null || !node.path("bytes").canConvertToLong()
+        || !node.path("rows").canConvertToLong() || node.get("bytes").asLong() <= 0
+        || node.get("rows").asLong() < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new RelationVolume(node.get("bytes").asLong(), node.get("rows").asLong()));
   }
 
   private static String text(JsonNode node, String field) {

@@ -154,7 +154,27 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
   private Optional<Instant> currentStepEnd() {
     StepProgress p = progress.get();
     return p.stepEta().or(() -> p.stepStartedAt().flatMap(started ->
-        migration.steps().get(p.step()).expected().map(started::plus)));
+        currentStepExpected().map(started::plus)));
+  }
+
+  /**
+   * The current step's expected duration on the night's table: the rehearsal's scaled by the
+   * tables' sizes once the source has read the night's (at the step's start), else as configured.
+   */
+  public Optional<Duration> currentStepExpected() {
+    return currentStep().flatMap(step -> step.expectedOn(progress.get().stepVolume()));
+  }
+
+  /**
+   * How the current step's expected duration was worked out when it was scaled: "scaled from the
+   * rehearsal: 12 h on 40 GB, now 52 GB"; empty when it is used as configured.
+   */
+  public Optional<String> currentStepExpectedWords() {
+    Optional<RelationVolume> night = progress.flatMap(StepProgress::stepVolume);
+    return currentStep().filter(step -> step.expected().isPresent() && night.isPresent())
+        .flatMap(step -> step.measuredOn().map(rehearsal -> "scaled from the rehearsal: "
+            + Words.duration(step.expected().get()) + " on " + Words.bytes(rehearsal.bytes())
+            + ", now " + Words.bytes(night.get().bytes())));
   }
 
   public static MigrationStatus of(MigrationDefinition migration, StepProgress progress) {
@@ -195,7 +215,8 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
     double total = 0;
     double finished = 0;
     for (int i = 0; i < steps.size(); i++) {
-      Optional<Duration> expected = steps.get(i).expected();
+      Optional<Duration> expected = i == p.step() ? currentStepExpected()
+          : steps.get(i).expected();
       if (expected.isEmpty()) {
         return OptionalDouble.empty();
       }

@@ -20,11 +20,22 @@ import java.util.OptionalDouble;
  * @param waiting the lock the current step waits for, if it waits on one
  * @param interruption how the current step ended without its effect, until it starts again
  * @param attempts the attempts at steps the source saw, oldest first
+ * @param stepVolume the size of the table the current step rewrites, read at its start, if the
+ *     source reads it
  */
 public record StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
     OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
     String detail, Optional<Waiting> waiting, Optional<Interruption> interruption,
-    List<StepAttempt> attempts) {
+    List<StepAttempt> attempts, Optional<RelationVolume> stepVolume) {
+
+  /** Progress from a source that does not read the size of what a step rewrites. */
+  public StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
+      OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
+      String detail, Optional<Waiting> waiting, Optional<Interruption> interruption,
+      List<StepAttempt> attempts) {
+    this(step, done, stepStartedAt, stepRatio, stepEta, heartbeatAt, detail, waiting,
+        interruption, attempts, Optional.empty());
+  }
 
   /** Progress from a source that sees neither locks nor interruptions. */
   public StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
@@ -42,6 +53,7 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
     Objects.requireNonNull(detail);
     Objects.requireNonNull(waiting);
     Objects.requireNonNull(interruption);
+    Objects.requireNonNull(stepVolume);
     attempts = List.copyOf(attempts);
     if (step < -1) {
       throw new IllegalArgumentException("step index " + step);
@@ -58,7 +70,7 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
 
   public StepProgress withHeartbeat(Instant at) {
     return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, Optional.of(at), detail,
-        waiting, interruption, attempts);
+        waiting, interruption, attempts, stepVolume);
   }
 
   /** The newest sign of life: a heartbeat, or the current step's start. */

@@ -1,5 +1,6 @@
 package io.migrationexporter.report;
 
+import io.migrationexporter.migration.RelationVolume;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,7 +83,7 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
   public record StepFacts(int number, String name, String title, Optional<Duration> expected,
       Optional<Instant> started, Optional<Instant> ended, Optional<Duration> actual,
       String status, int runs, List<Instant> interruptions, Duration lockWaits,
-      Duration unknown) {}
+      Duration unknown, Optional<RelationVolume> volume) {}
 
   /**
    * Something that went wrong: a check failing or unknown again after it was ok in the same

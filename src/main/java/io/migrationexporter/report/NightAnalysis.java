@@ -1,6 +1,7 @@
 package io.migrationexporter.report;
 
 import io.migrationexporter.event.Event;
+import io.migrationexporter.migration.RelationVolume;
 import io.migrationexporter.report.Night.AppDowntime;
 import io.migrationexporter.report.Night.Blocker;
 import io.migrationexporter.report.Night.CheckTimeline;
@@ -302,7 +303,7 @@ public final class NightAnalysis {
         continue;
       }
       if (event.type().equals("step")) {
-        tracker.step(event.to(), event.at());
+        tracker.step(event.to(), event.at(), event.volume());
       } else if (event.type().equals("migration")) {
         tracker.state(event.to(), event.at());
       }
@@ -369,6 +370,8 @@ public final class NightAnalysis {
       final List<Instant> interruptions = new ArrayList<>();
       Duration unknown = Duration.ZERO;
       Duration lockWaits = Duration.ZERO;
+      /** The table's size at the step's last start, if the source read it. */
+      Optional<RelationVolume> volume = Optional.empty();
     }
 
     StepTracker(List<StepInfo> planned) {
@@ -380,7 +383,7 @@ public final class NightAnalysis {
       return steps.computeIfAbsent(number, n -> new Step());
     }
 
-    void step(String to, Instant at) {
+    void step(String to, Instant at, Optional<RelationVolume> volume) {
       if (unknownSince != null) {
         if (current > 0) {
           Step step = step(current);
@@ -394,6 +397,7 @@ public final class NightAnalysis {
         total = Math.max(total, Integer.parseInt(matcher.group(2)));
         step(number).title = matcher.group(3);
         enter(number, at);
+        volume.ifPresent(read -> step(number).volume = Optional.of(read));
       } else if (to.equals("done")) {
         finishUpTo(total, at);
         done = at;
@@ -481,7 +485,7 @@ public final class NightAnalysis {
             Optional.ofNullable(step.started), Optional.ofNullable(step.ended),
             timed ? Optional.of(Duration.between(step.started, step.ended)) : Optional.empty(),
             step.status, step.runs, List.copyOf(step.interruptions), step.lockWaits,
-            step.unknown));
+            step.unknown, step.volume));
       }
       return new MigrationFacts(migration.name(), migration.title(), Optional.ofNullable(started),
           Optional.ofNullable(done), out);

@@ -25,7 +25,8 @@ public final class ReportExpectations {
         .append("# ").append(journal.replace('\n', ' ')).append(", from ")
         .append(Words.dateTime(night.from())).append(" to ").append(Words.dateTime(night.to()))
         .append(".\n# Included in a configuration (include \"this-file.conf\"), each replaces its")
-        .append(" step's\n# expected-duration, as measured: not scaled to another data volume.\n")
+        .append(" step's\n# expected-duration; a step with measured-on is scaled to the night's")
+        .append(" table\n# size (its bytes over the rehearsal's) once read at the step's start.\n")
         .append("expectations {\n");
     for (MigrationFacts migration : night.migrations()) {
       out.append("  ").append(migration.migration()).append(" {\n");
@@ -46,6 +47,9 @@ public final class ReportExpectations {
               .append('\n')
               .append("    ").append(step.name()).append(".duration = ")
               .append(Durations.format(actual)).append('\n');
+          step.volume().ifPresent(volume -> out.append("    ").append(step.name())
+              .append(".measured-on { bytes = ").append(volume.bytes()).append(", rows = ")
+              .append(volume.rows()).append(" }\n"));
         }
       }
       out.append("  }\n");

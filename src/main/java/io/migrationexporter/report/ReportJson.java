@@ -97,6 +97,8 @@ public final class ReportJson {
         step.interruptions().forEach(at -> interruptions.add(at.toString()));
         stepNode.put("lock_wait_seconds", Words.seconds(step.lockWaits()));
         stepNode.put("unknown_seconds", Words.seconds(step.unknown()));
+        step.volume().ifPresent(volume -> stepNode.put("bytes", volume.bytes())
+            .put("rows", volume.rows()));
       }
     }
 

@@ -143,6 +143,8 @@ final class Views {
     });
     status.currentStep().ifPresent(step -> node.put("step_name", step.name())
         .put("step_title", step.title()));
+    status.currentStepExpected().ifPresent(d -> node.put("step_expected_seconds", seconds(d)));
+    status.currentStepExpectedWords().ifPresent(words -> node.put("step_expected_words", words));
     status.progress().ifPresent(progress -> {
       progress.stepStartedAt().ifPresent(at -> node.put("step_started_at", at.toString())
           .put("step_elapsed_seconds", seconds(Duration.between(at, now))));

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.Plan;
+import io.migrationexporter.event.Event;
+import io.migrationexporter.event.JournalFile;
 import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.RelationVolume;
 import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.report.DemoNight;
 import io.migrationexporter.testing.Cli;
@@ -48,6 +51,57 @@ class ReportExpectationsTest {
     } finally {
       production.closeSources();
     }
+  }
+
+  @Test
+  void theTablesSizeAtTheStepsStartTravelsFromTheJournalToTheNightsStep() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Path journal = DemoNight.journalIn(dir);
+    RelationVolume rehearsed = new RelationVolume(40_000_000_000L, 300_000_000);
+    JournalFile.writeAll(journal, JournalFile.readAll(journal).stream()
+        .map(event -> event.type().equals("step") && event.subject().equals("pix-bigint")
+            && event.to().startsWith("step 1 of 3") ? withVolume(event, rehearsed) : event)
+        .toList());
+    Path fragment = dir.resolve("rehearsal.conf");
+
+    Cli.Result result = Cli.run("report", "--config", config.toString(), "--journal",
+        journal.toString(), "--output", dir.toString(), "--expectations", fragment.toString());
+
+    assertThat(result.exit()).as(result.all()).isZero();
+    assertThat(Files.readString(fragment)).contains("    knowledge-elements-answerid.duration = "
+        + "20426ms\n    knowledge-elements-answerid.measured-on { bytes = 40000000000,"
+        + " rows = 300000000 }\n    # answers.id to BIGINT");
+    assertThat(Files.readString(dir.resolve("night-report.json")))
+        .containsPattern("\"bytes\" ?: ?40000000000,\\s*\"rows\" ?: ?300000000");
+    Files.writeString(config, Files.readString(config) + "\ninclude \"rehearsal.conf\"\n");
+    Plan production = Modules.loader().load(config);
+    try {
+      List<StepDefinition> steps = production.migrations().stream()
+          .filter(m -> m.name().equals("pix-bigint")).findFirst().orElseThrow().steps();
+      assertThat(steps.get(0).measuredOn()).hasValue(rehearsed);
+      assertThat(steps.get(1).measuredOn()).isEmpty();
+    } finally {
+      production.closeSources();
+    }
+  }
+
+  private static Event withVolume(Event event, RelationVolume volume) {
+    return new Event(event.sequence(), event.at(), event.type(), event.subject(), event.from(),
+        event.to(), event.message(), Optional.of(volume));
+  }
+
+  @Test
+  void aRehearsalsSizeThatIsNoSizeIsOneLine() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Files.writeString(config, Files.readString(config) + """
+        expectations.pix-bigint.answers-id { duration = 3s, measured-on { bytes = 0, rows = 5 } }
+        """);
+
+    Cli.Result result = Cli.run("check-config", config.toString());
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("expectations.pix-bigint.answers-id.measured-on.bytes: 0.0"
+        + " is out of range").doesNotContain("\tat ");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.migrationexporter.source.postgres;
 
+import io.migrationexporter.migration.RelationVolume;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -73,6 +74,7 @@ final class RewriteEstimator {
       long expectedBytes, Optional<String> overrun) {}
 
   private final String table;
+  private final Optional<RelationVolume> volume;
   private final TimeProfile profile;
   private final long baselineLsn;
   private final double heapWal;
@@ -106,6 +108,9 @@ final class RewriteEstimator {
   RewriteEstimator(RewriteTarget target, RelationSize size, RewritePlan plan, TimeProfile profile,
       long baselineLsn, Instant baselineAt, Instant startedAt) {
     this.table = target.table();
+    this.volume = size.heapBytes() > 0
+        ? Optional.of(new RelationVolume(size.heapBytes(), Math.round(size.tuples())))
+        : Optional.empty();
     this.profile = profile;
     this.baselineLsn = baselineLsn;
     this.workStart = startedAt;
@@ -125,6 +130,11 @@ final class RewriteEstimator {
     this.lastAt = baselineAt;
     this.before = new Look(baselineLsn, baselineAt);
   }
+  /** The table's size when the step started, for the journal and the expected duration. */
+  Optional<RelationVolume> volume() {
+    return volume;
+  }
+
 
   String table() {
     return table;

@@ -174,7 +174,8 @@ final class StepTracker {
     }
     return new StepProgress(current, reportedDone, Optional.ofNullable(startedAt), ratio, eta,
         Optional.ofNullable(heartbeat), detail, reportedDone ? Optional.empty() : waiting,
-        reportedDone ? Optional.empty() : Optional.ofNullable(interruption), attempts);
+        reportedDone ? Optional.empty() : Optional.ofNullable(interruption), attempts,
+        estimator == null ? Optional.empty() : estimator.volume());
   }
 
   private boolean attemptRunning() {

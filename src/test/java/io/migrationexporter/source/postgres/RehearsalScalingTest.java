@@ -1,0 +1,153 @@
+package io.migrationexporter.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.event.Event;
+import io.migrationexporter.event.JournalFile;
+import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.migration.Words;
+import io.migrationexporter.testing.Await;
+import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.TestExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rehearsal flow on a real PostgreSQL: a step rehearsed on a table of one size, its journal
+ * turned into expectations by {@code report --expectations}, then the night on a table twice as
+ * big: the night's expected duration is the rehearsal's scaled by the tables' sizes, and
+ * /api/status says so.
+ */
+class RehearsalScalingTest {
+  private static final int REHEARSAL_ROWS = 4_000;
+  private static final int NIGHT_ROWS = 2 * REHEARSAL_ROWS;
+  /** A sleep per row keeps the step running for seconds, so that every scrape sees it. */
+  private static final String STEP = "ALTER TABLE lines ALTER COLUMN id TYPE BIGINT"
+      + " USING id + 0 * length(pg_sleep(0.0002)::text)";
+  private static final Duration LONG = Duration.ofSeconds(90);
+
+  private static PgTestServer server;
+  private static String database;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void createDatabase() {
+    server = PgTestServer.shared();
+    database = server.createDatabase("rehearsal_test");
+  }
+
+  @Test
+  void theNightsExpectedDurationIsTheRehearsalsScaledToTheNightsTable() throws Exception {
+    Path journal = dir.resolve("rehearsal.journal.jsonl");
+    String rehearsal = config("events.journal-file = \"" + journal + "\"\n");
+    table(REHEARSAL_ROWS);
+    Path rehearsalDir = Files.createDirectories(dir.resolve("rehearsal"));
+    try (TestExporter exporter = TestExporter.start(rehearsalDir, rehearsal)) {
+      runStep(exporter, status -> { });
+    }
+    Event started = JournalFile.readAll(journal).stream()
+        .filter(e -> e.type().equals("step") && e.to().startsWith("step 1 of 1"))
+        .findFirst().orElseThrow();
+    RelationVolume rehearsed = started.volume().orElseThrow(
+        () -> new AssertionError("no volume in the step's start: " + started));
+    assertThat(rehearsed.rows()).isEqualTo(REHEARSAL_ROWS);
+
+    Path fragment = dir.resolve("rehearsal-expectations.conf");
+    Cli.Result report = Cli.run("report", "--config",
+        rehearsalDir.resolve(TestExporter.CONFIG_NAME).toString(), "--journal", journal.toString(),
+        "--output", dir.resolve("report").toString(), "--expectations", fragment.toString());
+    assertThat(report.exit()).as(report.all()).isZero();
+    assertThat(Files.readString(fragment)).contains("id.measured-on { bytes = "
+        + rehearsed.bytes() + ", rows = " + REHEARSAL_ROWS + " }");
+
+    table(NIGHT_ROWS);
+    Path nightDir = Files.createDirectories(dir.resolve("night"));
+    try (TestExporter exporter = TestExporter.start(nightDir,
+        config("include file(\"" + fragment + "\")\n"))) {
+      StepDefinition step = exporter.exporter().runtime().board(Instant.now()).migrations().get(0)
+          .migration().steps().get(0);
+      assertThat(step.measuredOn()).hasValue(rehearsed);
+      Duration rehearsedDuration = step.expected().orElseThrow();
+      runStep(exporter, status -> {
+        RelationVolume night = status.progress().orElseThrow().stepVolume().orElseThrow();
+        assertThat(night.rows()).isEqualTo(NIGHT_ROWS);
+        double ratio = (double) night.bytes() / rehearsed.bytes();
+        assertThat(ratio).isBetween(1.8, 2.2);
+        assertThat(status.currentStepExpected().orElseThrow().toMillis())
+            .isEqualTo(Math.round(rehearsedDuration.toMillis() * ratio));
+        JsonNode api = exporter.migration("widen");
+        assertThat(api.path("step_expected_words").asText()).startsWith(
+            "scaled from the rehearsal: ").endsWith(" on "
+            + Words.bytes(rehearsed.bytes()) + ", now "
+            + Words.bytes(night.bytes()));
+      });
+    }
+  }
+
+  private static String config(String more) {
+    return PgSources.source(server, "pix", database, """
+        interval = 100ms
+        migration-sessions.application-names = [pix-migration]
+        migrations.widen {
+          steps = [ { name = id, expected-duration = 1s,
+                      query-regex = "ALTER TABLE lines ALTER COLUMN id TYPE BIGINT" } ]
+        }
+        """) + more;
+  }
+
+  private static void table(int rows) throws Exception {
+    try (Connection app = server.client(database, "app", "setup");
+        Statement sql = app.createStatement()) {
+      sql.execute("DROP TABLE IF EXISTS lines");
+      sql.execute("CREATE TABLE lines (id integer NOT NULL, payload text NOT NULL)");
+      sql.execute("INSERT INTO lines SELECT g, md5(g::text) FROM generate_series(1, " + rows
+          + ") g");
+      sql.execute("VACUUM ANALYZE lines");
+    }
+  }
+
+  interface WhileRunning {
+    void check(MigrationStatus status) throws Exception;
+  }
+
+  /**
+   * Runs the step in the migration's session once the exporter watches; {@code whileRunning}
+   * checks the status the first time the exporter sees the step rewriting; then awaits done.
+   */
+  private static void runStep(TestExporter exporter, WhileRunning whileRunning) throws Exception {
+    Await.until("a first reading", () -> status(exporter).known(), LONG);
+    try (Connection migration = server.client(database, "app", "pix-migration")) {
+      CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+        try (Statement sql = migration.createStatement()) {
+          sql.execute(STEP);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      MigrationStatus rewriting = Await.until("the step seen rewriting", () -> status(exporter),
+          status -> status.progress().flatMap(p -> p.stepVolume()).isPresent(), LONG);
+      whileRunning.check(rewriting);
+      running.get(LONG.toSeconds(), TimeUnit.SECONDS);
+      Await.until("the migration done", () -> status(exporter).done(), LONG);
+    }
+  }
+
+  private static MigrationStatus status(TestExporter exporter) {
+    List<MigrationStatus> migrations = exporter.exporter().runtime()
+        .board(Instant.now().plusSeconds(2)).migrations();
+    return migrations.get(0);
+  }
+}
