@@ -178,6 +178,47 @@ public final class FakeKubernetes extends FakeServer {
     return this;
   }
 
+  /**
+   * A migration run as a Job of its own (no CronJob), with one running pod {@code <name>-x7k2p}
+   * carrying the labels the Job controller sets.
+   */
+  public FakeKubernetes migrationJob(String namespace, String name) {
+    ObjectNode job = meta("jobs", namespace, name, name);
+    job.putObject("spec").put("completions", 1).put("parallelism", 1).put("backoffLimit", 0);
+    job.putObject("status").put("startTime", Instant.now().minusSeconds(600).toString())
+        .put("active", 1);
+    put("jobs", namespace, job);
+    String pod = name + "-x7k2p";
+    pod(namespace, pod, name);
+    update("pods", namespace, pod, item -> {
+      ObjectNode labels = (ObjectNode) item.get("metadata").get("labels");
+      labels.put("job-name", name);
+      labels.put("batch.kubernetes.io/job-name", name);
+      ((ObjectNode) item.get("status")).put("startTime",
+          Instant.now().minusSeconds(600).toString());
+    });
+    return this;
+  }
+
+  /** The pod's only container restarted {@code count} times. */
+  public void restartPod(String namespace, String name, int count) {
+    update("pods", namespace, name, item -> ((ObjectNode) item.get("status"))
+        .putArray("containerStatuses").addObject().put("name", "app").put("ready", true)
+        .put("restartCount", count));
+  }
+
+  /** The Job ended with {@code condition} (Complete or Failed), its pod with the matching phase. */
+  public void finishJob(String namespace, String name, String condition) {
+    update("jobs", namespace, name, item -> {
+      ObjectNode status = (ObjectNode) item.get("status");
+      status.remove("active");
+      status.put(condition.equals("Complete") ? "succeeded" : "failed", 1);
+      status.putArray("conditions").addObject().put("type", condition).put("status", "True")
+          .put("lastTransitionTime", Instant.now().toString());
+    });
+    endPod(namespace, name + "-x7k2p", condition.equals("Complete") ? "Succeeded" : "Failed");
+  }
+
   /** Stores an object given as raw JSON, for wrong-shape tests. */
   public void raw(String plural, String namespace, String json) {
     try {

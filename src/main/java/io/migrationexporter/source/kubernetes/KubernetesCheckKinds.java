@@ -49,14 +49,7 @@ public final class KubernetesCheckKinds {
       if (block.has("names") && names.isEmpty()) {
         throw block.fail("names", "an empty list selects nothing");
       }
-      String selector = block.string("selector", "");
-      if (block.has("selector")) {
-        try {
-          LabelSelector.parse(selector);
-        } catch (IllegalArgumentException e) {
-          throw block.fail("selector", e.getMessage());
-        }
-      }
+      String selector = LabelSelector.setting(block);
       KubernetesSelection selection = name.equals("kubernetes-cronjobs")
           ? new KubernetesSelection.CronJobs(namespace, names, selector)
           : new KubernetesSelection.Workloads(namespace, kinds(block), names, selector);

@@ -28,6 +28,12 @@ final class KubernetesJudge {
   /** Workloads named in a summary; the count says how many more there are. */
   private static final int NAMED = 3;
 
+  /** The phases a pod can be in; any other word the API might add is counted as Unknown. */
+  static final List<String> POD_PHASES = List.of("Pending", "Running", "Succeeded", "Failed",
+      "Unknown");
+  /** The conditions that end a Job. */
+  static final List<String> JOB_ENDS = List.of("Complete", "Failed");
+
   private final String cluster;
   private final Map<Listing, List<JsonNode>> listed;
   private final Instant now;
@@ -52,6 +58,45 @@ final class KubernetesJudge {
 
   private List<JsonNode> items(Resource resource, String namespace) {
     return listed.getOrDefault(new Listing(resource, namespace), List.of());
+  }
+
+  /**
+   * Samples the pods of a migration: how many are in each phase, their restarts, when the newest
+   * started, and whether its Job finished, as Scalingo's one-off containers are reported.
+   */
+  void migration(KubernetesSelection.MigrationPods selection) {
+    String namespace = selection.namespace();
+    List<Pod> pods = items(Resource.PODS, namespace).stream().map(KubernetesObjects::pod)
+        .filter(pod -> selection.selectsPod(pod.labels())).toList();
+    List<String> labels = List.of(cluster, namespace, selection.migration());
+    for (String phase : POD_PHASES) {
+      samples.put(new Sample(KubernetesSource.MIGRATION_PODS, with(labels, phase)),
+          (double) pods.stream().filter(pod -> phaseOf(pod).equals(phase)).count());
+    }
+    samples.put(new Sample(KubernetesSource.MIGRATION_RESTARTS, labels),
+        (double) pods.stream().mapToLong(Pod::restarts).sum());
+    pods.stream().flatMap(pod -> pod.startedAt().stream()).max(Instant::compareTo).ifPresent(at ->
+        samples.put(new Sample(KubernetesSource.MIGRATION_STARTED, labels),
+            at.toEpochMilli() / 1000.0));
+    for (String job : selection.names()) {
+      Optional<String> finished = items(Resource.JOBS, namespace).stream()
+          .map(KubernetesObjects::job).filter(j -> j.name().equals(job)).findFirst()
+          .flatMap(Job::finished);
+      for (String condition : JOB_ENDS) {
+        samples.put(new Sample(KubernetesSource.MIGRATION_JOB_FINISHED, with(labels, condition)),
+            finished.equals(Optional.of(condition)) ? 1.0 : 0.0);
+      }
+    }
+  }
+
+  private static String phaseOf(Pod pod) {
+    return POD_PHASES.contains(pod.phase()) ? pod.phase() : "Unknown";
+  }
+
+  private static List<String> with(List<String> labels, String last) {
+    List<String> all = new ArrayList<>(labels);
+    all.add(last);
+    return all;
   }
 
   private Observation workloads(KubernetesSelection.Workloads selection) {

@@ -33,9 +33,12 @@ final class KubernetesObjects {
     }
   }
 
-  /** A pod; {@code terminatingSince} is when its deletion was asked for. */
+  /**
+   * A pod; {@code terminatingSince} is when its deletion was asked for, {@code restarts} the sum of
+   * its containers' restart counts, {@code startedAt} when the kubelet took it.
+   */
   record Pod(String name, Map<String, String> labels, String phase,
-      Optional<Instant> terminatingSince) {
+      Optional<Instant> terminatingSince, long restarts, Optional<Instant> startedAt) {
     /** Succeeded and Failed pods (evicted ones among them) hold no running container. */
     boolean holdsContainers() {
       return !phase.equals("Succeeded") && !phase.equals("Failed");
@@ -55,8 +58,11 @@ final class KubernetesObjects {
 
   record CronJob(String name, Map<String, String> labels, boolean suspended, String schedule) {}
 
-  /** A Job and the CronJob owning it, if any. */
-  record Job(String name, Optional<String> cronJob, long activePods) {}
+  /**
+   * A Job and the CronJob owning it, if any; {@code finished} is its condition {@code Complete}
+   * or {@code Failed} once it has one.
+   */
+  record Job(String name, Optional<String> cronJob, long activePods, Optional<String> finished) {}
 
   static String name(JsonNode item) {
     JsonNode name = item.path("metadata").path("name");
@@ -134,7 +140,14 @@ final class KubernetesObjects {
         throw new WrongShape("pod " + name + " has a deletion time out of range");
       }
     }
-    return new Pod(name, labels(item), phaseText, since);
+    long restarts = 0;
+    for (JsonNode container : item.path("status").path("containerStatuses")) {
+      restarts += count(container, "restartCount", 0, "pod " + name + " container status");
+    }
+    JsonNode start = item.path("status").path("startTime");
+    Optional<Instant> startedAt = start.isMissingNode() || start.isNull() ? Optional.empty()
+        : Optional.of(instant(start, "pod " + name + " status.startTime"));
+    return new Pod(name, labels(item), phaseText, since, restarts, startedAt);
   }
 
   static CronJob cronJob(JsonNode item) {
@@ -157,7 +170,15 @@ final class KubernetesObjects {
         owner = Optional.of(reference.path("name").asText());
       }
     }
-    return new Job(name, owner, count(item.path("status"), "active", 0, "Job " + name));
+    Optional<String> finished = Optional.empty();
+    for (JsonNode condition : item.path("status").path("conditions")) {
+      String type = condition.path("type").asText("");
+      if ((type.equals("Complete") || type.equals("Failed"))
+          && "True".equals(condition.path("status").asText(""))) {
+        finished = Optional.of(type);
+      }
+    }
+    return new Job(name, owner, count(item.path("status"), "active", 0, "Job " + name), finished);
   }
 
   /** The pods of {@code pods} a workload's selector matches that still hold containers. */

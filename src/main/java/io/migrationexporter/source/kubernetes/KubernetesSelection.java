@@ -52,4 +52,28 @@ sealed interface KubernetesSelection {
       return List.of(Resource.CRONJOBS, Resource.JOBS);
     }
   }
+
+  /**
+   * The pods of a migration run as a Job ({@code names} holds the Job's name, its pods carry it in
+   * their {@code job-name} label) or as pods with a label ({@code selector}).
+   */
+  record MigrationPods(String migration, String namespace, List<String> names, String selector)
+      implements KubernetesSelection {
+    @Override
+    public List<Resource> resources() {
+      return names.isEmpty() ? List.of(Resource.PODS) : List.of(Resource.PODS, Resource.JOBS);
+    }
+
+    @Override
+    public String key() {
+      return "migration " + migration;
+    }
+
+    /** Whether a pod of these labels is one of the migration's. */
+    boolean selectsPod(Map<String, String> labels) {
+      return names.isEmpty() ? LabelSelector.parse(selector).matches(labels)
+          : names.contains(labels.getOrDefault("batch.kubernetes.io/job-name",
+              labels.getOrDefault("job-name", "")));
+    }
+  }
 }

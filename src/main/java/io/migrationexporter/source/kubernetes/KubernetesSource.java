@@ -48,6 +48,21 @@ final class KubernetesSource implements Source {
       "migration_kubernetes_cronjob_active_jobs",
       "Jobs of the selected CronJob with active pods.", "cluster", "namespace", "cronjob");
 
+  static final MetricDef MIGRATION_PODS = MetricDef.gauge("migration_kubernetes_migration_pods",
+      "Pods of a migration run as a Job or labelled pods, by phase (Pending, Running, Succeeded,"
+          + " Failed, Unknown).", "cluster", "namespace", "migration", "pod_phase");
+  static final MetricDef MIGRATION_RESTARTS = MetricDef.gauge(
+      "migration_kubernetes_migration_restarts",
+      "Container restarts of a migration's pods, summed.", "cluster", "namespace", "migration");
+  static final MetricDef MIGRATION_STARTED = MetricDef.gauge(
+      "migration_kubernetes_migration_started_timestamp_seconds",
+      "When the newest pod of a migration started; absent while it has none.",
+      "cluster", "namespace", "migration");
+  static final MetricDef MIGRATION_JOB_FINISHED = MetricDef.gauge(
+      "migration_kubernetes_migration_job_finished",
+      "1 when the migration's Job has the condition (Complete or Failed), else 0.",
+      "cluster", "namespace", "migration", "condition");
+
   record Settings(String cluster, KubernetesAccess access, String namespace, int pageSize,
       CallSettings calls) {}
 
@@ -207,7 +222,11 @@ final class KubernetesSource implements Source {
     try {
       judge = new KubernetesJudge(cluster, listed, now);
       for (KubernetesSelection selection : selections.values()) {
-        reading.observation(selection.key(), judge.judge(selection));
+        if (selection instanceof KubernetesSelection.MigrationPods migration) {
+          judge.migration(migration);
+        } else {
+          reading.observation(selection.key(), judge.judge(selection));
+        }
       }
     } catch (KubernetesObjects.WrongShape e) {
       throw SaasApi.failure(ErrorKind.BAD_PAYLOAD, api.service() + " listed an unexpected shape: "

@@ -55,6 +55,23 @@ public final class KubernetesSourceKind implements SourceKind {
         reach.access(), namespace, pageSize, calls), schedule,
         calls.api(http, "Kubernetes cluster " + cluster, schedule.minInterval()));
     plan.addSource(source, node, node.has("kubeconfig") ? "kubeconfig" : "api-url");
+    node.children("migrations").forEach((migration, block) -> node.problems().attempt(() ->
+        source.observe(migrationPods(migration, block, namespace))));
+  }
+
+  /** {@code migrations.<m> { job = "pix-bigint" }} or {@code { selector = "app=pix-db" }}. */
+  private static KubernetesSelection.MigrationPods migrationPods(String migration,
+      ConfigNode block, String clusterNamespace) {
+    if (block.has("job") == block.has("selector")) {
+      throw block.failHere("select the migration's pods with exactly one of: job = \"pix-bigint\","
+          + " selector = \"app=pix-migration\"");
+    }
+    String selector = LabelSelector.setting(block);
+    KubernetesSelection.MigrationPods pods = new KubernetesSelection.MigrationPods(migration,
+        block.string("namespace", clusterNamespace),
+        block.has("job") ? List.of(block.string("job")) : List.of(), selector);
+    block.finish();
+    return pods;
   }
 
   /** How to reach the cluster, the CA to trust (none: the system's) and the default namespace. */

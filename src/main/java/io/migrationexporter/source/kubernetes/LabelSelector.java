@@ -1,6 +1,7 @@
 package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.config.ConfigNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,19 @@ record LabelSelector(List<Requirement> requirements) {
   }
 
   /** The text form; throws IllegalArgumentException saying what is wrong. */
+  /** The block's {@code selector} setting, checked; empty when it has none. */
+  static String setting(ConfigNode block) {
+    String selector = block.string("selector", "");
+    if (block.has("selector")) {
+      try {
+        parse(selector);
+      } catch (IllegalArgumentException e) {
+        throw block.fail("selector", e.getMessage());
+      }
+    }
+    return selector;
+  }
+
   static LabelSelector parse(String text) {
     List<Requirement> requirements = new ArrayList<>();
     for (String part : splitOutsideParentheses(text)) {

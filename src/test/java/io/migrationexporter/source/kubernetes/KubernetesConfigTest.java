@@ -180,6 +180,34 @@ class KubernetesConfigTest {
   }
 
   @Test
+  void aMigrationsPodsAreSelectedByExactlyOneOfJobAndSelector() throws Exception {
+    Files.writeString(dir.resolve("token"), "token-0123456789");
+    String source = "sources.kubernetes.prod { api-url = \"https://127.0.0.1:6443\","
+        + " token-file = token, namespace = pix\n";
+    assertThat(TestExporter.refusal(dir, source + """
+        migrations.bigint { job = pix-bigint, selector = "app=pix" } }
+        """)).contains("sources.kubernetes.prod.migrations.bigint: select the migration's pods"
+            + " with exactly one of");
+    assertThat(TestExporter.refusal(dir, source + """
+        migrations.bigint { selector = "app=a,=b" } }
+        """)).contains("sources.kubernetes.prod.migrations.bigint.selector: '=b' is not a label");
+    assertThat(TestExporter.refusal(dir, source + """
+        migrations.bigint { job = pix-bigint, jobs = [x] } }
+        """)).contains("sources.kubernetes.prod.migrations.bigint").contains("jobs");
+    Path config = TestExporter.writeConfig(dir, source + """
+        migrations.bigint { job = pix-bigint }
+        migrations.rehearsal { selector = "app=pix-rehearsal", namespace = staging } }
+        """);
+    Plan plan = Modules.loader().load(config);
+    try {
+      assertThat(plan.sources()).singleElement().satisfies(s -> assertThat(s.describe())
+          .endsWith("lists [pods in pix, jobs.batch in pix, pods in staging]"));
+    } finally {
+      plan.closeSources();
+    }
+  }
+
+  @Test
   void labelSelectorsMatchAsKubectlDoes() {
     LabelSelector selector = LabelSelector.parse("app=pix, tier!=web,env in (prod, staging),!legacy");
     assertThat(selector.matches(Map.of("app", "pix", "env", "prod"))).isTrue();

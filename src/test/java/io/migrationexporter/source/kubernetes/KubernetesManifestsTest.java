@@ -15,18 +15,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** deploy/kubernetes/base as Debian's {@code kubectl kustomize} renders it. */
+/** deploy/kubernetes/, the base and its overlays, as {@code kubectl kustomize} renders them. */
 class KubernetesManifestsTest {
   static final Path BASE = Path.of("deploy/kubernetes/base");
+  static final Path OPERATOR = Path.of("deploy/kubernetes/prometheus-operator");
+  static final Path SIDECAR = Path.of("deploy/kubernetes/grafana-sidecar");
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static Path kubectl;
   static List<JsonNode> rendered;
 
   @TempDir
@@ -36,15 +43,23 @@ class KubernetesManifestsTest {
   static void render() throws Exception {
     // not in Debian 12's archive, so .ci/run cannot install it: where the machine has none, the
     // manifests are not rendered, and the test says so rather than fail the build
-    Path kubectl = Tools.find("kubectl").orElse(null);
+    kubectl = Tools.find("kubectl").orElse(null);
     Assumptions.assumeTrue(kubectl != null, "kubectl is not installed; skipping the manifests");
-    Process process = new ProcessBuilder(kubectl.toString(), "kustomize", BASE.toString())
+    rendered = kustomize(BASE);
+  }
+
+  static List<JsonNode> kustomize(Path dir) throws Exception {
+    Process process = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = process.getInputStream().readAllBytes();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("kubectl kustomize " + BASE).isZero();
-    rendered = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class)
+    assertThat(process.exitValue()).as("kubectl kustomize " + dir).isZero();
+    return YAML.readerFor(JsonNode.class)
         .<JsonNode>readValues(new String(out, StandardCharsets.UTF_8)).readAll();
+  }
+
+  static List<JsonNode> ofKind(List<JsonNode> resources, String kind) {
+    return resources.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
   }
 
   static JsonNode only(String kind) {
@@ -117,6 +132,74 @@ class KubernetesManifestsTest {
       assertThat(plan.checks()).extracting(c -> c.name()).containsExactly("api", "jobs");
     } finally {
       plan.closeSources();
+    }
+  }
+
+  @Test
+  void theOperatorOverlayCarriesEveryRuleFileAsItIsAndScrapesTheService() throws Exception {
+    List<JsonNode> overlay = kustomize(OPERATOR);
+    Map<String, JsonNode> groupsByRule = new TreeMap<>();
+    ofKind(overlay, "PrometheusRule").forEach(r -> groupsByRule.put(
+        r.path("metadata").path("name").asText(), r.path("spec").path("groups")));
+    Map<String, JsonNode> groupsByFile = new TreeMap<>();
+    try (Stream<Path> files = Files.list(Path.of("prometheus/rules"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
+        groupsByFile.put(file.getFileName().toString().replace(".yml", ""),
+            YAML.readTree(file.toFile()).path("groups"));
+      }
+    }
+    assertThat(groupsByFile).isNotEmpty();
+    assertThat(groupsByRule).isEqualTo(groupsByFile);
+
+    JsonNode service = ofKind(overlay, "Service").get(0);
+    JsonNode monitor = ofKind(overlay, "ServiceMonitor").get(0).path("spec");
+    monitor.path("selector").path("matchLabels").fields().forEachRemaining(label ->
+        assertThat(service.path("metadata").path("labels").path(label.getKey()).asText())
+            .isEqualTo(label.getValue().asText()));
+    assertThat(service.path("spec").path("ports").get(0).path("name").asText())
+        .isEqualTo(monitor.path("endpoints").get(0).path("port").asText());
+    // the job label is the Service's name, the job name the rules and dashboards are written for
+    assertThat(service.path("metadata").path("name").asText()).isEqualTo("migration-exporter");
+    assertThat(monitor.path("endpoints").get(0).path("path").asText()).isEqualTo("/metrics");
+  }
+
+  @Test
+  void theCheckedInPrometheusRulesAreWhatRenderRulesWritesNow() throws Exception {
+    Path fresh = dir.resolve("prometheusrules.yaml");
+    Process process = new ProcessBuilder(OPERATOR.resolve("render-rules").toString(),
+        fresh.toString()).redirectErrorStream(true).start();
+    String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(said).isZero();
+    assertThat(Files.readString(OPERATOR.resolve("prometheusrules.yaml")))
+        .as("deploy/kubernetes/prometheus-operator/prometheusrules.yaml is stale: run render-rules")
+        .isEqualTo(Files.readString(fresh));
+  }
+
+  @Test
+  void theSidecarOverlayHoldsEveryDashboardLabelledForTheSidecar() throws Exception {
+    Map<String, JsonNode> rendered = new TreeMap<>();
+    for (JsonNode map : ofKind(kustomize(SIDECAR), "ConfigMap")) {
+      assertThat(map.path("metadata").path("labels").path("grafana_dashboard").asText())
+          .isEqualTo("1");
+      map.path("data").fields().forEachRemaining(entry -> rendered.put(entry.getKey(),
+          readJson(entry.getValue().asText())));
+    }
+    Map<String, JsonNode> files = new TreeMap<>();
+    try (Stream<Path> paths = Files.list(Path.of("grafana/dashboards"))) {
+      for (Path file : paths.filter(f -> f.toString().endsWith(".json")).toList()) {
+        files.put(file.getFileName().toString(), new ObjectMapper().readTree(file.toFile()));
+      }
+    }
+    assertThat(files).isNotEmpty();
+    assertThat(rendered).isEqualTo(files);
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("a dashboard ConfigMap holds no JSON: " + e.getMessage(), e);
     }
   }
 }
