@@ -14,6 +14,12 @@ public interface CheckKind<D> {
   /** The board row of this kind's checks when the check names none. */
   String defaultGroup();
 
+  /**
+   * One check of this kind, with the source it reads, declared against {@code target} and its
+   * sentinel secrets: the example the contract every kind passes runs.
+   */
+  KindExample example(ExampleTarget target);
+
   /** Reads {@code defaults.<name>}; every key read here is a key checks may set too. */
   D parseDefaults(ConfigNode defaults);
 

@@ -9,6 +9,8 @@ import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.migration.StepProgress;
@@ -54,6 +56,12 @@ final class ScriptedMigrationKind implements SourceKind {
     plan.addImpliedCheck(new CheckDefinition(sourceName + "-connections",
         "Connections to " + sourceName, "connections", "", "scripted", id, CONNECTIONS,
         plan.defaultClosedPhases(), plan.defaultOpenPhases()));
+  }
+
+  /** A test's stand-in reads no upstream: it is no registered kind, outside the kinds' contract. */
+  @Override
+  public KindExample example(ExampleTarget target) {
+    throw new UnsupportedOperationException("the scripted stand-in is not a registered kind");
   }
 
   private record ScriptedSource(String id, SourceSchedule schedule, List<String> migrations,

@@ -83,6 +83,13 @@ public final class TestExporter implements AutoCloseable {
         "http");
   }
 
+  /** Starts with {@code loader}'s kinds, test-only ones among them; plain HTTP. */
+  public static TestExporter start(Path dir, String hocon, ConfigLoader loader) throws Exception {
+    Path file = writeConfig(dir, hocon);
+    return new TestExporter(file, Exporter.start(loader.load(file), WebConfig.PLAIN, loader,
+        Clock.systemUTC()), "http");
+  }
+
   /**
    * Writes {@code hocon} as the configuration file of {@code dir}, listening on loopback. Unless
    * {@code hocon} sets its own, a request waits for the refreshes in flight up to
@@ -237,6 +244,11 @@ public final class TestExporter implements AutoCloseable {
       throw new AssertionError("GET /metrics asked for protobuf, got " + type);
     }
     return Scrape.parse(response.body());
+  }
+
+  /** Everything a user can read: /metrics, /api/status, /api/events and the board page. */
+  public String served() {
+    return metrics() + get("/api/status").body() + get("/api/events").body() + get("/").body();
   }
 
   /** GET {@code path} with {@code headers}, which must answer JSON with {@code status}. */

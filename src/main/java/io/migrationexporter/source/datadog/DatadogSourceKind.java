@@ -2,6 +2,8 @@ package io.migrationexporter.source.datadog;
 
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.SaasHttp;
@@ -89,5 +91,21 @@ public final class DatadogSourceKind implements SourceKind {
         heartbeatQuery, heartbeat, host, window, heartbeatWindow, messageField, pageSize, maxPages),
         migrations, schedule, account.calls().api(http, "Datadog", schedule.minInterval())),
         node, "query");
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.datadog.example {
+          url = "%s", api-key = "%s", application-key = "%s", timeout = %s
+          logs.steps {
+            query = "service:example", interval = %s
+            migrations.example.steps = [ { name = copy, start = "copy started" } ]
+          }
+          metrics.cpu { query = "avg:postgresql.cpu{app:example}", interval = %s }
+        }
+        """.formatted(target.url(), target.secret("datadog-api-key"),
+        target.secret("datadog-application-key"), target.timeout(), target.interval(),
+        target.interval()));
   }
 }

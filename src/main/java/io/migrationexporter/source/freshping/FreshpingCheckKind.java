@@ -1,6 +1,8 @@
 package io.migrationexporter.source.freshping;
 
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
 
 /**
@@ -40,5 +42,12 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
         .orElseThrow(() -> check.plan().missingSource(block, "account", "freshping", account,
             "no Freshping account '" + account + "' under sources.freshping"));
     return new Binding(sourceId, source.observe(selector));
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api(new FreshpingSourceKind().example(target).hocon() + """
+        checks.example { freshping { account = example, all = true } }
+        """);
   }
 }

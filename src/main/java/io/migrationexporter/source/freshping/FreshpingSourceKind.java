@@ -2,6 +2,8 @@ package io.migrationexporter.source.freshping;
 
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
@@ -40,5 +42,16 @@ public final class FreshpingSourceKind implements SourceKind {
         new FreshpingSource.Settings(account, apiKey, subdomain, base, calls), schedule,
         calls.api(SaasHttp.shared(plan), "Freshping", schedule.minInterval()));
     plan.addSource(source, node, "api-key");
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.freshping.example {
+          api-key = "%s", subdomain = example, url = "%s/api/v1/"
+          interval = %s, timeout = %s
+        }
+        """.formatted(target.secret("freshping-api-key"), target.url(), target.interval(),
+        target.timeout()));
   }
 }

@@ -3,6 +3,8 @@ package io.migrationexporter.source.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
@@ -15,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
@@ -203,5 +206,22 @@ public final class KubernetesSourceKind implements SourceKind {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** A cluster is read for the checks on it only: its example is a workloads check's. */
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KubernetesCheckKinds.workloads().example(target);
+  }
+
+  /** The {@code sources.kubernetes.example} block pointed at {@code target}, with its token file. */
+  static KindExample cluster(ExampleTarget target) {
+    return new KindExample("""
+        sources.kubernetes.example {
+          api-url = "%s", token-file = example-token, namespace = example
+          interval = %s, timeout = %s
+        }
+        """.formatted(target.url(), target.interval(), target.timeout()),
+        Map.of("example-token", target.secret("kubernetes-token")), false);
   }
 }

@@ -2,6 +2,8 @@ package io.migrationexporter.source.tcp;
 
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import java.time.Duration;
 
 /** {@code tcp { address = "10.0.0.5:5432" }}: a port that must refuse connections when closed. */
@@ -49,5 +51,12 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
         check.plan().schedule(check.node(), timeout.plusSeconds(1)));
     check.plan().addSource(source, block, "address");
     return new Binding(source.id(), TcpProbeSource.OBSERVATION);
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.probe("""
+        checks.example { interval = %s, tcp { address = "%s:%d", timeout = %s } }
+        """.formatted(target.interval(), target.host(), target.port(), target.timeout()));
   }
 }

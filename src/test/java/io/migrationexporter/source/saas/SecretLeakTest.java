@@ -9,6 +9,7 @@ import io.migrationexporter.demo.fakes.FakeFreshping;
 import io.migrationexporter.demo.fakes.FakeKubernetes;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.demo.fakes.FakeServer;
+import io.migrationexporter.testing.RawLogCapture;
 import io.migrationexporter.testing.TestExporter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,10 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,42 +40,11 @@ class SecretLeakTest {
   @TempDir
   Path dir;
 
-  /** Everything logged, message, parameters and stack traces, before any redaction. */
-  static final class RawCapture extends Handler {
-    final StringBuilder text = new StringBuilder();
-
-    @Override
-    public synchronized void publish(LogRecord record) {
-      text.append(record.getMessage()).append('\n');
-      if (record.getParameters() != null) {
-        for (Object parameter : record.getParameters()) {
-          text.append(parameter).append('\n');
-        }
-      }
-      if (record.getThrown() != null) {
-        StringWriter trace = new StringWriter();
-        record.getThrown().printStackTrace(new PrintWriter(trace));
-        text.append(trace).append('\n');
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  }
-
   @Test
   void noCredentialIsEverPrintedOrServed() throws Exception {
-    Logger root = Logger.getLogger("");
-    RawCapture capture = new RawCapture();
-    capture.setLevel(Level.ALL);
-    Level previous = root.getLevel();
-    root.setLevel(Level.ALL);
-    root.addHandler(capture);
     StringBuilder served = new StringBuilder();
-    try (FakeScalingo scalingo = new FakeScalingo(Clock.systemUTC());
+    try (RawLogCapture capture = RawLogCapture.install();
+         FakeScalingo scalingo = new FakeScalingo(Clock.systemUTC());
          FakeFreshping freshping = new FakeFreshping(FRESHPING_KEY, "pix");
          FakeDatadog datadog = new FakeDatadog(DD_API_KEY, DD_APP_KEY);
          FakeKubernetes kubernetes = new FakeKubernetes()) {
@@ -138,7 +104,7 @@ class SecretLeakTest {
           for (String id : failing) {
             exporter.awaitSource(id, false, WAIT);
           }
-          collect(exporter, served);
+          served.append(exporter.served());
           for (FakeServer fake : List.of(scalingo, freshping, datadog, kubernetes)) {
             fake.clearFaults();
           }
@@ -150,28 +116,20 @@ class SecretLeakTest {
         kubernetes.revokeTokens();
         exporter.awaitSource("scalingo:pix/pix-api", false, WAIT);
         exporter.awaitSource("kubernetes:pix", false, WAIT);
-        collect(exporter, served);
+        served.append(exporter.served());
         served.append(checkConfig(exporter.configFile()));
         List<String> sentinels = new ArrayList<>(List.of(SCALINGO_TOKEN, FRESHPING_KEY,
             DD_API_KEY, DD_APP_KEY, KUBERNETES_TOKEN));
         sentinels.addAll(scalingo.issuedCredentials());
         assertThat(scalingo.issuedCredentials()).as("JWTs and add-on tokens were issued").hasSizeGreaterThan(2);
         assertThat(served.toString()).contains("last_error").contains("scalingo:pix/pix-api");
-        assertThat(capture.text.toString()).contains("refresh failed");
+        assertThat(capture.text()).contains("refresh failed");
         for (String sentinel : sentinels) {
           assertThat(served.toString()).as("served").doesNotContain(sentinel);
-          assertThat(capture.text.toString()).as("logged").doesNotContain(sentinel);
+          assertThat(capture.text()).as("logged").doesNotContain(sentinel);
         }
       }
-    } finally {
-      root.removeHandler(capture);
-      root.setLevel(previous);
     }
-  }
-
-  private static void collect(TestExporter exporter, StringBuilder served) {
-    served.append(exporter.metrics()).append(exporter.get("/api/status").body())
-        .append(exporter.get("/api/events").body()).append(exporter.get("/").body());
   }
 
   private static String checkConfig(Path config) {
