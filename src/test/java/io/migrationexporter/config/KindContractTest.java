@@ -45,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * soon as it is registered, without editing this test. Its secrets are sentinels, looked for in
  * everything the exporter prints, logs (before redaction) and serves.
  *
- * <p>Longer runs: {@code mvn test -Dtest=KindContractTest -Dfuzz.iterations=2000 -Dfuzz.seed=7}.
+ * <p>One kind: {@code mvn test -Dtest=KindContractTest -Dcontract.kind=postgres}. Longer runs:
+ * {@code mvn test -Dtest=KindContractTest -Dfuzz.iterations=2000 -Dfuzz.seed=7}.
  */
 class KindContractTest {
   private static final Pattern KIND_NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
@@ -81,8 +82,16 @@ class KindContractTest {
     }
   }
 
-  /** Every kind of {@link Modules}, then the tests' example kind on a loader of its own. */
+  /**
+   * Every kind of {@link Modules}, then the tests' example kind on a loader of its own; only the
+   * kinds named {@code -Dcontract.kind=<name>} when it is set.
+   */
   static Stream<Kind> kinds() {
+    String only = System.getProperty("contract.kind", "");
+    return registered().filter(kind -> only.isEmpty() || kind.name().equals(only));
+  }
+
+  private static Stream<Kind> registered() {
     CheckKind<?> flag = new MaintenanceFlagCheckKind();
     Supplier<ConfigLoader> withFlag = () -> new ConfigLoader(Stream.concat(
         Modules.checkKinds().stream(), Stream.of(flag)).toList(), Modules.sourceKinds());
@@ -104,7 +113,7 @@ class KindContractTest {
 
   @Test
   void kindNamesFollowTheNamingRulesAndNoTwoKindsOfARoleShareOne() {
-    Map<String, List<String>> names = kinds().collect(Collectors.groupingBy(Kind::role,
+    Map<String, List<String>> names = registered().collect(Collectors.groupingBy(Kind::role,
         Collectors.mapping(Kind::name, Collectors.toList())));
     names.forEach((role, list) -> {
       assertThat(list).as("%s names", role).doesNotHaveDuplicates()
@@ -230,12 +239,13 @@ class KindContractTest {
       secrets = target.secrets();
       writeFiles(example);
       try (TestExporter exporter = TestExporter.start(dir, example.hocon(), kind.loader().get())) {
+        JsonNode status = exporter.json("/api/status", 200);
         for (Hostile answer : hostileAnswers(new Random(SEED ^ kind.toString().hashCode()))) {
           upstream.clearFaults();
           upstream.answer(200, "{}");
           answer.setup().accept(upstream);
           String what = kind + " answered " + Fuzz.excerpt(answer.name(), 200);
-          JsonNode status = refreshedTwice(exporter, what);
+          status = refreshedTwice(exporter, status, what);
           for (JsonNode source : status.path("sources")) {
             endsWell(what, source, secrets, example.probe() || answer.understood());
           }
@@ -244,8 +254,10 @@ class KindContractTest {
                 .allSatisfy(check -> assertThat(check.path("state").asText())
                     .as("check %s", check.path("name").asText()).isEqualTo("unknown"));
           }
-          served.append(exporter.served());
+          // Each request may wait for a refresh: the status was read, the rest once at the end.
+          served.append(status).append(exporter.metrics());
         }
+        served.append(exporter.served());
       }
       served.append(log.text());
     }
@@ -260,19 +272,22 @@ class KindContractTest {
     }
   }
 
-  /** /api/status once every source refreshed twice more: once at least under the new answer. */
-  private static JsonNode refreshedTwice(TestExporter exporter, String what) {
-    Map<String, Long> before = new HashMap<>();
-    for (JsonNode source : exporter.json("/api/status", 200).path("sources")) {
-      before.put(source.path("id").asText(), source.path("refreshes").asLong());
+  /**
+   * /api/status once every source refreshed twice more than in {@code before}: once at least
+   * under the answer set since.
+   */
+  private static JsonNode refreshedTwice(TestExporter exporter, JsonNode before, String what) {
+    Map<String, Long> refreshes = new HashMap<>();
+    for (JsonNode source : before.path("sources")) {
+      refreshes.put(source.path("id").asText(), source.path("refreshes").asLong());
     }
-    assertThat(before).as("the sources of the example").isNotEmpty();
-    return Await.until(what + ": two more refreshes of " + before.keySet(),
+    assertThat(refreshes).as("the sources of the example").isNotEmpty();
+    return Await.until(what + ": two more refreshes of " + refreshes.keySet(),
         () -> exporter.json("/api/status", 200),
         status -> {
           for (JsonNode source : status.path("sources")) {
             if (source.path("refreshes").asLong()
-                < before.getOrDefault(source.path("id").asText(), 0L) + 2) {
+                < refreshes.getOrDefault(source.path("id").asText(), 0L) + 2) {
               return false;
             }
           }

@@ -1,6 +1,8 @@
 package io.migrationexporter.testing;
 
 import io.migrationexporter.demo.fakes.FakeServer;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 
 /**
  * An upstream that never answers well, on 127.0.0.1: whatever the path, the status and body the
@@ -21,6 +23,15 @@ public final class HostileUpstream extends FakeServer {
   /** Every request gets {@code status} and {@code body} from now on. */
   public void answer(int status, String body) {
     answer = Reply.json(status, body);
+  }
+
+  /**
+   * Bytes that are no HTTP request (a database client's greeting) get the connection closed at
+   * once, rather than held until the client's own timeout.
+   */
+  @Override
+  protected void configure(Undertow.Builder builder) {
+    builder.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 100);
   }
 
   @Override
