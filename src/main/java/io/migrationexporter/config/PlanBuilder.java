@@ -131,7 +131,7 @@ public final class PlanBuilder {
   /** Reads one step's own keys (how the source recognises it) and returns them. */
   @FunctionalInterface
   public interface StepReader<S> {
-    S read(ConfigNode step, int index);
+    S read(String migration, ConfigNode step, int index);
   }
 
   /** Reads a migration's own keys besides title and steps (a progress query), before its steps. */
@@ -185,7 +185,7 @@ public final class PlanBuilder {
           steps.add(new StepDefinition(stepName, step.string("title", stepName),
               expectations.of(name, stepName).or(() -> guessed),
               expectations.measuredOn(name, stepName)));
-          matchers.add(reader.read(step, i));
+          matchers.add(reader.read(name, step, i));
           step.finish();
         }
         Duration silentAfter = migration.duration("silent-after", defaultSilentAfter);

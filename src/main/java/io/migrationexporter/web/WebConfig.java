@@ -78,10 +78,10 @@ public final class WebConfig {
           "cannot read the web configuration file"));
     }
     Problems problems = new Problems();
-    WebConfig[] config = new WebConfig[1];
-    problems.attempt(() -> config[0] = parse(absolute, YamlMap.parse(absolute, problems)));
+    Optional<WebConfig> config = problems.attempt(() ->
+        parse(absolute, YamlMap.parse(absolute, problems)));
     problems.throwIfAny();
-    return config[0];
+    return config.orElseThrow();
   }
 
   /** What the sections yield; each section is parsed on its own so that all problems show. */

@@ -48,7 +48,7 @@ final class ScriptedMigrationKind implements SourceKind {
   public void declare(String sourceName, ConfigNode node, PlanBuilder plan) {
     String id = "scripted:" + sourceName;
     SourceSchedule schedule = plan.schedule(node, Duration.ofSeconds(1));
-    List<String> migrations = plan.migrations(node, id, (step, index) -> index).stream()
+    List<String> migrations = plan.migrations(node, id, (migration, step, index) -> index).stream()
         .map(declared -> declared.definition().name()).toList();
     plan.addSource(new ScriptedSource(id, schedule, migrations, script), node, "migrations");
     plan.addImpliedCheck(new CheckDefinition(sourceName + "-connections",

@@ -80,7 +80,7 @@ public final class DatadogSourceKind implements SourceKind {
     }
     String id = DatadogLogsSource.id(account.name(), name);
     List<PlanBuilder.DeclaredMigration<DatadogLogsSource.StepMatcher>> migrations =
-        plan.migrations(node, id, (step, index) -> new DatadogLogsSource.StepMatcher(
+        plan.migrations(node, id, (migration, step, index) -> new DatadogLogsSource.StepMatcher(
             step.regex("start").pattern(), step.optRegex("done").map(Pattern::pattern)));
     if (migrations.isEmpty()) {
       return;
