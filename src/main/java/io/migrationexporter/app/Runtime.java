@@ -7,7 +7,6 @@ import io.migrationexporter.check.Evaluator;
 import io.migrationexporter.check.GateDefinition;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.Collector;
-import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.ConfigException;
@@ -155,7 +154,7 @@ public final class Runtime implements AutoCloseable {
   private Active activate(Plan plan, Collector previous) {
     Collector collector = Collector.successor(previous, plan.sources(), clock, blockingExecutor);
     Map<String, SourceSchedule> schedules = new HashMap<>();
-    collector.sources().forEach(source -> schedules.put(source.id(), source.schedule()));
+    plan.sources().forEach(source -> schedules.put(source.id(), source.schedule()));
     return new Active(plan, collector, schedules);
   }
 
@@ -214,6 +213,11 @@ public final class Runtime implements AutoCloseable {
 
   public Plan plan() {
     return active.plan();
+  }
+
+  /** The collector of the plan in force. */
+  public Collector collector() {
+    return active.collector();
   }
 
   public PhaseController phases() {
@@ -488,9 +492,7 @@ public final class Runtime implements AutoCloseable {
     applySteps.forEach(Runnable::run);
     Active next = activate(plan, old.collector());
     active = next;
-    for (Source gone : next.collector().dropped(old.collector())) {
-      gone.close();
-    }
+    next.collector().retire(old.collector());
     configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
     journal.record(Journal.CONFIG, plan.file().getFileName().toString(), null, "loaded",
         "configuration reloaded: " + plan.checks().size() + " checks, " + plan.sources().size()
@@ -514,7 +516,7 @@ public final class Runtime implements AutoCloseable {
   public void close() {
     pacer.shutdownNow();
     ticker.shutdownNow();
-    active.collector().sources().forEach(Source::close);
+    active.collector().close();
     blockingExecutor.shutdownNow();
   }
 }

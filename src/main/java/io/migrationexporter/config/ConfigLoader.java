@@ -40,21 +40,10 @@ public final class ConfigLoader {
 
   private final List<CheckKind<?>> checkKinds;
   private final List<SourceKind> sourceKinds;
-  private final Map<Class<?>, Object> shared;
-
-  /**
-   * @param shared resources (clients) shared by the sources of every plan this loader builds, so a
-   *     reload reuses them
-   */
-  public ConfigLoader(List<CheckKind<?>> checkKinds, List<SourceKind> sourceKinds,
-      Map<Class<?>, Object> shared) {
-    this.checkKinds = List.copyOf(checkKinds);
-    this.sourceKinds = List.copyOf(sourceKinds);
-    this.shared = shared;
-  }
 
   public ConfigLoader(List<CheckKind<?>> checkKinds, List<SourceKind> sourceKinds) {
-    this(checkKinds, sourceKinds, new HashMap<>());
+    this.checkKinds = List.copyOf(checkKinds);
+    this.sourceKinds = List.copyOf(sourceKinds);
   }
 
   public Plan load(Path file) throws ConfigException {
@@ -114,12 +103,7 @@ public final class ConfigLoader {
     ConfigNode root = new ConfigNode(merged.root(), "", problems, absolute.getParent(),
         definitions(absolute));
     Plan plan = parse(absolute, merged, root, problems);
-    if (!problems.isEmpty()) {
-      if (plan != null) {
-        plan.closeSources();
-      }
-      throw new ConfigException(problems.list());
-    }
+    problems.throwIfAny();
     return plan;
   }
 
@@ -199,7 +183,7 @@ public final class ConfigLoader {
     Set<String> defaultClosed = defaults.closed();
     Set<String> defaultOpen = defaults.open();
 
-    PlanBuilder builder = new PlanBuilder(shared, defaults.interval(), order, defaultClosed,
+    PlanBuilder builder = new PlanBuilder(defaults.interval(), order, defaultClosed,
         defaultOpen, defaults.migrationSilentAfter());
     Map<String, AppDefinition> apps = apps(root);
     Expectations expectations = Expectations.read(root);
@@ -229,7 +213,6 @@ public final class ConfigLoader {
     List<GateDefinition> gates = gates(root, order, checks, checkNames, everyCheckParsed);
     root.finish();
     if (server.isEmpty() || log.isEmpty() || events.isEmpty()) {
-      builder.closeAll();
       return null;
     }
     return new Plan(file, server.get(), log.get(), phases.get(), events.get().capacity(), apps,

@@ -129,7 +129,7 @@ class ConfigFuzzTest {
   void everyBaseConfigurationIsValid() throws Exception {
     for (Base base : corpus()) {
       Path main = write(base, base.files());
-      Modules.loader().load(main).closeSources();
+      Modules.loader().load(main);
       Cli.Result check = Cli.run("check-config", main.toString());
       assertThat(check.exit()).as("%s: %s", base.name(), check.err()).isZero();
     }
@@ -203,7 +203,7 @@ class ConfigFuzzTest {
 
   private static void loadFailsOnlyWithClearProblems(Path main) {
     try {
-      Modules.loader().load(main).closeSources();
+      Modules.loader().load(main);
     } catch (ConfigException refused) {
       assertThat(refused.problems()).as("problems of a refused configuration").isNotEmpty();
       for (ConfigProblem problem : refused.problems()) {

@@ -5,9 +5,12 @@ import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
@@ -50,17 +53,24 @@ final class ScriptedMigrationKind implements SourceKind {
     SourceSchedule schedule = plan.schedule(node, Duration.ofSeconds(1));
     List<String> migrations = plan.migrations(node, id, (migration, step, index) -> index).stream()
         .map(declared -> declared.definition().name()).toList();
-    plan.addSource(new ScriptedSource(id, schedule, migrations, script), node, "migrations");
+    plan.addSource(new SourceDefinition(id, schedule, new ScriptedSource(migrations, script)),
+        node, "migrations");
     plan.addImpliedCheck(new CheckDefinition(sourceName + "-connections",
         "Connections to " + sourceName, "connections", "", "scripted", id, CONNECTIONS,
         plan.defaultClosedPhases(), plan.defaultOpenPhases()));
   }
 
-  private record ScriptedSource(String id, SourceSchedule schedule, List<String> migrations,
-      Script script) implements Source {
+  /** The test drives the script: the settings are their own source. */
+  private record ScriptedSource(List<String> migrations, Script script)
+      implements Source, SourceSettings {
     @Override
-    public Object definition() {
-      return List.of(id, schedule, migrations);
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return this;
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "scripted migrations " + migrations;
     }
 
     @Override

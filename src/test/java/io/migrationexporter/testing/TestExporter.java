@@ -104,7 +104,7 @@ public final class TestExporter implements AutoCloseable {
   public static String refusal(Path dir, String hocon) throws IOException {
     Path file = writeConfig(dir, hocon);
     try {
-      Modules.loader().load(file).closeSources();
+      Modules.loader().load(file);
     } catch (ConfigException e) {
       return e.getMessage();
     }

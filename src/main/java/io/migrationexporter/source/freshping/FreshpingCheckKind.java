@@ -35,10 +35,11 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
       selector = new FreshpingSource.Selector("id", id);
     }
     String sourceId = FreshpingSource.id(account);
-    FreshpingSource source = check.plan().source(sourceId)
-        .filter(FreshpingSource.class::isInstance).map(FreshpingSource.class::cast)
-        .orElseThrow(() -> check.plan().missingSource(block, "account", "freshping", account,
-            "no Freshping account '" + account + "' under sources.freshping"));
-    return new Binding(sourceId, source.observe(selector));
+    if (check.plan().source(sourceId)
+        .filter(source -> source.settings() instanceof FreshpingSource.Settings).isEmpty()) {
+      throw check.plan().missingSource(block, "account", "freshping", account,
+          "no Freshping account '" + account + "' under sources.freshping");
+    }
+    return new Binding(sourceId, check.plan().request(sourceId, selector.key(), selector));
   }
 }

@@ -1,12 +1,12 @@
 package io.migrationexporter.source.freshping;
 
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import okhttp3.HttpUrl;
 
@@ -36,9 +36,7 @@ public final class FreshpingSourceKind implements SourceKind {
     CallSettings calls = CallSettings.read(node);
     SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
-    FreshpingSource source = new FreshpingSource(
-        new FreshpingSource.Settings(account, apiKey, subdomain, base, calls), schedule,
-        calls.api(SaasHttp.shared(plan), "Freshping", schedule.minInterval()));
-    plan.addSource(source, node, "api-key");
+    plan.addSource(new SourceDefinition(FreshpingSource.id(account), schedule,
+        new FreshpingSource.Settings(account, apiKey, subdomain, base, calls)), node, "api-key");
   }
 }

@@ -1,5 +1,6 @@
 package io.migrationexporter.source.http;
 
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.Secret;
@@ -88,8 +89,8 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
         bodyLimit);
     // The collector's own limit only catches a probe that outlives its timeouts.
     var schedule = check.plan().schedule(check.node(), timeout.plus(connectTimeout).plusSeconds(1));
-    HttpProbeClients clients = check.plan().shared(HttpProbeClients.class, type -> new HttpProbeClients());
-    HttpProbeSource source = new HttpProbeSource(probe, schedule, clients);
+    SourceDefinition source = new SourceDefinition(HttpProbeSource.id(check.checkName()), schedule,
+        probe);
     check.plan().addSource(source, block, "url");
     return new Binding(source.id(), HttpProbeSource.OBSERVATION);
   }

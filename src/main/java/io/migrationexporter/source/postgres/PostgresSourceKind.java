@@ -1,6 +1,7 @@
 package io.migrationexporter.source.postgres;
 
 import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.CheckKeys;
 import io.migrationexporter.config.ConfigNode;
@@ -43,7 +44,7 @@ public final class PostgresSourceKind implements SourceKind {
 
   @Override
   public void declare(String name, ConfigNode node, PlanBuilder plan) {
-    String id = "postgres:" + name;
+    String id = PostgresSource.id(name);
     // Each part reports its own problems, so that one bad key does not hide the others.
     Optional<Target> target = node.problems().attempt(() -> target(node));
     Optional<ConnectionSettings> connection = node.problems().attempt(() ->
@@ -58,9 +59,8 @@ public final class PostgresSourceKind implements SourceKind {
     if (target.isEmpty() || connection.isEmpty() || sessions.isEmpty() || schedule.isEmpty()) {
       return;
     }
-    PostgresSource source = new PostgresSource(new PostgresDefinition(name, connection.get(),
-        sessions.get(), queries, migrations), schedule.get());
-    plan.addSource(source, node, "url");
+    plan.addSource(new SourceDefinition(id, schedule.get(), new PostgresDefinition(name,
+        connection.get(), sessions.get(), queries, migrations)), node, "url");
   }
 
   /** Connect, then two statements at most; the default settings when they are invalid. */

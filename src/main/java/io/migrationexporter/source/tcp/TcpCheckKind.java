@@ -1,5 +1,6 @@
 package io.migrationexporter.source.tcp;
 
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import java.time.Duration;
@@ -45,8 +46,8 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
     Duration timeout = block.duration("timeout", check.defaults().timeout());
     TcpProbe probe = new TcpProbe(check.checkName(), check.node().string("app", ""), host, port,
         timeout);
-    TcpProbeSource source = new TcpProbeSource(probe,
-        check.plan().schedule(check.node(), timeout.plusSeconds(1)));
+    SourceDefinition source = new SourceDefinition(TcpProbeSource.id(check.checkName()),
+        check.plan().schedule(check.node(), timeout.plusSeconds(1)), probe);
     check.plan().addSource(source, block, "address");
     return new Binding(source.id(), TcpProbeSource.OBSERVATION);
   }
