@@ -7,6 +7,7 @@ import io.migrationexporter.collect.Durations;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.web.WebConfig;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
             + " printed.",
         "Exit status: 0 valid, 2 invalid (one line per problem: file:line: key: what)."})
 final class CheckConfigCommand implements Callable<Integer> {
+  private final ConfigLoader loader;
+
   @Spec
   CommandSpec spec;
 
@@ -39,11 +42,20 @@ final class CheckConfigCommand implements Callable<Integer> {
       description = "Check this web configuration file instead of server.web-config-file.")
   Path webConfigFile;
 
+  CheckConfigCommand() {
+    this(Modules.loader());
+  }
+
+  /** With the kinds {@code loader} knows: a test adds its own. */
+  CheckConfigCommand(ConfigLoader loader) {
+    this.loader = loader;
+  }
+
   @Override
   public Integer call() {
     Plan plan;
     try {
-      plan = Modules.loader().load(file);
+      plan = loader.load(file);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(e.getMessage());
       spec.commandLine().getErr().println("migration-exporter: " + file + " is invalid ("
