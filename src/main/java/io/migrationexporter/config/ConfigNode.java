@@ -1,8 +1,8 @@
 package io.migrationexporter.config;
 
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;

@@ -12,7 +12,7 @@ import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigLoader;
-import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.source.saas.NoDefaults;
 import io.migrationexporter.testing.TestExporter;
 import io.migrationexporter.web.WebConfig;
 import java.io.PrintWriter;
@@ -48,25 +48,15 @@ class SourcesOnlyOnActivationTest {
     CLOSED.set(0);
   }
 
-  /** {@code counted { version = 1 }}: a kind of check with no defaults and no block in reference.conf. */
-  private static final class CountedKind implements CheckKind<Boolean> {
+  /** {@code counted { version = 1 }}: a check kind without defaults, so no block in reference.conf. */
+  private static final class CountedKind implements NoDefaults.SourceCheckKind {
     @Override
     public String name() {
       return "counted";
     }
 
     @Override
-    public String defaultGroup() {
-      return "maintenance";
-    }
-
-    @Override
-    public Boolean parseDefaults(ConfigNode defaults) {
-      return true;
-    }
-
-    @Override
-    public Binding bind(CheckContext<Boolean> check) {
+    public Binding bind(CheckContext<NoDefaults> check) {
       SourceDefinition source = new SourceDefinition("counted:" + check.checkName(),
           check.plan().schedule(check.node(), Duration.ofSeconds(1)),
           new Counted(check.block().integer("version", 1, 100)));

@@ -5,10 +5,10 @@ import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
-import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SharedResources;
+import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.CallSettings;
@@ -25,8 +25,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.HttpUrl;
 import okhttp3.Request;
 
 /**

@@ -1,9 +1,9 @@
 package io.migrationexporter.source.tcp;
 
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSettings;
-import io.migrationexporter.collect.SharedResources;
 import java.time.Duration;
 
 /** A TCP check as configured: its source's settings. */
