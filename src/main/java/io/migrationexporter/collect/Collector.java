@@ -149,11 +149,6 @@ public final class Collector implements AutoCloseable {
     return Optional.ofNullable(runners.get(id)).map(SourceRunner::source);
   }
 
-  /** The definitions of the sources, in configuration order. */
-  public List<SourceDefinition> definitions() {
-    return runners.values().stream().map(SourceRunner::definition).toList();
-  }
-
   public Clock clock() {
     return clock;
   }

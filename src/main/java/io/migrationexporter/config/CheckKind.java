@@ -14,12 +14,18 @@ public interface CheckKind<D> {
   /** The board row of this kind's checks when the check names none. */
   String defaultGroup();
 
-  /** Reads {@code defaults.<name>}; every key read here is a key checks may set too. */
+  /**
+   * Reads {@code defaults.<name>}, an empty block when neither reference.conf nor the user sets
+   * it (a kind without defaults needs nothing there); every key read here is a key checks may set
+   * too.
+   */
   D parseDefaults(ConfigNode defaults);
 
   /**
-   * Parses the kind's block of one check, registers the source it reads (a new one, or an existing
-   * shared one) and says which observation of that source the check evaluates.
+   * Parses the kind's block of one check, registers the definition of the source it reads (a new
+   * one, with {@link PlanBuilder#addSource}) or asks a shared one for what it observes
+   * ({@link PlanBuilder#request}), and says which observation of that source the check evaluates.
+   * Nothing is created here: the collector creates sources when the plan is activated.
    */
   Binding bind(CheckContext<D> check);
 

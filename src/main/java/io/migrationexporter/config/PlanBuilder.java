@@ -90,14 +90,19 @@ public final class PlanBuilder {
   }
 
   /**
-   * Asks the source {@code sourceId}, already registered, to observe {@code request} for a check:
-   * the request becomes part of the source's definition, under {@code observationKey}, which the
-   * check then evaluates. The same request by two checks is observed once.
+   * Asks the source {@code sourceId}, which the caller found registered, to observe
+   * {@code request} for a check: the request becomes part of the source's definition, under
+   * {@code observationKey}, which the check then evaluates. The same request by two checks is
+   * observed once.
    *
    * @return {@code observationKey}
    */
   public String request(String sourceId, String observationKey, Object request) {
-    sources.computeIfPresent(sourceId, (id, source) -> source.request(observationKey, request));
+    SourceDefinition source = sources.get(sourceId);
+    if (source == null) {
+      throw new IllegalStateException("no source " + sourceId + " to ask for " + observationKey);
+    }
+    sources.put(sourceId, source.request(observationKey, request));
     return observationKey;
   }
 
