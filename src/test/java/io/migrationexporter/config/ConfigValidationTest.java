@@ -421,4 +421,16 @@ class ConfigValidationTest {
     assertThat(problems).extracting(ConfigProblem::key)
         .containsExactlyInAnyOrder("checks.a.http.timout", "checks.b.http.url", "checks.c.app");
   }
+
+  @Test
+  void aKindWithoutDefaultsTakesAnEmptyBlockAndAMisspeltOneIsNamed() throws Exception {
+    load("""
+        defaults.freshping {}
+        """);
+    String message = oneProblem("""
+        defaults.kubernetes-workload {}
+        """, "kubernetes-workload", "defaults.kubernetes-workload");
+
+    assertThat(message).isEqualTo("unknown key (did you mean 'kubernetes-workloads'?)");
+  }
 }
