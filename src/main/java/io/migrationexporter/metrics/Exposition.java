@@ -1,6 +1,7 @@
 package io.migrationexporter.metrics;
 
 import io.migrationexporter.app.Board;
+import io.migrationexporter.app.BoardRenderings;
 import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.ErrorKind;
@@ -137,6 +138,7 @@ public final class Exposition {
 
   private final String version;
   private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BoardRenderings renderings = new BoardRenderings();
   /** The formats asked for, by key, with the board they were last asked of: at most 8 entries. */
   private final Map<String, Asked> asked = new ConcurrentHashMap<>();
 
@@ -158,7 +160,7 @@ public final class Exposition {
    */
   public Optional<byte[]> ready(Board board, ExpositionFormatWriter writer, boolean gzip) {
     remember(board, writer, gzip);
-    return board.renderingIfDone(key(writer, gzip));
+    return renderings.renderingIfDone(board, key(writer, gzip));
   }
 
   /**
@@ -188,12 +190,12 @@ public final class Exposition {
 
   private byte[] render(Board board, ExpositionFormatWriter writer, boolean gzip) {
     String type = writer.getContentType();
-    byte[] plain = board.rendering(key(writer, false),
+    byte[] plain = renderings.rendering(board, key(writer, false),
         () -> logged(board, type, () -> serialize(board, writer)));
     if (!gzip) {
       return plain;
     }
-    return board.rendering(key(writer, true),
+    return renderings.rendering(board, key(writer, true),
         () -> logged(board, type + " gzipped", () -> gzip(plain)));
   }
 
