@@ -1,5 +1,6 @@
 package io.migrationexporter.source.http;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.Secret;
@@ -35,6 +36,11 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
   @Override
   public String name() {
     return "http";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(HttpProbeSource.STATUS, HttpProbeSource.DURATION, HttpProbeSource.ERROR);
   }
 
   @Override
