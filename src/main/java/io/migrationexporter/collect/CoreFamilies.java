@@ -44,7 +44,7 @@ public final class CoreFamilies {
       "Always 1; the labels carry the check's title, group and app, for dashboards and alerts.",
       "check", "title", "group", "app");
   public static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
-      "How many checks keep the gate closed.", "gate");
+      "How many checks keep the gate closed: those it selects that are not ok.", "gate");
   public static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
       "1 when the last refresh of the source succeeded.", "source");
   public static final MetricDef SOURCE_DURATION = MetricDef.gauge("migration_source_duration_seconds",
@@ -57,8 +57,8 @@ public final class CoreFamilies {
   public static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
       "Refreshes of the source, successful or not.", "source");
   public static final MetricDef SOURCE_ERRORS = MetricDef.counter("migration_source_errors",
-      "Failed refreshes of the source by kind: auth, not-found, rate-limited, server, transport,"
-          + " timeout, bad-payload, internal.", "source", "kind");
+      "Failed refreshes of the source by kind: auth, forbidden, not-found, rate-limited, server,"
+          + " transport, timeout, bad-payload, internal.", "source", "kind");
 
   public static final MetricDef MIGRATION_STEPS = MetricDef.gauge("migration_steps",
       "Number of configured steps of the migration.", "migration");

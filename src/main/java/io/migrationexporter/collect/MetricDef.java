@@ -26,6 +26,11 @@ public record MetricDef(String name, String help, Type type, List<String> labelN
     labelNames = List.copyOf(labelNames);
   }
 
+  /** The name /metrics serves the family's samples under: a counter's ends with {@code _total}. */
+  public String servedName() {
+    return type == Type.COUNTER ? name + "_total" : name;
+  }
+
   public static MetricDef gauge(String name, String help, String... labelNames) {
     return new MetricDef(name, help, Type.GAUGE, List.of(labelNames));
   }

@@ -97,9 +97,10 @@ public final class MetricFamilies {
       return new MetricFamilies(byName, clashes);
     }
 
+    /** A counter's samples are served as {@code x_total}, its family named {@code x}. */
     private static List<String> servedNames(MetricDef family) {
-      return family.type() == MetricDef.Type.COUNTER
-          ? List.of(family.name(), family.name() + "_total") : List.of(family.name());
+      return family.servedName().equals(family.name()) ? List.of(family.name())
+          : List.of(family.name(), family.servedName());
     }
 
     private static String describe(MetricDef family) {
