@@ -9,6 +9,7 @@ import java.util.List;
  * the kinds' families against them; {@code metrics/Exposition} emits them.
  */
 public final class CoreFamilies {
+  // The exporter itself.
   public static final MetricDef BUILD_INFO = MetricDef.gauge("migration_exporter_build_info",
       "Always 1; the version of the running exporter.", "version");
   public static final MetricDef RELOAD_OK = MetricDef.gauge(
@@ -17,12 +18,18 @@ public final class CoreFamilies {
   public static final MetricDef RELOAD_AT = MetricDef.gauge(
       "migration_exporter_config_last_reload_success_timestamp_seconds",
       "When the configuration in force was loaded.");
-  public static final MetricDef AUTH_FAILURES = MetricDef.counter("migration_exporter_auth_failures",
+  public static final MetricDef AUTH_FAILURES = MetricDef.counter(
+      "migration_exporter_auth_failures",
       "Failed authentication attempts by method: basic (basic auth) or admin_token.", "method");
+
+  // Phases.
   public static final MetricDef PHASE = MetricDef.gauge("migration_phase",
       "1 for the current phase of the operation, 0 for the others.", "phase");
-  public static final MetricDef PHASE_ENTERED = MetricDef.gauge("migration_phase_entered_timestamp_seconds",
+  public static final MetricDef PHASE_ENTERED = MetricDef.gauge(
+      "migration_phase_entered_timestamp_seconds",
       "When each phase was last entered.", "phase");
+
+  // Checks and gates.
   public static final MetricDef CHECK_STATUS = MetricDef.gauge("migration_check_status",
       "Check outcome in the current phase: 1 ok, 0 failing, -1 unknown (never ok).",
       "check", "group", "app", "kind");
@@ -45,14 +52,18 @@ public final class CoreFamilies {
       "check", "title", "group", "app");
   public static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
       "How many checks keep the gate closed: those it selects that are not ok.", "gate");
+
+  // Every source, whatever its kind: its refresh accounting by the collection model.
   public static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
       "1 when the last refresh of the source succeeded.", "source");
-  public static final MetricDef SOURCE_DURATION = MetricDef.gauge("migration_source_duration_seconds",
+  public static final MetricDef SOURCE_DURATION = MetricDef.gauge(
+      "migration_source_duration_seconds",
       "Duration of the last refresh of the source.", "source");
   public static final MetricDef SOURCE_SUCCESS_AT = MetricDef.gauge(
       "migration_source_last_success_timestamp_seconds",
       "When the source was last read successfully.", "source");
-  public static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge("migration_source_stale_after_seconds",
+  public static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge(
+      "migration_source_stale_after_seconds",
       "Age after which the source's data no longer counts and its checks turn unknown.", "source");
   public static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
       "Refreshes of the source, successful or not.", "source");
@@ -60,9 +71,11 @@ public final class CoreFamilies {
       "Failed refreshes of the source by kind: auth, forbidden, not-found, rate-limited, server,"
           + " transport, timeout, bad-payload, internal.", "source", "kind");
 
+  // Migrations, from the progress their sources report.
   public static final MetricDef MIGRATION_STEPS = MetricDef.gauge("migration_steps",
       "Number of configured steps of the migration.", "migration");
-  public static final MetricDef STEP_EXPECTED = MetricDef.gauge("migration_step_expected_duration_seconds",
+  public static final MetricDef STEP_EXPECTED = MetricDef.gauge(
+      "migration_step_expected_duration_seconds",
       "Expected duration of each step, from the configuration.", "migration", "step", "index");
   public static final MetricDef PROGRESS_KNOWN = MetricDef.gauge("migration_progress_known",
       "1 when the migration's source gave fresh data; when 0, the other migration metrics are"
@@ -71,7 +84,8 @@ public final class CoreFamilies {
       "Current step as people count: 0 before the first step, n of n once done.", "migration");
   public static final MetricDef STEP_INFO = MetricDef.gauge("migration_step_info",
       "1 for the current step of the migration, 0 for the others.", "migration", "step", "index");
-  public static final MetricDef STEP_STARTED = MetricDef.gauge("migration_step_started_timestamp_seconds",
+  public static final MetricDef STEP_STARTED = MetricDef.gauge(
+      "migration_step_started_timestamp_seconds",
       "When the current step started.", "migration");
   public static final MetricDef STEP_PROGRESS = MetricDef.gauge("migration_step_progress_ratio",
       "Measured progress of the current step, 0 to 1, when the source can measure it.",
@@ -84,7 +98,8 @@ public final class CoreFamilies {
       "migration");
   public static final MetricDef MIGRATION_DONE = MetricDef.gauge("migration_done",
       "1 once the last step of the migration finished.", "migration");
-  public static final MetricDef MIGRATION_HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
+  public static final MetricDef MIGRATION_HEARTBEAT = MetricDef.gauge(
+      "migration_heartbeat_timestamp_seconds",
       "Last sign of life of the migration process.", "migration");
   public static final MetricDef MIGRATION_STATE = MetricDef.gauge("migration_state",
       "1 for the migration's current state, 0 for the others: not_started, running (fresh sign"

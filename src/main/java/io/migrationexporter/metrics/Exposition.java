@@ -70,6 +70,8 @@ import java.util.zip.GZIPOutputStream;
  * the board per format and encoding: under heavy scraping, serializing once per board instead of
  * once per scrape is what keeps /metrics cheap. Each new board is rendered ahead, off the request
  * threads, in the formats scrapers asked for recently, so a steady scraper finds its bytes ready.
+ * Only the declared families are served (the core's and the kinds'): a sample of any other is a
+ * bug, logged once and left out rather than failing every scrape.
  */
 public final class Exposition {
   private static final Logger LOG = Logger.getLogger(Exposition.class.getName());
@@ -265,7 +267,8 @@ public final class Exposition {
     for (MigrationState each : MigrationState.values()) {
       families.add(MIGRATION_STATE, each == state ? 1 : 0, name, each.label());
     }
-    status.stateEnteredAt().ifPresent(at -> families.add(MIGRATION_STATE_ENTERED, seconds(at), name));
+    status.stateEnteredAt()
+        .ifPresent(at -> families.add(MIGRATION_STATE_ENTERED, seconds(at), name));
     if (!status.known()) {
       return;
     }

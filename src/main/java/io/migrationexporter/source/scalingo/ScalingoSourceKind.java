@@ -38,8 +38,8 @@ public final class ScalingoSourceKind implements SourceKind {
     return List.of(ScalingoAppSource.APP_FOUND, ScalingoAppSource.CONTAINERS,
         ScalingoAppSource.FORMATION, ScalingoAppSource.ONE_OFF_STARTED,
         ScalingoDatabaseSource.BACKUPS_ENABLED, ScalingoDatabaseSource.CONNECTIONS,
-        ScalingoDatabaseSource.CPU, ScalingoDatabaseSource.MEMORY, ScalingoDatabaseSource.MEMORY_MAX,
-        ScalingoDatabaseSource.DATA_SIZE);
+        ScalingoDatabaseSource.CPU, ScalingoDatabaseSource.MEMORY,
+        ScalingoDatabaseSource.MEMORY_MAX, ScalingoDatabaseSource.DATA_SIZE);
   }
 
   @Override
