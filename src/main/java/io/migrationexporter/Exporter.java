@@ -73,7 +73,7 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
-    Exposition exposition = new Exposition(Version.get());
+    Exposition exposition = new Exposition(Version.get(), loader.families());
     runtime.onNewBoard(exposition::renderAhead);
     // The first collection runs while the server binds: the first scrape waits for it anyway.
     runtime.start();

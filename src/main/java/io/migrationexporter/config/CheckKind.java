@@ -1,5 +1,8 @@
 package io.migrationexporter.config;
 
+import io.migrationexporter.collect.MetricDef;
+import java.util.List;
+
 /**
  * One kind of check, selected by the name of its block inside a check ({@code http { ... }}).
  * Each kind lives in its own source package and plugs in here; the loader handles what all checks
@@ -28,6 +31,13 @@ public interface CheckKind<D> {
    * Nothing is created here: the collector creates sources when the plan is activated.
    */
   Binding bind(CheckContext<D> check);
+
+  /**
+   * Every metric family the sources this kind creates emit, none when its checks read a source
+   * another kind declares (that kind declares them): checked against the core's and the other
+   * kinds' when a configuration is loaded, and the only families of theirs /metrics serves.
+   */
+  List<MetricDef> families();
 
   /** Where a check's observation comes from. */
   record Binding(String sourceId, String observationKey) {}

@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
+import io.migrationexporter.collect.CoreFamilies;
+import io.migrationexporter.collect.MetricFamilies;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +41,36 @@ public final class ConfigLoader {
 
   private final List<CheckKind<?>> checkKinds;
   private final List<SourceKind> sourceKinds;
+  private final MetricFamilies families;
 
   public ConfigLoader(List<CheckKind<?>> checkKinds, List<SourceKind> sourceKinds) {
     this.checkKinds = List.copyOf(checkKinds);
     this.sourceKinds = List.copyOf(sourceKinds);
+    this.families = families(this.checkKinds, this.sourceKinds);
+  }
+
+  /** The families the core and this loader's kinds declare: all that /metrics may serve. */
+  public MetricFamilies families() {
+    return families;
+  }
+
+  private static MetricFamilies families(List<CheckKind<?>> checkKinds,
+      List<SourceKind> sourceKinds) {
+    MetricFamilies.Builder families = MetricFamilies.builder().declare("the core",
+        CoreFamilies.ALL);
+    sourceKinds.forEach(kind -> families.declare("source kind '" + kind.name() + "'",
+        kind.families()));
+    checkKinds.forEach(kind -> families.declare("check kind '" + kind.name() + "'",
+        kind.families()));
+    return families.build();
   }
 
   public Plan load(Path file) throws ConfigException {
+    if (!families.clashes().isEmpty()) {
+      // The kinds this build registers disagree: no configuration can fix that, and none is read.
+      throw new ConfigException(families.clashes().stream()
+          .map(clash -> new ConfigProblem("migration-exporter", -1, null, clash)).toList());
+    }
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.isRegularFile(absolute) || !Files.isReadable(absolute)) {
       throw new ConfigException(new ConfigProblem(file.toString(), -1, null,

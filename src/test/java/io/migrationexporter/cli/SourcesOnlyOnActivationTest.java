@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.Exporter;
 import io.migrationexporter.app.Modules;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.SharedResources;
@@ -53,6 +54,11 @@ class SourcesOnlyOnActivationTest {
     @Override
     public String name() {
       return "counted";
+    }
+
+    @Override
+    public List<MetricDef> families() {
+      return List.of();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.migrationexporter.deploy;
 
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
@@ -45,6 +46,12 @@ final class ScriptedMigrationKind implements SourceKind {
   @Override
   public String name() {
     return "scripted";
+  }
+
+  /** None: the scripted database reports observations and progress, no samples of its own. */
+  @Override
+  public List<MetricDef> families() {
+    return List.of();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.migrationexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.app.Board;
+import io.migrationexporter.app.Modules;
 import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RenderAheadWindowTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
-  private final Exposition exposition = new Exposition("test");
+  private final Exposition exposition = new Exposition("test", Modules.loader().families());
 
   @Test
   void rendersAheadWhatWasAskedRecentlyAndForgetsTheRest() {

@@ -83,6 +83,13 @@ public final class TestExporter implements AutoCloseable {
         "http");
   }
 
+  /** Starts from {@code hocon} as {@code loader} reads it, for kinds a test adds; plain HTTP. */
+  public static TestExporter start(Path dir, String hocon, ConfigLoader loader) throws Exception {
+    Path file = writeConfig(dir, hocon);
+    return new TestExporter(file,
+        Exporter.start(loader.load(file), WebConfig.PLAIN, loader, Clock.systemUTC()), "http");
+  }
+
   /**
    * Writes {@code hocon} as the configuration file of {@code dir}, listening on loopback. Unless
    * {@code hocon} sets its own, a request waits for the refreshes in flight up to

@@ -1,5 +1,6 @@
 package io.migrationexporter.source.datadog;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
@@ -32,6 +33,13 @@ public final class DatadogSourceKind implements SourceKind {
   @Override
   public String name() {
     return "datadog";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(DatadogLogsSource.HOST_HEARTBEAT, DatadogLogsSource.HOST_STEP,
+        DatadogLogsSource.HOST_STEP_STARTED, DatadogLogsSource.LINES, DatadogMetricSource.VALUE,
+        DatadogMetricSource.POINT_AT, DatadogMetricSource.SERIES);
   }
 
   @Override

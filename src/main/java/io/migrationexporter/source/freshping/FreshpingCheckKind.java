@@ -1,7 +1,9 @@
 package io.migrationexporter.source.freshping;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.source.saas.NoDefaults;
+import java.util.List;
 
 /**
  * {@code freshping { account = pix, check = "Pix App" }} (or {@code check-id = 123456}, or
@@ -11,6 +13,12 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
   @Override
   public String name() {
     return "freshping";
+  }
+
+  /** None: {@code sources.freshping} declares these checks' sources and their families. */
+  @Override
+  public List<MetricDef> families() {
+    return List.of();
   }
 
   @Override

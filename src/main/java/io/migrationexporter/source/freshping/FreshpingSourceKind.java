@@ -1,5 +1,6 @@
 package io.migrationexporter.source.freshping;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
@@ -8,6 +9,7 @@ import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
 import java.time.Duration;
+import java.util.List;
 import okhttp3.HttpUrl;
 
 /** {@code sources.freshping.<account> { api-key, subdomain }}: one source per account. */
@@ -20,6 +22,12 @@ public final class FreshpingSourceKind implements SourceKind {
   @Override
   public String name() {
     return "freshping";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(FreshpingSource.CHECKS, FreshpingSource.CHECK_PAUSED,
+        FreshpingSource.CHECK_STATUS);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.migrationexporter.source.http;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
@@ -36,6 +37,11 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
   @Override
   public String name() {
     return "http";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(HttpProbeSource.STATUS, HttpProbeSource.DURATION, HttpProbeSource.ERROR);
   }
 
   @Override

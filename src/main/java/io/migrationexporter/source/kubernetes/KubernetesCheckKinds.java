@@ -1,5 +1,6 @@
 package io.migrationexporter.source.kubernetes;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
@@ -32,6 +33,12 @@ public final class KubernetesCheckKinds {
   }
 
   private record Kind(String name) implements NoDefaults.SourceCheckKind {
+    /** None: {@code sources.kubernetes} declares these checks' sources and their families. */
+    @Override
+    public List<MetricDef> families() {
+      return List.of();
+    }
+
     @Override
     public Binding bind(CheckContext<NoDefaults> check) {
       ConfigNode block = check.block();

@@ -1,6 +1,7 @@
 package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
@@ -34,6 +35,15 @@ public final class KubernetesSourceKind implements SourceKind {
   @Override
   public String name() {
     return "kubernetes";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(KubernetesSource.OBJECTS, KubernetesSource.WORKLOAD_REPLICAS,
+        KubernetesSource.WORKLOAD_PODS, KubernetesSource.CRONJOB_SUSPENDED,
+        KubernetesSource.CRONJOB_ACTIVE_JOBS, KubernetesSource.MIGRATION_PODS,
+        KubernetesSource.MIGRATION_RESTARTS, KubernetesSource.MIGRATION_STARTED,
+        KubernetesSource.MIGRATION_JOB_FINISHED);
   }
 
   @Override

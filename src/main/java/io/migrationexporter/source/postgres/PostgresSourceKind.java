@@ -1,6 +1,7 @@
 package io.migrationexporter.source.postgres;
 
 import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.CheckKeys;
@@ -40,6 +41,21 @@ public final class PostgresSourceKind implements SourceKind {
   @Override
   public String name() {
     return "postgres";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(ConnectionReport.CONNECTIONS, ConnectionReport.OTHER_CONNECTIONS,
+        ConnectionReport.UNEXPECTED_CONNECTIONS, ConnectionReport.MIGRATION_CONNECTIONS,
+        MigrationSessionReport.SESSIONS, MigrationSessionReport.STATEMENT_START,
+        MigrationSessionReport.PARALLEL_WORKERS, LockReport.BLOCKED, LockReport.BLOCKED_BY,
+        LockReport.LONGEST_WAIT, LockReport.OLDEST_TRANSACTION, ProgressQuery.RATIO,
+        ProgressQuery.DONE, ProgressQuery.TOTAL, ProgressQuery.AVAILABLE,
+        DatabaseStatsQuery.TRANSACTIONS, DatabaseStatsQuery.TUPLES, DatabaseStatsQuery.BLOCKS,
+        DatabaseStatsQuery.TEMP_BYTES, DatabaseStatsQuery.DEADLOCKS, DatabaseStatsQuery.WAL_BYTES,
+        DatabaseStatsQuery.IO_BYTES, CustomQuery.VALUE, CustomQuery.SUCCESS,
+        PostgresSource.REWRITE_WRITTEN, PostgresSource.REWRITE_EXPECTED,
+        PostgresSource.EXPORTER_SESSIONS);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.migrationexporter.source.scalingo;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.source.saas.NoDefaults;
+import java.util.List;
 import java.util.function.BinaryOperator;
 
 /**
@@ -25,6 +27,12 @@ public final class ScalingoCheckKinds {
 
   private record Kind(String name, BinaryOperator<String> sourceId, String observation,
       String declaredWith) implements NoDefaults.SourceCheckKind {
+    /** None: {@code sources.scalingo} declares these checks' sources and their families. */
+    @Override
+    public List<MetricDef> families() {
+      return List.of();
+    }
+
     @Override
     public Binding bind(CheckContext<NoDefaults> check) {
       ConfigNode block = check.block();

@@ -1,5 +1,6 @@
 package io.migrationexporter.source.scalingo;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
@@ -30,6 +31,15 @@ public final class ScalingoSourceKind implements SourceKind {
   @Override
   public String name() {
     return "scalingo";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(ScalingoAppSource.APP_FOUND, ScalingoAppSource.CONTAINERS,
+        ScalingoAppSource.FORMATION, ScalingoAppSource.ONE_OFF_STARTED,
+        ScalingoDatabaseSource.BACKUPS_ENABLED, ScalingoDatabaseSource.CONNECTIONS,
+        ScalingoDatabaseSource.CPU, ScalingoDatabaseSource.MEMORY,
+        ScalingoDatabaseSource.MEMORY_MAX, ScalingoDatabaseSource.DATA_SIZE);
   }
 
   @Override

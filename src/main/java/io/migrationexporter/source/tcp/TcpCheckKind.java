@@ -1,9 +1,11 @@
 package io.migrationexporter.source.tcp;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import java.time.Duration;
+import java.util.List;
 
 /** {@code tcp { address = "10.0.0.5:5432" }}: a port that must refuse connections when closed. */
 public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
@@ -13,6 +15,11 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
   @Override
   public String name() {
     return "tcp";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(TcpProbeSource.CONNECTED, TcpProbeSource.DURATION);
   }
 
   @Override
