@@ -81,8 +81,7 @@ final class HttpListener implements AutoCloseable {
           .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
           .addAll(serverOptions)
           .getMap();
-      // Undertow's buffers for a JVM with 128 MiB of heap or more
-      ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
+      ByteBufferPool buffers = buffers(Runtime.getRuntime().maxMemory());
       HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
       http.setRootHandler(handler);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -113,6 +112,18 @@ final class HttpListener implements AutoCloseable {
       }
       throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
     }
+  }
+
+  /** The buffers Undertow's builder picks for a heap of {@code maxMemory} bytes. */
+  private static ByteBufferPool buffers(long maxMemory) {
+    if (maxMemory < 64L * 1024 * 1024) {
+      return new DefaultByteBufferPool(false, 512, -1, 4);
+    }
+    if (maxMemory < 128L * 1024 * 1024) {
+      return new DefaultByteBufferPool(true, 1024, -1, 4);
+    }
+    // 20 bytes short of 16 KiB, the most a write() sends at once, for protocol headers
+    return new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
   }
 
   /** Accepts connections for {@code open}, each with its output behind the conduit. */
