@@ -42,14 +42,7 @@ public final class Exporter implements AutoCloseable {
       throws ConfigException, PhaseStateException, IOException {
     ConfigLoader loader = Modules.loader();
     Plan plan = loader.load(configFile);
-    WebConfig web;
-    try {
-      web = WebConfig.load(plan.server().webConfigFile());
-    } catch (ConfigException e) {
-      plan.closeSources();
-      throw e;
-    }
-    return start(plan, web, loader, clock);
+    return start(plan, WebConfig.load(plan.server().webConfigFile()), loader, clock);
   }
 
   /**
@@ -69,25 +62,18 @@ public final class Exporter implements AutoCloseable {
   public static Exporter start(Plan plan, WebConfig web, Optional<Path> webConfigOverride,
       ConfigLoader loader, Clock clock) throws PhaseStateException, IOException {
     PhaseStore store = new PhaseStore(plan.phases().stateFile());
-    Journal journal;
-    try {
-      // before the journal, which is kept next to the state file by default
-      store.prepareDirectory();
-      journal = journal(plan, clock);
-    } catch (PhaseStateException | IOException | RuntimeException e) {
-      plan.closeSources();
-      throw e;
-    }
+    // before the journal, which is kept next to the state file by default
+    store.prepareDirectory();
+    Journal journal = journal(plan, clock);
     PhaseController phases;
     try {
       phases = PhaseController.open(store, clock, journal, plan.phases());
     } catch (PhaseStateException | IOException | RuntimeException e) {
       journal.close();
-      plan.closeSources();
       throw e;
     }
     Runtime runtime = new Runtime(plan, loader, phases, journal, clock);
-    Exposition exposition = new Exposition(Version.get());
+    Exposition exposition = new Exposition(Version.get(), loader.families());
     runtime.onNewBoard(exposition::renderAhead);
     // The first collection runs while the server binds: the first scrape waits for it anyway.
     runtime.start();

@@ -8,59 +8,40 @@ import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Everything the exporter knows at one instant, evaluated and immutable: what /metrics, the API
  * and the page show. A board is rebuilt only when something changed (a refresh finished, the phase
- * changed, a reload, data turning stale), and its renderings are cached on it, so serving the same
- * board again costs almost nothing.
+ * changed, a reload, data turning stale), and its renderings are cached beside it ({@link
+ * BoardRenderings}), so serving the same board again costs almost nothing.
  *
  * @param phaseSource who decides the phase: the configuration, or the API and the state file
  * @param checks every check evaluated against the current phase
+ * @param sources every source's state, in configuration order
  * @param validUntil the instant some data on this board turns stale, forcing a new board
  */
 public record Board(Instant at, PhaseState phase, List<String> phaseOrder,
     PhaseSource phaseSource, List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
     Map<String, SourceState> sources, Map<String, SourceSchedule> schedules, ConfigStatus config,
-    Instant validUntil, Map<String, byte[]> renderings) {
+    Instant validUntil) {
 
   public Board {
     phaseOrder = List.copyOf(phaseOrder);
     checks = List.copyOf(checks);
     gates = List.copyOf(gates);
     migrations = List.copyOf(migrations);
-    sources = Map.copyOf(sources);
-    schedules = Map.copyOf(schedules);
-  }
-
-  Board(Instant at, PhaseState phase, List<String> phaseOrder, PhaseSource phaseSource,
-      List<CheckResult> checks, List<GateResult> gates, List<MigrationStatus> migrations,
-      Map<String, SourceState> sources, Map<String, SourceSchedule> schedules,
-      ConfigStatus config, Instant validUntil) {
-    this(at, phase, phaseOrder, phaseSource, checks, gates, migrations, sources, schedules, config, validUntil,
-        new ConcurrentHashMap<>());
+    // the order of sources is the configuration's: pages and /metrics list them in it
+    sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
   }
 
   public Optional<GateResult> gate(String name) {
     return gates.stream().filter(g -> g.gate().name().equals(name)).findFirst();
-  }
-
-  /**
-   * A rendering of this board (an exposition format, a JSON view), computed once: a second caller
-   * waits for the first one's result.
-   */
-  public byte[] rendering(String key, Supplier<byte[]> render) {
-    return renderings.computeIfAbsent(key, ignored -> render.get());
-  }
-
-  /** The rendering for {@code key} if it is computed already; never waits. */
-  public Optional<byte[]> renderingIfDone(String key) {
-    return Optional.ofNullable(renderings.get(key));
   }
 
   /** How the last configuration load went. */

@@ -1,25 +1,13 @@
 package io.migrationexporter.app;
 
-import io.migrationexporter.check.CheckDefinition;
-import io.migrationexporter.check.CheckResult;
-import io.migrationexporter.check.CheckState;
-import io.migrationexporter.check.Evaluator;
-import io.migrationexporter.check.GateDefinition;
-import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.Collector;
-import io.migrationexporter.collect.Source;
 import io.migrationexporter.collect.SourceSchedule;
-import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Journal;
 import io.migrationexporter.migration.LivenessStore;
-import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.MigrationLiveness;
-import io.migrationexporter.migration.MigrationState;
-import io.migrationexporter.migration.MigrationStatus;
-import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseState;
 import io.migrationexporter.phase.PhaseStateException;
@@ -28,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,12 +85,12 @@ public final class Runtime implements AutoCloseable {
   private static final class Active {
     private final Plan plan;
     private final Collector collector;
-    private final Map<String, SourceSchedule> schedules;
+    private final BoardBuilder builder;
 
     Active(Plan plan, Collector collector, Map<String, SourceSchedule> schedules) {
       this.plan = plan;
       this.collector = collector;
-      this.schedules = schedules;
+      this.builder = BoardBuilder.of(plan, schedules);
     }
 
     Plan plan() {
@@ -114,8 +101,8 @@ public final class Runtime implements AutoCloseable {
       return collector;
     }
 
-    Map<String, SourceSchedule> schedules() {
-      return schedules;
+    BoardBuilder builder() {
+      return builder;
     }
   }
 
@@ -155,7 +142,7 @@ public final class Runtime implements AutoCloseable {
   private Active activate(Plan plan, Collector previous) {
     Collector collector = Collector.successor(previous, plan.sources(), clock, blockingExecutor);
     Map<String, SourceSchedule> schedules = new HashMap<>();
-    collector.sources().forEach(source -> schedules.put(source.id(), source.schedule()));
+    plan.sources().forEach(source -> schedules.put(source.id(), source.schedule()));
     return new Active(plan, collector, schedules);
   }
 
@@ -214,6 +201,11 @@ public final class Runtime implements AutoCloseable {
 
   public Plan plan() {
     return active.plan();
+  }
+
+  /** The collector of the plan in force. */
+  public Collector collector() {
+    return active.collector();
   }
 
   public PhaseController phases() {
@@ -282,9 +274,11 @@ public final class Runtime implements AutoCloseable {
       if (reusable != null) {
         return reusable;
       }
-      Board fresh = build(now, phase, config, at);
+      Board fresh = now.builder().build(now.collector().states(), phase, config, at,
+          migrations -> liveness.follow(migrations, at));
       if (last != null) {
-        recordChanges(last.board(), fresh);
+        BoardChanges.between(last.board(), fresh).forEach(change -> journal.record(change.type(),
+            change.subject(), change.from(), change.to(), change.message(), change.volume()));
       }
       built = new Built(fresh, key);
       announce(fresh);
@@ -320,123 +314,6 @@ public final class Runtime implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // closing: no board needs work ahead any more
     }
-  }
-
-  private Board build(Active now, PhaseController.View phase, Board.ConfigStatus config,
-      Instant at) {
-    Map<String, SourceState> sources = now.collector().states();
-    Map<String, List<CheckResult>> byPhase = new HashMap<>();
-    String current = phase.state().current();
-    List<CheckResult> checks = evaluate(now, current, sources, at);
-    byPhase.put(current, checks);
-    List<GateResult> gates = new ArrayList<>();
-    for (GateDefinition gate : now.plan().gates()) {
-      List<CheckResult> inPhase = byPhase.computeIfAbsent(gate.phase(),
-          p -> evaluate(now, p, sources, at));
-      gates.add(Evaluator.evaluate(gate, inPhase));
-    }
-    List<MigrationStatus> migrations = new ArrayList<>();
-    for (MigrationDefinition migration : now.plan().migrations()) {
-      migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
-          now.schedules().get(migration.sourceId()), at));
-    }
-    migrations = liveness.follow(migrations, at);
-    Instant validUntil = staleness(sources, now.schedules(), at);
-    for (MigrationStatus migration : migrations) {
-      // A running migration turns silent at a time of its own, without any new data.
-      Optional<Instant> silentAt = migration.silentAt().filter(at::isBefore);
-      if (silentAt.isPresent() && silentAt.get().isBefore(validUntil)) {
-        validUntil = silentAt.get().plusMillis(1);
-      }
-    }
-    return new Board(at, phase.state(), phase.order(), phase.source(), checks, gates, migrations,
-        sources, now.schedules(), config, validUntil);
-  }
-
-  private static List<CheckResult> evaluate(Active now, String phase,
-      Map<String, SourceState> sources, Instant at) {
-    List<CheckResult> results = new ArrayList<>();
-    for (CheckDefinition check : now.plan().checks()) {
-      results.add(Evaluator.evaluate(check, phase, sources.get(check.sourceId()),
-          now.schedules().get(check.sourceId()), at));
-    }
-    return results;
-  }
-
-  /** The next instant some source's data turns stale: the board must be re-evaluated then. */
-  private static Instant staleness(Map<String, SourceState> sources,
-      Map<String, SourceSchedule> schedules, Instant at) {
-    Instant next = at.plus(Duration.ofMinutes(1));
-    for (SourceState state : sources.values()) {
-      if (state.lastSuccessAt().isPresent()) {
-        Instant stale = state.lastSuccessAt().get().plus(schedules.get(state.sourceId()).staleAfter());
-        if (stale.isAfter(at) && stale.isBefore(next)) {
-          next = stale.plusMillis(1);
-        }
-      }
-    }
-    return next;
-  }
-
-  private void recordChanges(Board before, Board after) {
-    Map<String, CheckResult> previous = new LinkedHashMap<>();
-    before.checks().forEach(result -> previous.put(result.check().name(), result));
-    for (CheckResult result : after.checks()) {
-      CheckResult old = previous.get(result.check().name());
-      CheckState from = old == null ? null : old.state();
-      if (from != result.state()) {
-        journal.record("check", result.check().name(), from == null ? null : from.label(),
-            result.state().label(), result.check().name() + " is " + result.state().label()
-                + (result.state() == CheckState.OK ? ": " + result.value() : ": " + result.reason()));
-      }
-    }
-    Map<String, MigrationStatus> migrationsBefore = new HashMap<>();
-    before.migrations().forEach(m -> migrationsBefore.put(m.migration().name(), m));
-    for (MigrationStatus migration : after.migrations()) {
-      MigrationStatus old = migrationsBefore.get(migration.migration().name());
-      String from = old == null ? null : stepWords(old);
-      String to = stepWords(migration);
-      if (!to.equals(from) && migration.known()) {
-        journal.record("step", migration.migration().name(), from, to,
-            migration.migration().name() + ": " + to,
-            migration.progress().flatMap(StepProgress::stepVolume));
-      }
-      MigrationState was = old == null ? null : old.state(before.at());
-      MigrationState is = migration.state(after.at());
-      if (was != is) {
-        journal.record("migration", migration.migration().name(),
-            was == null ? null : was.label(), is.label(), migration.migration().name() + " is "
-                + migration.stateWords(after.at()) + " (" + migration.timeWords(after.at()) + ")");
-      }
-    }
-    Map<String, GateResult> gatesBefore = new HashMap<>();
-    before.gates().forEach(gate -> gatesBefore.put(gate.gate().name(), gate));
-    for (GateResult gate : after.gates()) {
-      GateResult old = gatesBefore.get(gate.gate().name());
-      if (old == null || old.open() != gate.open()) {
-        journal.record("gate", gate.gate().name(), old == null ? null : openWord(old.open()),
-            openWord(gate.open()), "gate " + gate.gate().name() + " is " + openWord(gate.open())
-                + (gate.open() ? "" : " (" + gate.blocking().size() + " of " + gate.selected()
-                    + " checks not ok)"));
-      }
-    }
-  }
-
-  private static String stepWords(MigrationStatus migration) {
-    if (!migration.known()) {
-      return "unknown";
-    }
-    if (migration.done()) {
-      return "done";
-    }
-    return migration.currentStep()
-        .map(step -> "step " + migration.stepNumber() + " of " + migration.migration().steps().size()
-            + ": " + step.title())
-        .orElse("not started");
-  }
-
-  private static String openWord(boolean open) {
-    return open ? "open" : "closed";
   }
 
   /**
@@ -488,9 +365,7 @@ public final class Runtime implements AutoCloseable {
     applySteps.forEach(Runnable::run);
     Active next = activate(plan, old.collector());
     active = next;
-    for (Source gone : next.collector().dropped(old.collector())) {
-      gone.close();
-    }
+    next.collector().retire(old.collector());
     configStatus = new Board.ConfigStatus(plan.file().toString(), true, clock.instant(), "");
     journal.record(Journal.CONFIG, plan.file().getFileName().toString(), null, "loaded",
         "configuration reloaded: " + plan.checks().size() + " checks, " + plan.sources().size()
@@ -514,7 +389,7 @@ public final class Runtime implements AutoCloseable {
   public void close() {
     pacer.shutdownNow();
     ticker.shutdownNow();
-    active.collector().sources().forEach(Source::close);
+    active.collector().close();
     blockingExecutor.shutdownNow();
   }
 }

@@ -4,9 +4,10 @@ import io.migrationexporter.app.Modules;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
 import io.migrationexporter.collect.Durations;
-import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.config.ConfigException;
+import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.web.WebConfig;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
             + " printed.",
         "Exit status: 0 valid, 2 invalid (one line per problem: file:line: key: what)."})
 final class CheckConfigCommand implements Callable<Integer> {
+  private final ConfigLoader loader;
+
   @Spec
   CommandSpec spec;
 
@@ -39,35 +42,40 @@ final class CheckConfigCommand implements Callable<Integer> {
       description = "Check this web configuration file instead of server.web-config-file.")
   Path webConfigFile;
 
+  CheckConfigCommand() {
+    this(Modules.loader());
+  }
+
+  /** With the kinds {@code loader} knows: a test adds its own. */
+  CheckConfigCommand(ConfigLoader loader) {
+    this.loader = loader;
+  }
+
   @Override
   public Integer call() {
     Plan plan;
     try {
-      plan = Modules.loader().load(file);
+      plan = loader.load(file);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(e.getMessage());
       spec.commandLine().getErr().println("migration-exporter: " + file + " is invalid ("
           + e.problems().size() + (e.problems().size() == 1 ? " problem)" : " problems)"));
       return 2;
     }
+    Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
+    WebConfig web;
     try {
-      Optional<Path> webFile = WebConfig.chosen(webConfigFile, plan.server());
-      WebConfig web;
-      try {
-        web = WebConfig.load(webFile);
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println(e.getMessage());
-        spec.commandLine().getErr().println("migration-exporter: " + webFile.get() + " is invalid ("
-            + e.problems().size() + (e.problems().size() == 1 ? " problem)" : " problems)"));
-        return 2;
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(Redactor.redact(describe(plan, web)));
-      out.flush();
-      return 0;
-    } finally {
-      plan.closeSources();
+      web = WebConfig.load(webFile);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      spec.commandLine().getErr().println("migration-exporter: " + webFile.get() + " is invalid ("
+          + e.problems().size() + (e.problems().size() == 1 ? " problem)" : " problems)"));
+      return 2;
     }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Redactor.redact(describe(plan, web)));
+    out.flush();
+    return 0;
   }
 
   static String describe(Plan plan, WebConfig web) {
@@ -106,7 +114,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
 
     out.append("\nsources (").append(plan.sources().size()).append("):\n");
-    for (Source source : plan.sources()) {
+    for (SourceDefinition source : plan.sources()) {
       out.append("  ").append(source.id()).append(": every ")
           .append(Durations.format(source.schedule().minInterval())).append(" at most, stale after ")
           .append(Durations.format(source.schedule().staleAfter())).append(", refresh limit ")

@@ -89,19 +89,15 @@ final class ReportCommand implements Callable<Integer> {
         err.println("migration-exporter report: " + config + " is invalid");
         return 2;
       }
-      try {
-        plan = NightPlan.of(loaded);
-        if (journalFile == null) {
-          Optional<Path> named = loaded.journalFile().file();
-          if (named.isEmpty()) {
-            err.println("migration-exporter report: " + config + " keeps no journal"
-                + " (events.journal = off): give --journal FILE");
-            return 1;
-          }
-          journalFile = named.get();
+      plan = NightPlan.of(loaded);
+      if (journalFile == null) {
+        Optional<Path> named = loaded.journalFile().file();
+        if (named.isEmpty()) {
+          err.println("migration-exporter report: " + config + " keeps no journal"
+              + " (events.journal = off): give --journal FILE");
+          return 1;
         }
-      } finally {
-        loaded.closeSources();
+        journalFile = named.get();
       }
     } else {
       plan = NightPlan.empty();

@@ -62,7 +62,6 @@ class RunCommand implements Callable<Integer> {
     try {
       web = WebConfig.load(webFile);
     } catch (ConfigException e) {
-      plan.closeSources();
       err.println(e.getMessage());
       err.println("migration-exporter: " + webFile.get() + " is invalid, nothing was started");
       return 2;

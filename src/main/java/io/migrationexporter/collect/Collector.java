@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,58 +18,67 @@ import java.util.concurrent.atomic.AtomicLong;
  * fresh data, the collector starts the refreshes that are due, and a caller that waits does so no
  * longer than its own deadline. Concurrent callers share the refreshes in flight.
  */
-public final class Collector {
+public final class Collector implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService blockingExecutor;
+  private final SharedResources.Pool resources;
   private final Map<String, SourceRunner> runners;
   private final AtomicLong generation = new AtomicLong();
   private volatile Instant nextDue = Instant.MIN;
   private volatile int inFlight;
 
-  private Collector(Clock clock, ExecutorService blockingExecutor, Map<String, SourceRunner> runners) {
+  private Collector(Clock clock, ExecutorService blockingExecutor, SharedResources.Pool resources,
+      Map<String, SourceRunner> runners) {
     this.clock = clock;
     this.blockingExecutor = blockingExecutor;
+    this.resources = resources;
     this.runners = runners;
   }
 
-  /** A collector over {@code sources}, each refreshed with its own schedule. */
-  public static Collector create(Collection<Source> sources, Clock clock,
+  /** A collector creating the sources {@code definitions} describe, each on its own schedule. */
+  public static Collector create(Collection<SourceDefinition> definitions, Clock clock,
       ExecutorService blockingExecutor) {
-    return successor(null, sources, clock, blockingExecutor);
+    return successor(null, definitions, clock, blockingExecutor);
   }
 
   /**
-   * A collector for a reloaded configuration: sources whose definition and schedule did not
-   * change keep their runner, and with it their last reading and timing; the equal new source is
-   * closed unused.
+   * A collector for a reloaded configuration: a source whose definition (schedule included) did
+   * not change keeps its runner, and with it its last reading and timing; only the sources whose
+   * definition is new or changed are created. Once this collector is in use, {@link #retire}
+   * closes what {@code previous} held and this one does not.
    */
-  public static Collector successor(Collector previous, Collection<Source> sources, Clock clock,
-      ExecutorService blockingExecutor) {
+  public static Collector successor(Collector previous, Collection<SourceDefinition> definitions,
+      Clock clock, ExecutorService blockingExecutor) {
     Map<String, SourceRunner> runners = new LinkedHashMap<>();
-    Collector collector = new Collector(clock, blockingExecutor, Collections.unmodifiableMap(runners));
-    for (Source source : sources) {
-      SourceRunner kept = previous == null ? null : previous.runners.get(source.id());
-      if (kept != null && kept.source().definition().equals(source.definition())
-          && kept.source().schedule().equals(source.schedule())) {
-        runners.put(source.id(), kept.rebind(collector::changed));
-        source.close();
+    SharedResources.Pool resources = previous == null ? new SharedResources.Pool()
+        : previous.resources;
+    Collector collector = new Collector(clock, blockingExecutor, resources,
+        Collections.unmodifiableMap(runners));
+    for (SourceDefinition definition : definitions) {
+      SourceRunner kept = previous == null ? null : previous.runners.get(definition.id());
+      if (kept != null && kept.definition().equals(definition)) {
+        runners.put(definition.id(), kept.rebind(collector::changed));
       } else {
-        runners.put(source.id(), new SourceRunner(source, clock, blockingExecutor, collector::changed));
+        runners.put(definition.id(), new SourceRunner(definition, resources, clock,
+            blockingExecutor, collector::changed));
       }
     }
     return collector;
   }
 
-  /** Sources of {@code previous} that this collector does not use any more; the caller closes them. */
-  public List<Source> dropped(Collector previous) {
-    List<Source> gone = new ArrayList<>();
+  /** Closes the sources of {@code previous}, the collector this one replaced, that it does not use. */
+  public void retire(Collector previous) {
     for (SourceRunner runner : previous.runners.values()) {
-      SourceRunner now = runners.get(runner.source().id());
-      if (now == null || now.source() != runner.source()) {
-        gone.add(runner.source());
+      if (runners.get(runner.definition().id()) != runner) {
+        runner.close();
       }
     }
-    return gone;
+  }
+
+  /** Closes every source. */
+  @Override
+  public void close() {
+    runners.values().forEach(SourceRunner::close);
   }
 
   private void changed() {
@@ -134,10 +144,9 @@ public final class Collector {
     return states;
   }
 
-  public List<Source> sources() {
-    List<Source> sources = new ArrayList<>();
-    runners.values().forEach(runner -> sources.add(runner.source()));
-    return sources;
+  /** The running source {@code id}, for a test or a diagnosis to look into; never to close. */
+  public Optional<Source> source(String id) {
+    return Optional.ofNullable(runners.get(id)).map(SourceRunner::source);
   }
 
   public Clock clock() {

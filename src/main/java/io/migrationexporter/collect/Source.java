@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One upstream thing the exporter reads: an HTTP endpoint, a port, a database, an API account.
+ * It is created from its {@link SourceDefinition} by the {@link Collector}, which alone closes it.
  *
  * <p>A source only reads and reports. Deciding when to read (minimum interval, single flight),
  * bounding the wait by the scrape deadline, keeping the last good reading, timing and counting
@@ -14,23 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * its message, which could carry a credential.
  */
 public interface Source extends AutoCloseable {
-  /** Stable identifier, {@code kind:name}, the {@code source} label of the source metrics. */
-  String id();
-
-  SourceSchedule schedule();
-
-  /**
-   * The settings this source was built from. After a configuration reload a source whose
-   * definition is equal keeps its runner, so its data and timing survive the reload.
-   */
-  Object definition();
-
   CompletableFuture<Reading> refresh(RefreshContext context);
-
-  /** One line on what this source reads, for {@code check-config}; never a credential. */
-  default String describe() {
-    return definition().toString();
-  }
 
   /** Releases what the source holds (connections, clients). */
   @Override

@@ -16,29 +16,61 @@ import java.util.logging.Logger;
 final class SourceRunner {
   private static final Logger LOG = Logger.getLogger(SourceRunner.class.getName());
 
+  private final SourceDefinition definition;
   private final Source source;
+  private final SharedResources resources;
   private final Clock clock;
   private final Executor blockingExecutor;
   private volatile Runnable onChange;
   private volatile SourceState state;
   private CompletableFuture<Void> inFlight;
 
-  SourceRunner(Source source, Clock clock, Executor blockingExecutor, Runnable onChange) {
-    this.source = source;
+  /** Creates the source of {@code definition}, with the shared resources it takes from {@code pool}. */
+  SourceRunner(SourceDefinition definition, SharedResources.Pool pool, Clock clock,
+      Executor blockingExecutor, Runnable onChange) {
+    this.definition = definition;
+    this.resources = pool.forOneSource();
+    this.source = open(definition, resources);
     this.clock = clock;
     this.blockingExecutor = blockingExecutor;
     this.onChange = onChange;
-    this.state = SourceState.initial(source.id());
+    this.state = SourceState.initial(definition.id());
+  }
+
+  /**
+   * A source that cannot even be created is a bug of its kind, not a problem of the
+   * configuration (that was validated): it stays unknown, with an internal error, like a refresh
+   * that throws.
+   */
+  private static Source open(SourceDefinition definition, SharedResources resources) {
+    try {
+      return definition.settings().open(definition, resources);
+    } catch (RuntimeException e) {
+      return context -> CompletableFuture.failedFuture(e);
+    }
   }
 
   Source source() {
     return source;
   }
 
+  SourceDefinition definition() {
+    return definition;
+  }
+
   /** Moves this runner, with its data, to the collector of a reloaded configuration. */
   SourceRunner rebind(Runnable newOnChange) {
     this.onChange = newOnChange;
     return this;
+  }
+
+  /** Closes the source and gives back the shared resources it took. */
+  void close() {
+    try {
+      source.close();
+    } finally {
+      resources.release();
+    }
   }
 
   SourceState state() {
@@ -49,7 +81,7 @@ final class SourceRunner {
   synchronized Instant nextDue() {
     SourceState current = state;
     Instant due = current.lastAttemptStartedAt()
-        .map(at -> at.plus(source.schedule().minInterval()))
+        .map(at -> at.plus(definition.schedule().minInterval()))
         .orElse(Instant.MIN);
     Instant retry = current.retryNotBefore().orElse(Instant.MIN);
     return due.isAfter(retry) ? due : retry;
@@ -74,7 +106,7 @@ final class SourceRunner {
     inFlight = done;
     state = state.started(now);
     long startNanos = System.nanoTime();
-    Duration timeout = source.schedule().refreshTimeout();
+    Duration timeout = definition.schedule().refreshTimeout();
     CompletableFuture<Reading> refresh;
     try {
       refresh = source.refresh(new RefreshContext(now.plus(timeout), clock, blockingExecutor));
@@ -110,10 +142,10 @@ final class SourceRunner {
       // what is served, and log the stack trace for the developers (the log is redacted too).
       String what = cause == null ? "no reading" : cause.getClass().getSimpleName();
       state = previous.failed(ErrorKind.INTERNAL, "internal error: " + what, null, took);
-      LOG.log(Level.WARNING, "source " + source.id() + " failed unexpectedly", cause);
+      LOG.log(Level.WARNING, "source " + definition.id() + " failed unexpectedly", cause);
     }
     if (!previous.lastAttemptFailed() || !previous.lastError().equals(state.lastError())) {
-      LOG.warning(() -> "source " + source.id() + " refresh failed: " + state.lastError().orElse(""));
+      LOG.warning(() -> "source " + definition.id() + " refresh failed: " + state.lastError().orElse(""));
     }
   }
 

@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
+import io.migrationexporter.collect.CoreFamilies;
+import io.migrationexporter.collect.MetricFamilies;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,24 +41,36 @@ public final class ConfigLoader {
 
   private final List<CheckKind<?>> checkKinds;
   private final List<SourceKind> sourceKinds;
-  private final Map<Class<?>, Object> shared;
-
-  /**
-   * @param shared resources (clients) shared by the sources of every plan this loader builds, so a
-   *     reload reuses them
-   */
-  public ConfigLoader(List<CheckKind<?>> checkKinds, List<SourceKind> sourceKinds,
-      Map<Class<?>, Object> shared) {
-    this.checkKinds = List.copyOf(checkKinds);
-    this.sourceKinds = List.copyOf(sourceKinds);
-    this.shared = shared;
-  }
+  private final MetricFamilies families;
 
   public ConfigLoader(List<CheckKind<?>> checkKinds, List<SourceKind> sourceKinds) {
-    this(checkKinds, sourceKinds, new HashMap<>());
+    this.checkKinds = List.copyOf(checkKinds);
+    this.sourceKinds = List.copyOf(sourceKinds);
+    this.families = families(this.checkKinds, this.sourceKinds);
+  }
+
+  /** The families the core and this loader's kinds declare: all that /metrics may serve. */
+  public MetricFamilies families() {
+    return families;
+  }
+
+  private static MetricFamilies families(List<CheckKind<?>> checkKinds,
+      List<SourceKind> sourceKinds) {
+    MetricFamilies.Builder families = MetricFamilies.builder().declare("the core",
+        CoreFamilies.ALL);
+    sourceKinds.forEach(kind -> families.declare("source kind '" + kind.name() + "'",
+        kind.families()));
+    checkKinds.forEach(kind -> families.declare("check kind '" + kind.name() + "'",
+        kind.families()));
+    return families.build();
   }
 
   public Plan load(Path file) throws ConfigException {
+    if (!families.clashes().isEmpty()) {
+      // The kinds this build registers disagree: no configuration can fix that, and none is read.
+      throw new ConfigException(families.clashes().stream()
+          .map(clash -> new ConfigProblem("migration-exporter", -1, null, clash)).toList());
+    }
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.isRegularFile(absolute) || !Files.isReadable(absolute)) {
       throw new ConfigException(new ConfigProblem(file.toString(), -1, null,
@@ -114,12 +127,7 @@ public final class ConfigLoader {
     ConfigNode root = new ConfigNode(merged.root(), "", problems, absolute.getParent(),
         definitions(absolute));
     Plan plan = parse(absolute, merged, root, problems);
-    if (!problems.isEmpty()) {
-      if (plan != null) {
-        plan.closeSources();
-      }
-      throw new ConfigException(problems.list());
-    }
+    problems.throwIfAny();
     return plan;
   }
 
@@ -178,37 +186,29 @@ public final class ConfigLoader {
       Map<String, Object> kinds, Duration migrationSilentAfter) {}
 
   private Plan parse(Path file, Config merged, ConfigNode root, Problems problems) {
-    ServerSettings[] server = new ServerSettings[1];
-    LogSettings[] log = new LogSettings[1];
-    PhaseSettings[] phases = new PhaseSettings[1];
-    int[] journal = {500};
-    JournalSettings[] journalFile = new JournalSettings[1];
-    problems.attempt(() -> server[0] = server(root.child("server")));
-    problems.attempt(() -> log[0] = log(root.child("log")));
-    problems.attempt(() -> phases[0] = phases(root.child("phases")));
-    problems.attempt(() -> {
-      ConfigNode events = root.child("events");
-      journal[0] = events.integer("capacity", 10, 100_000);
-      journalFile[0] = journalFile(events, phases[0]);
-      events.finish();
-    });
-    if (phases[0] == null) {
+    Optional<ServerSettings> server = problems.attempt(() -> server(root.child("server")));
+    Optional<LogSettings> log = problems.attempt(() -> log(root.child("log")));
+    Optional<PhaseSettings> phases = problems.attempt(() -> phases(root.child("phases")));
+    Optional<Events> events = problems.attempt(() -> events(root.child("events"),
+        phases.orElse(null)));
+    if (phases.isEmpty()) {
       return abandon(root);
     }
-    List<String> order = phases[0].order();
+    List<String> order = phases.get().order();
     if (!defaultPhasesListed(merged, root, order)) {
       return abandon(root);
     }
-    SharedDefaults[] defaults = new SharedDefaults[1];
-    problems.attempt(() -> defaults[0] = defaults(root.child("defaults"), order, problems));
-    if (defaults[0] == null) {
+    Optional<SharedDefaults> parsedDefaults = problems.attempt(() ->
+        defaults(root.child("defaults"), order, problems));
+    if (parsedDefaults.isEmpty()) {
       return abandon(root);
     }
-    Set<String> defaultClosed = defaults[0].closed();
-    Set<String> defaultOpen = defaults[0].open();
+    SharedDefaults defaults = parsedDefaults.get();
+    Set<String> defaultClosed = defaults.closed();
+    Set<String> defaultOpen = defaults.open();
 
-    PlanBuilder builder = new PlanBuilder(shared, defaults[0].interval(), order, defaultClosed,
-        defaultOpen, defaults[0].migrationSilentAfter());
+    PlanBuilder builder = new PlanBuilder(defaults.interval(), order, defaultClosed,
+        defaultOpen, defaults.migrationSilentAfter());
     Map<String, AppDefinition> apps = apps(root);
     Expectations expectations = Expectations.read(root);
     builder.expectations(expectations);
@@ -229,19 +229,28 @@ public final class ConfigLoader {
         if (!checkNames.add(name)) {
           throw entry.getValue().failHere("a check named '" + name + "' already exists");
         }
-        checks.add(check(name, entry.getValue(), apps, builder, defaults[0].kinds(),
+        checks.add(check(name, entry.getValue(), apps, builder, defaults.kinds(),
             defaultClosed, defaultOpen));
       });
     }
     boolean everyCheckParsed = checks.size() == builder.impliedChecks().size() + declared.size();
     List<GateDefinition> gates = gates(root, order, checks, checkNames, everyCheckParsed);
     root.finish();
-    if (server[0] == null || log[0] == null) {
-      builder.closeAll();
+    if (server.isEmpty() || log.isEmpty() || events.isEmpty()) {
       return null;
     }
-    return new Plan(file, server[0], log[0], phases[0], journal[0], apps, builder.sources(),
-        checks, gates, builder.migrationDefinitions(), journalFile[0]);
+    return new Plan(file, server.get(), log.get(), phases.get(), events.get().capacity(), apps,
+        builder.sources(), checks, gates, builder.migrationDefinitions(), events.get().journal());
+  }
+
+  /** {@code events}: the journal's capacity in memory and its file. */
+  private record Events(int capacity, JournalSettings journal) {}
+
+  private static Events events(ConfigNode events, PhaseSettings phases) {
+    int capacity = events.integer("capacity", 10, 100_000);
+    JournalSettings journal = journalFile(events, phases);
+    events.finish();
+    return new Events(capacity, journal);
   }
 
   /** {@code events.journal*}; the file defaults to one beside the phase state file. */
@@ -270,9 +279,9 @@ public final class ConfigLoader {
   }
 
   private SharedDefaults defaults(ConfigNode defaults, List<String> order, Problems problems) {
-    Set<String> closed = phaseSet(defaults, "closed-phases", order);
-    Set<String> open = phaseSet(defaults, "open-phases", order);
-    overlap(defaults, closed, open);
+    Set<String> closed = CheckKeys.phases(defaults, "closed-phases", order);
+    Set<String> open = CheckKeys.phases(defaults, "open-phases", order);
+    CheckKeys.disjoint(defaults, closed, open);
     Duration interval = defaults.duration("interval");
     Duration silentAfter = defaults.duration("migration-silent-after");
     if (silentAfter.isZero() || silentAfter.isNegative()) {
@@ -281,7 +290,9 @@ public final class ConfigLoader {
     Map<String, Object> kinds = new HashMap<>();
     for (CheckKind<?> kind : checkKinds) {
       problems.attempt(() -> {
-        ConfigNode node = defaults.child(kind.name());
+        // A kind without defaults needs no block in reference.conf.
+        ConfigNode node = defaults.has(kind.name()) ? defaults.child(kind.name())
+            : defaults.absent(kind.name());
         kinds.put(kind.name(), kind.parseDefaults(node));
         node.finish();
       });
@@ -421,26 +432,6 @@ public final class ConfigLoader {
     return new PhaseSettings(order, initial, stateFile, current);
   }
 
-  /** A list of phases that must all be in {@code order}: the error names the missing phase. */
-  private static Set<String> phaseSet(ConfigNode node, String key, List<String> order) {
-    Set<String> phases = new LinkedHashSet<>(node.stringList(key));
-    for (String phase : phases) {
-      if (!order.contains(phase)) {
-        throw node.fail(key, "names phase '" + phase + "', which phases.order " + order
-            + " does not list");
-      }
-    }
-    return phases;
-  }
-
-  private static void overlap(ConfigNode node, Set<String> closed, Set<String> open) {
-    for (String phase : closed) {
-      if (open.contains(phase)) {
-        throw node.fail("open-phases", "phase '" + phase + "' cannot be both closed and open");
-      }
-    }
-  }
-
   private static Map<String, AppDefinition> apps(ConfigNode root) {
     Map<String, AppDefinition> apps = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigNode> entry : entries(root, "apps").entrySet()) {
@@ -458,21 +449,18 @@ public final class ConfigLoader {
    * reported like any other problem instead of ending the whole load.
    */
   private static Map<String, ConfigNode> entries(ConfigNode node, String key) {
-    List<Map<String, ConfigNode>> entries = new ArrayList<>();
-    node.problems().attempt(() -> entries.add(node.children(key)));
-    return entries.isEmpty() ? Map.of() : entries.get(0);
+    return node.problems().attempt(() -> node.children(key)).orElse(Map.of());
   }
 
   private void declareSources(ConfigNode root, PlanBuilder builder) {
     if (!root.has("sources")) {
       return;
     }
-    List<ConfigNode> section = new ArrayList<>();
-    root.problems().attempt(() -> section.add(root.child("sources")));
+    Optional<ConfigNode> section = root.problems().attempt(() -> root.child("sources"));
     if (section.isEmpty()) {
       return;
     }
-    ConfigNode sources = section.get(0);
+    ConfigNode sources = section.get();
     for (SourceKind kind : sourceKinds) {
       for (Map.Entry<String, ConfigNode> entry : entries(sources, kind.name()).entrySet()) {
         int before = root.problems().size();
@@ -508,25 +496,17 @@ public final class ConfigLoader {
           + String.join(" and ", present.stream().map(CheckKind::name).toList()));
     }
     CheckKind<?> kind = present.get(0);
-    String title = node.string("title", name);
+    CheckKeys keys = CheckKeys.read(node, name, kind.defaultGroup(), defaultClosed, defaultOpen,
+        builder.phases());
     String app = node.string("app", "");
     if (!app.isEmpty() && !apps.containsKey(app)) {
       throw node.fail("app", "unknown app '" + app + "'"
           + (apps.isEmpty() ? ", no app is declared under apps" : ", the apps are "
               + String.join(", ", apps.keySet())));
     }
-    String group = node.string("group", kind.defaultGroup()).toLowerCase(Locale.ROOT);
-    Set<String> closed = node.has("closed-phases")
-        ? phaseSet(node, "closed-phases", builder.phases()) : defaultClosed;
-    Set<String> open = node.has("open-phases")
-        ? phaseSet(node, "open-phases", builder.phases()) : defaultOpen;
-    if (node.has("closed-phases") || node.has("open-phases")) {
-      overlap(node, closed, open);
-    }
     CheckKind.Binding binding = bind(kind, name, node, builder, kindDefaults.get(kind.name()));
     node.finish();
-    return new CheckDefinition(name, title, group, app, kind.name(), binding.sourceId(),
-        binding.observationKey(), closed, open);
+    return keys.definition(name, app, kind.name(), binding.sourceId(), binding.observationKey());
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package io.migrationexporter.config;
 
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
@@ -482,6 +483,11 @@ public final class ConfigNode {
       throw wrongType(key, value, "an object { ... }");
     }
     return new ConfigNode((ConfigObject) value, key(key), problems, baseDir, definitions);
+  }
+
+  /** An empty node at {@code key}, which is not set: every key read there gets its fallback. */
+  ConfigNode absent(String key) {
+    return new ConfigNode(ConfigFactory.empty().root(), key(key), problems, baseDir, definitions);
   }
 
   public Optional<ConfigNode> optChild(String key) {

@@ -2,7 +2,7 @@ package io.migrationexporter.config;
 
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.check.GateDefinition;
-import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.migration.MigrationDefinition;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A validated configuration, ready to run: everything the exporter does follows from it. */
+/**
+ * A validated configuration, ready to run: everything the exporter does follows from it. It is
+ * data only, holding no resource: the collector creates the sources from their definitions when
+ * the plan is activated.
+ */
 public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSettings phases,
-    int journalCapacity, Map<String, AppDefinition> apps, List<Source> sources,
+    int journalCapacity, Map<String, AppDefinition> apps, List<SourceDefinition> sources,
     List<CheckDefinition> checks, List<GateDefinition> gates,
     List<MigrationDefinition> migrations, JournalSettings journalFile) {
 
@@ -25,16 +29,11 @@ public record Plan(Path file, ServerSettings server, LogSettings log, PhaseSetti
     gates = List.copyOf(gates);
   }
 
-  public Optional<Source> source(String id) {
+  public Optional<SourceDefinition> source(String id) {
     return sources.stream().filter(source -> source.id().equals(id)).findFirst();
   }
 
   public Optional<GateDefinition> gate(String name) {
     return gates.stream().filter(gate -> gate.name().equals(name)).findFirst();
-  }
-
-  /** Closes every source: for a plan that was validated but will not run (check-config, refused reload). */
-  public void closeSources() {
-    sources.forEach(Source::close);
   }
 }

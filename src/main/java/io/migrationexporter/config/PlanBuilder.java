@@ -1,7 +1,7 @@
 package io.migrationexporter.config;
 
 import io.migrationexporter.check.CheckDefinition;
-import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
@@ -13,19 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * What kinds see while a configuration is parsed: the sources registered so far, the shared
- * resources (clients) they may reuse, and the defaults every source schedule falls back to.
+ * What kinds see while a configuration is parsed: the sources defined so far, with what checks ask
+ * of them, and the defaults every source schedule falls back to. It holds data only: no source
+ * is created while a configuration is parsed.
  */
 public final class PlanBuilder {
-  private final Map<String, Source> sources = new LinkedHashMap<>();
+  private final Map<String, SourceDefinition> sources = new LinkedHashMap<>();
   /** {@code <kind>.<name>} of the source blocks whose declaration recorded a problem. */
   private final Set<String> failedDeclarations = new HashSet<>();
   private final List<CheckDefinition> impliedChecks = new ArrayList<>();
   private final Map<String, MigrationDefinition> migrations = new LinkedHashMap<>();
-  private final Map<Class<?>, Object> shared;
   private final Duration defaultInterval;
   private final List<String> phases;
   private final Set<String> defaultClosedPhases;
@@ -33,17 +32,9 @@ public final class PlanBuilder {
   private final Duration defaultSilentAfter;
   private Expectations expectations = Expectations.NONE;
 
-  PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
-      Set<String> defaultClosedPhases, Set<String> defaultOpenPhases) {
-    this(shared, defaultInterval, phases, defaultClosedPhases, defaultOpenPhases,
-        MigrationDefinition.DEFAULT_SILENT_AFTER);
-  }
-
-  PlanBuilder(Map<Class<?>, Object> shared, Duration defaultInterval, List<String> phases,
-      Set<String> defaultClosedPhases, Set<String> defaultOpenPhases,
-      Duration defaultSilentAfter) {
+  PlanBuilder(Duration defaultInterval, List<String> phases, Set<String> defaultClosedPhases,
+      Set<String> defaultOpenPhases, Duration defaultSilentAfter) {
     this.defaultSilentAfter = defaultSilentAfter;
-    this.shared = shared;
     this.defaultInterval = defaultInterval;
     this.phases = List.copyOf(phases);
     this.defaultClosedPhases = Set.copyOf(defaultClosedPhases);
@@ -58,13 +49,6 @@ public final class PlanBuilder {
   /** {@code defaults.open-phases}, for checks a source declaration implies. */
   public Set<String> defaultOpenPhases() {
     return defaultOpenPhases;
-  }
-
-  /** A resource shared by all sources of a process (an HTTP client), created on first use. */
-  public <T> T shared(Class<T> type, Function<Class<T>, T> create) {
-    synchronized (shared) {
-      return type.cast(shared.computeIfAbsent(type, key -> create.apply(type)));
-    }
   }
 
   public List<String> phases() {
@@ -95,15 +79,31 @@ public final class PlanBuilder {
   }
 
   /** Registers a source; its id must be new. */
-  public void addSource(Source source, ConfigNode where, String key) {
+  public void addSource(SourceDefinition source, ConfigNode where, String key) {
     if (sources.putIfAbsent(source.id(), source) != null) {
-      source.close();
       throw where.fail(key, "source " + source.id() + " is declared twice");
     }
   }
 
-  public Optional<Source> source(String id) {
+  public Optional<SourceDefinition> source(String id) {
     return Optional.ofNullable(sources.get(id));
+  }
+
+  /**
+   * Asks the source {@code sourceId}, which the caller found registered, to observe
+   * {@code request} for a check: the request becomes part of the source's definition, under
+   * {@code observationKey}, which the check then evaluates. The same request by two checks is
+   * observed once.
+   *
+   * @return {@code observationKey}
+   */
+  public String request(String sourceId, String observationKey, Object request) {
+    SourceDefinition source = sources.get(sourceId);
+    if (source == null) {
+      throw new IllegalStateException("no source " + sourceId + " to ask for " + observationKey);
+    }
+    sources.put(sourceId, source.request(observationKey, request));
+    return observationKey;
   }
 
   void declarationFailed(String kind, String name) {
@@ -131,7 +131,7 @@ public final class PlanBuilder {
   /** Reads one step's own keys (how the source recognises it) and returns them. */
   @FunctionalInterface
   public interface StepReader<S> {
-    S read(ConfigNode step, int index);
+    S read(String migration, ConfigNode step, int index);
   }
 
   /** Reads a migration's own keys besides title and steps (a progress query), before its steps. */
@@ -185,7 +185,7 @@ public final class PlanBuilder {
           steps.add(new StepDefinition(stepName, step.string("title", stepName),
               expectations.of(name, stepName).or(() -> guessed),
               expectations.measuredOn(name, stepName)));
-          matchers.add(reader.read(step, i));
+          matchers.add(reader.read(name, step, i));
           step.finish();
         }
         Duration silentAfter = migration.duration("silent-after", defaultSilentAfter);
@@ -220,15 +220,11 @@ public final class PlanBuilder {
     return List.copyOf(migrations.values());
   }
 
-  List<Source> sources() {
+  List<SourceDefinition> sources() {
     return List.copyOf(sources.values());
   }
 
   List<CheckDefinition> impliedChecks() {
     return List.copyOf(impliedChecks);
-  }
-
-  void closeAll() {
-    sources.values().forEach(Source::close);
   }
 }

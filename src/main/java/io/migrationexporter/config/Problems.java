@@ -4,6 +4,8 @@ import com.typesafe.config.ConfigOrigin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Collects the problems of one configuration load, so that a user sees them all at once. */
@@ -50,13 +52,26 @@ public final class Problems {
     return problems.size();
   }
 
-  /** Runs one entry's parsing; an {@link Invalid} ends that entry only, the rest goes on. */
-  public void attempt(Runnable parse) {
+  /**
+   * Parses one entry; an {@link Invalid} ends that entry only, the rest goes on.
+   *
+   * @return what {@code parse} returned, empty when its problem was recorded
+   */
+  public <T> Optional<T> attempt(Supplier<T> parse) {
     try {
-      parse.run();
+      return Optional.ofNullable(parse.get());
     } catch (Invalid recorded) {
       // already recorded: go on with the next entry so that every problem is reported
+      return Optional.empty();
     }
+  }
+
+  /** The same for an entry that registers what it parses instead of returning it. */
+  public void attempt(Runnable parse) {
+    attempt(() -> {
+      parse.run();
+      return null;
+    });
   }
 
   public boolean isEmpty() {

@@ -1,11 +1,46 @@
 package io.migrationexporter.metrics;
 
+import static io.migrationexporter.collect.CoreFamilies.AUTH_FAILURES;
+import static io.migrationexporter.collect.CoreFamilies.BUILD_INFO;
+import static io.migrationexporter.collect.CoreFamilies.CHECK_EXPECTED;
+import static io.migrationexporter.collect.CoreFamilies.CHECK_INFO;
+import static io.migrationexporter.collect.CoreFamilies.CHECK_OBSERVED;
+import static io.migrationexporter.collect.CoreFamilies.CHECK_STATUS;
+import static io.migrationexporter.collect.CoreFamilies.CHECK_VALUE;
+import static io.migrationexporter.collect.CoreFamilies.GATE_APPLIES;
+import static io.migrationexporter.collect.CoreFamilies.GATE_BLOCKING;
+import static io.migrationexporter.collect.CoreFamilies.GATE_OPEN;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_DONE;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_ETA;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_HEARTBEAT;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_PROGRESS;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_STATE;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_STATE_ENTERED;
+import static io.migrationexporter.collect.CoreFamilies.MIGRATION_STEPS;
+import static io.migrationexporter.collect.CoreFamilies.PHASE;
+import static io.migrationexporter.collect.CoreFamilies.PHASE_ENTERED;
+import static io.migrationexporter.collect.CoreFamilies.PROGRESS_KNOWN;
+import static io.migrationexporter.collect.CoreFamilies.RELOAD_AT;
+import static io.migrationexporter.collect.CoreFamilies.RELOAD_OK;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_DURATION;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_ERRORS;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_REFRESHES;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_STALE_AFTER;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_SUCCESS_AT;
+import static io.migrationexporter.collect.CoreFamilies.SOURCE_UP;
+import static io.migrationexporter.collect.CoreFamilies.STEP_EXPECTED;
+import static io.migrationexporter.collect.CoreFamilies.STEP_INDEX;
+import static io.migrationexporter.collect.CoreFamilies.STEP_INFO;
+import static io.migrationexporter.collect.CoreFamilies.STEP_PROGRESS;
+import static io.migrationexporter.collect.CoreFamilies.STEP_STARTED;
+
 import io.migrationexporter.app.Board;
+import io.migrationexporter.app.BoardRenderings;
 import io.migrationexporter.check.CheckResult;
 import io.migrationexporter.check.GateResult;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
-import io.migrationexporter.collect.Sample;
+import io.migrationexporter.collect.MetricFamilies;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.migration.MigrationState;
@@ -15,22 +50,17 @@ import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.web.AuthFailures;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -41,6 +71,8 @@ import java.util.zip.GZIPOutputStream;
  * the board per format and encoding: under heavy scraping, serializing once per board instead of
  * once per scrape is what keeps /metrics cheap. Each new board is rendered ahead, off the request
  * threads, in the formats scrapers asked for recently, so a steady scraper finds its bytes ready.
+ * Only the declared families are served (the core's and the kinds'): a sample of any other is a
+ * bug, logged once and left out rather than failing every scrape.
  */
 public final class Exposition {
   private static final Logger LOG = Logger.getLogger(Exposition.class.getName());
@@ -50,101 +82,22 @@ public final class Exposition {
    */
   static final Duration RECENTLY = Duration.ofMinutes(5);
 
-  static final MetricDef BUILD_INFO = MetricDef.gauge("migration_exporter_build_info",
-      "Always 1; the version of the running exporter.", "version");
-  static final MetricDef RELOAD_OK = MetricDef.gauge(
-      "migration_exporter_config_last_reload_successful",
-      "1 when the last configuration load or reload succeeded, 0 when it was refused.");
-  static final MetricDef RELOAD_AT = MetricDef.gauge(
-      "migration_exporter_config_last_reload_success_timestamp_seconds",
-      "When the configuration in force was loaded.");
-  static final MetricDef AUTH_FAILURES = MetricDef.counter("migration_exporter_auth_failures",
-      "Failed authentication attempts by method: basic (basic auth) or admin_token.", "method");
-  static final MetricDef PHASE = MetricDef.gauge("migration_phase",
-      "1 for the current phase of the operation, 0 for the others.", "phase");
-  static final MetricDef PHASE_ENTERED = MetricDef.gauge("migration_phase_entered_timestamp_seconds",
-      "When each phase was last entered.", "phase");
-  static final MetricDef CHECK_STATUS = MetricDef.gauge("migration_check_status",
-      "Check outcome in the current phase: 1 ok, 0 failing, -1 unknown (never ok).",
-      "check", "group", "app", "kind");
-  static final MetricDef CHECK_EXPECTED = MetricDef.gauge("migration_check_expected",
-      "Always 1; the label says what the current phase expects of the check's target: closed,"
-          + " open or any.", "check", "expected");
-  static final MetricDef CHECK_OBSERVED = MetricDef.gauge("migration_check_observed",
-      "Always 1; the label says what was last seen of the check's target: closed, open,"
-          + " neither, or unknown.", "check", "observed");
-  static final MetricDef CHECK_VALUE = MetricDef.gauge("migration_check_value",
-      "The count behind the check's words when its source has one (containers running, other"
-          + " connections); absent when it has none or the check is unknown.", "check");
-  static final MetricDef GATE_OPEN = MetricDef.gauge("migration_gate_open",
-      "1 when every check the gate selects is ok in the gate's phase.", "gate");
-  static final MetricDef GATE_APPLIES = MetricDef.gauge("migration_gate_applies",
-      "1 when the gate answers the question of the current phase (its GO / NO GO is the"
-          + " headline), 0 otherwise.", "gate");
-  static final MetricDef CHECK_INFO = MetricDef.gauge("migration_check_info",
-      "Always 1; the labels carry the check's title, group and app, for dashboards and alerts.",
-      "check", "title", "group", "app");
-  static final MetricDef GATE_BLOCKING = MetricDef.gauge("migration_gate_blocking_checks",
-      "How many checks keep the gate closed.", "gate");
-  static final MetricDef SOURCE_UP = MetricDef.gauge("migration_source_up",
-      "1 when the last refresh of the source succeeded.", "source");
-  static final MetricDef SOURCE_DURATION = MetricDef.gauge("migration_source_duration_seconds",
-      "Duration of the last refresh of the source.", "source");
-  static final MetricDef SOURCE_SUCCESS_AT = MetricDef.gauge(
-      "migration_source_last_success_timestamp_seconds",
-      "When the source was last read successfully.", "source");
-  static final MetricDef SOURCE_STALE_AFTER = MetricDef.gauge("migration_source_stale_after_seconds",
-      "Age after which the source's data no longer counts and its checks turn unknown.", "source");
-  static final MetricDef SOURCE_REFRESHES = MetricDef.counter("migration_source_refreshes",
-      "Refreshes of the source, successful or not.", "source");
-  static final MetricDef SOURCE_ERRORS = MetricDef.counter("migration_source_errors",
-      "Failed refreshes of the source by kind: auth, not-found, rate-limited, server, transport,"
-          + " timeout, bad-payload, internal.", "source", "kind");
-
-  static final MetricDef STEPS = MetricDef.gauge("migration_steps",
-      "Number of configured steps of the migration.", "migration");
-  static final MetricDef STEP_EXPECTED = MetricDef.gauge("migration_step_expected_duration_seconds",
-      "Expected duration of each step, from the configuration.", "migration", "step", "index");
-  static final MetricDef KNOWN = MetricDef.gauge("migration_progress_known",
-      "1 when the migration's source gave fresh data; when 0, the other migration metrics are"
-          + " absent rather than old.", "migration");
-  static final MetricDef STEP_INDEX = MetricDef.gauge("migration_step_index",
-      "Current step as people count: 0 before the first step, n of n once done.", "migration");
-  static final MetricDef STEP_INFO = MetricDef.gauge("migration_step_info",
-      "1 for the current step of the migration, 0 for the others.", "migration", "step", "index");
-  static final MetricDef STEP_STARTED = MetricDef.gauge("migration_step_started_timestamp_seconds",
-      "When the current step started.", "migration");
-  static final MetricDef STEP_PROGRESS = MetricDef.gauge("migration_step_progress_ratio",
-      "Measured progress of the current step, 0 to 1, when the source can measure it.",
-      "migration");
-  static final MetricDef PROGRESS = MetricDef.gauge("migration_progress_ratio",
-      "Overall progress, steps weighted by their expected durations; absent when a figure is"
-          + " missing.", "migration");
-  static final MetricDef ETA = MetricDef.gauge("migration_eta_timestamp_seconds",
-      "When the migration should end, from measured step progress and expected durations.",
-      "migration");
-  static final MetricDef DONE = MetricDef.gauge("migration_done",
-      "1 once the last step of the migration finished.", "migration");
-  static final MetricDef HEARTBEAT = MetricDef.gauge("migration_heartbeat_timestamp_seconds",
-      "Last sign of life of the migration process.", "migration");
-  static final MetricDef STATE = MetricDef.gauge("migration_state",
-      "1 for the migration's current state, 0 for the others: not_started, running (fresh sign"
-          + " of life), waiting (on a lock), silent (no sign of life past silent-after),"
-          + " interrupted, done, unknown.", "migration", "state");
-  static final MetricDef STATE_ENTERED = MetricDef.gauge(
-      "migration_state_entered_timestamp_seconds",
-      "When the migration entered its current state (migration_state).", "migration");
-
   private final String version;
+  private final MetricFamilies declared;
+  /** The families whose samples were refused, each logged once. */
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BoardRenderings renderings = new BoardRenderings();
   /** The formats asked for, by key, with the board they were last asked of: at most 8 entries. */
   private final Map<String, Asked> asked = new ConcurrentHashMap<>();
 
   /** A format and encoding scrapers asked for, and the instant of the board they last got. */
   private record Asked(ExpositionFormatWriter writer, boolean gzip, Instant boardAt) {}
 
-  public Exposition(String version) {
+  /** @param declared the families the core and the kinds declare: the only ones served */
+  public Exposition(String version, MetricFamilies declared) {
     this.version = version;
+    this.declared = declared;
   }
 
   /** The writer for a scraper's Accept header: protobuf, OpenMetrics or the Prometheus text format. */
@@ -158,7 +111,7 @@ public final class Exposition {
    */
   public Optional<byte[]> ready(Board board, ExpositionFormatWriter writer, boolean gzip) {
     remember(board, writer, gzip);
-    return board.renderingIfDone(key(writer, gzip));
+    return renderings.renderingIfDone(board, key(writer, gzip));
   }
 
   /**
@@ -188,12 +141,12 @@ public final class Exposition {
 
   private byte[] render(Board board, ExpositionFormatWriter writer, boolean gzip) {
     String type = writer.getContentType();
-    byte[] plain = board.rendering(key(writer, false),
+    byte[] plain = renderings.rendering(board, key(writer, false),
         () -> logged(board, type, () -> serialize(board, writer)));
     if (!gzip) {
       return plain;
     }
-    return board.rendering(key(writer, true),
+    return renderings.rendering(board, key(writer, true),
         () -> logged(board, type + " gzipped", () -> gzip(plain)));
   }
 
@@ -232,7 +185,7 @@ public final class Exposition {
   }
 
   public MetricSnapshots snapshots(Board board) {
-    Families families = new Families();
+    Families families = new Families(declared, this::refuse);
     families.add(BUILD_INFO, 1, version);
     families.add(RELOAD_OK, board.config().lastReloadSuccessful() ? 1 : 0);
     families.add(RELOAD_AT, seconds(board.config().lastSuccessAt()));
@@ -291,22 +244,33 @@ public final class Exposition {
     return families.build();
   }
 
+  /** A sample of a family nobody declared is a bug of the exporter: said once, loudly. */
+  private void refuse(MetricDef family) {
+    if (refused.add(family.name())) {
+      LOG.severe(() -> "bug: the samples of metric family " + family.name() + " are left out of"
+          + " /metrics: " + declared.family(family.name())
+              .map(known -> known.declarer() + " declares it with another type, help or labels")
+              .orElse("no kind declares it"));
+    }
+  }
+
   private static void addMigration(Families families, MigrationStatus status, Instant now) {
     String name = status.migration().name();
     List<StepDefinition> steps = status.migration().steps();
-    families.add(STEPS, steps.size(), name);
+    families.add(MIGRATION_STEPS, steps.size(), name);
     for (int i = 0; i < steps.size(); i++) {
       int index = i;
       steps.get(i).expected().ifPresent(expected ->
           families.add(STEP_EXPECTED, expected.toMillis() / 1e3, name, steps.get(index).name(),
               Integer.toString(index + 1)));
     }
-    families.add(KNOWN, status.known() ? 1 : 0, name);
+    families.add(PROGRESS_KNOWN, status.known() ? 1 : 0, name);
     MigrationState state = status.state(now);
     for (MigrationState each : MigrationState.values()) {
-      families.add(STATE, each == state ? 1 : 0, name, each.label());
+      families.add(MIGRATION_STATE, each == state ? 1 : 0, name, each.label());
     }
-    status.stateEnteredAt().ifPresent(at -> families.add(STATE_ENTERED, seconds(at), name));
+    status.stateEnteredAt()
+        .ifPresent(at -> families.add(MIGRATION_STATE_ENTERED, seconds(at), name));
     if (!status.known()) {
       return;
     }
@@ -318,10 +282,10 @@ public final class Exposition {
     }
     progress.stepStartedAt().ifPresent(at -> families.add(STEP_STARTED, seconds(at), name));
     progress.stepRatio().ifPresent(ratio -> families.add(STEP_PROGRESS, ratio, name));
-    status.overallRatio().ifPresent(ratio -> families.add(PROGRESS, ratio, name));
-    status.eta(now).ifPresent(at -> families.add(ETA, seconds(at), name));
-    families.add(DONE, progress.done() ? 1 : 0, name);
-    progress.heartbeatAt().ifPresent(at -> families.add(HEARTBEAT, seconds(at), name));
+    status.overallRatio().ifPresent(ratio -> families.add(MIGRATION_PROGRESS, ratio, name));
+    status.eta(now).ifPresent(at -> families.add(MIGRATION_ETA, seconds(at), name));
+    families.add(MIGRATION_DONE, progress.done() ? 1 : 0, name);
+    progress.heartbeatAt().ifPresent(at -> families.add(MIGRATION_HEARTBEAT, seconds(at), name));
   }
 
   private static String observed(CheckResult result) {
@@ -336,56 +300,5 @@ public final class Exposition {
 
   private static double seconds(Instant at) {
     return at.toEpochMilli() / 1e3;
-  }
-
-  /** Groups samples by family, keeping the order in which families first appear. */
-  private static final class Families {
-    private final Map<String, MetricDef> defs = new LinkedHashMap<>();
-    private final Map<String, List<Sample>> samples = new LinkedHashMap<>();
-
-    void add(MetricDef def, double value, String... labelValues) {
-      add(new Sample(def, List.of(labelValues), value));
-    }
-
-    void add(Sample sample) {
-      MetricDef def = sample.metric();
-      MetricDef known = defs.putIfAbsent(def.name(), def);
-      if (known != null && !known.equals(def)) {
-        throw new IllegalStateException("two definitions of " + def.name());
-      }
-      samples.computeIfAbsent(def.name(), name -> new ArrayList<>()).add(sample);
-    }
-
-    MetricSnapshots build() {
-      List<MetricSnapshot> out = new ArrayList<>(defs.size());
-      for (MetricDef def : defs.values()) {
-        out.add(snapshot(def, samples.get(def.name())));
-      }
-      return new MetricSnapshots(out);
-    }
-
-    private static MetricSnapshot snapshot(MetricDef def, List<Sample> samples) {
-      if (def.type() == MetricDef.Type.COUNTER) {
-        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(def.name()).help(def.help());
-        for (Sample sample : samples) {
-          counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-              .labels(labels(def, sample)).value(sample.value()).build());
-        }
-        return counter.build();
-      }
-      GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(def.name()).help(def.help());
-      for (Sample sample : samples) {
-        gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(labels(def, sample)).value(sample.value()).build());
-      }
-      return gauge.build();
-    }
-
-    private static Labels labels(MetricDef def, Sample sample) {
-      if (def.labelNames().isEmpty()) {
-        return Labels.EMPTY;
-      }
-      return Labels.of(def.labelNames(), sample.labelValues());
-    }
   }
 }

@@ -6,17 +6,16 @@ import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigProblem;
 import io.migrationexporter.metrics.Exposition;
 import io.migrationexporter.web.WebConfig;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 
 /** The exporter's HTTP face, on Undertow. */
@@ -31,17 +30,15 @@ public final class HttpServer implements AutoCloseable {
    */
   static final int READ_TIMEOUT_MS = 30_000;
 
-  private final Undertow undertow;
-  private final int port;
+  private final HttpListener listener;
   private final HttpHandler routes;
   /** The routes behind the basic auth and headers of the web configuration in force. */
   private final AtomicReference<HttpHandler> protectedRoutes;
   private volatile WebConfig web;
 
-  private HttpServer(Undertow undertow, HttpHandler routes, WebConfig web,
+  private HttpServer(HttpListener listener, HttpHandler routes, WebConfig web,
       AtomicReference<HttpHandler> protectedRoutes) {
-    this.undertow = undertow;
-    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    this.listener = listener;
     this.routes = routes;
     this.web = web;
     this.protectedRoutes = protectedRoutes;
@@ -79,24 +76,30 @@ public final class HttpServer implements AutoCloseable {
         .handler();
 
     AtomicReference<HttpHandler> protectedRoutes = new AtomicReference<>(web.protect(routes));
-    Undertow.Builder builder = Undertow.builder();
-    web.listen(builder, host, port);
-    Undertow undertow = builder
-        .setIoThreads(2)
-        .setWorkerThreads(32)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+    OptionMap workerOptions = OptionMap.builder()
+        .set(Options.WORKER_IO_THREADS, 2)
+        .set(Options.WORKER_TASK_CORE_THREADS, 32)
+        .set(Options.WORKER_TASK_MAX_THREADS, 32)
+        .getMap();
+    OptionMap socketOptions = OptionMap.builder()
+        .set(Options.TCP_NODELAY, true)
+        .set(Options.READ_TIMEOUT, READ_TIMEOUT_MS)
+        .addAll(web.tlsOptions())
+        .getMap();
+    OptionMap serverOptions = OptionMap.builder()
+        .set(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
+        .set(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         // a request's line and headers must arrive within this: half-sent ones are not held
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADER_READ_TIMEOUT_MS)
-        .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
-        .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-        .setSocketOption(Options.TCP_NODELAY, true)
-        .setSocketOption(Options.READ_TIMEOUT, READ_TIMEOUT_MS)
-        .setHandler(guarded(exchange -> protectedRoutes.get().handleRequest(exchange)))
-        .build();
-    undertow.start();
-    return new HttpServer(undertow, routes, web, protectedRoutes);
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADER_READ_TIMEOUT_MS)
+        .set(UndertowOptions.IDLE_TIMEOUT, 120_000)
+        .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+        .set(UndertowOptions.ENABLE_HTTP2, web.http2())
+        .getMap();
+    HttpListener listener = HttpListener.open(host, port, web.sslContext(),
+        guarded(exchange -> protectedRoutes.get().handleRequest(exchange)), workerOptions,
+        socketOptions, serverOptions);
+    return new HttpServer(listener, routes, web, protectedRoutes);
   }
 
   /**
@@ -117,7 +120,8 @@ public final class HttpServer implements AutoCloseable {
             + ", which the running listener cannot change: restart the exporter to apply it"));
       }
       return () -> {
-        next.useIn(undertow);
+        // certificate, key and client CAs; restartNeededFor refused any other TLS change
+        next.sslContext().ifPresent(listener::useSslContext);
         protectedRoutes.set(next.protect(routes));
         web = next;
         if (next != WebConfig.PLAIN) {
@@ -157,11 +161,11 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return listener.port();
   }
 
   @Override
   public void close() {
-    undertow.stop();
+    listener.close();
   }
 }

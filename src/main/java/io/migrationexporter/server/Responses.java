@@ -15,17 +15,26 @@ final class Responses {
   private Responses() {}
 
   static void json(HttpServerExchange exchange, int status, JsonNode body) {
+    send(exchange, status, "application/json", jsonText(body));
+  }
+
+  static void error(HttpServerExchange exchange, int status, String message) {
+    json(exchange, status, Views.error(message));
+  }
+
+  /** The body {@link #error} sends, for answers written below the exchange. */
+  static String errorJson(String message) {
+    return jsonText(Views.error(message));
+  }
+
+  private static String jsonText(JsonNode body) {
     String text;
     try {
       text = Views.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize a JSON tree", e);
     }
-    send(exchange, status, "application/json", Redactor.redact(text) + "\n");
-  }
-
-  static void error(HttpServerExchange exchange, int status, String message) {
-    json(exchange, status, Views.error(message));
+    return Redactor.redact(text) + "\n";
   }
 
   /**

@@ -4,8 +4,6 @@ import io.migrationexporter.config.ConfigException;
 import io.migrationexporter.config.ConfigProblem;
 import io.migrationexporter.config.Problems;
 import io.migrationexporter.config.ServerSettings;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.HttpString;
 import java.nio.file.Files;
@@ -16,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Sequence;
 
@@ -78,10 +78,10 @@ public final class WebConfig {
           "cannot read the web configuration file"));
     }
     Problems problems = new Problems();
-    WebConfig[] config = new WebConfig[1];
-    problems.attempt(() -> config[0] = parse(absolute, YamlMap.parse(absolute, problems)));
+    Optional<WebConfig> config = problems.attempt(() ->
+        parse(absolute, YamlMap.parse(absolute, problems)));
     problems.throwIfAny();
-    return config[0];
+    return config.orElseThrow();
   }
 
   /** What the sections yield; each section is parsed on its own so that all problems show. */
@@ -153,21 +153,32 @@ public final class WebConfig {
     return tls.isPresent() ? "https" : "http";
   }
 
-  /** Adds the listener: HTTPS with this file's TLS settings, or plain HTTP. */
-  public void listen(Undertow.Builder builder, String host, int port) {
+  /** The TLS context of the HTTPS listener; empty for plain HTTP. */
+  public Optional<SSLContext> sslContext() {
+    return tls.map(TlsListener::context);
+  }
+
+  /**
+   * The socket options the HTTPS listener fixes when it opens: client certificates, TLS versions
+   * and suites; empty for plain HTTP.
+   */
+  public OptionMap tlsOptions() {
     if (tls.isEmpty()) {
-      builder.addHttpListener(port, host);
-      return;
+      return OptionMap.EMPTY;
     }
     TlsListener listener = tls.get();
-    builder.addHttpsListener(port, host, listener.context())
-        .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, listener.clientAuth())
-        .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(listener.protocols()))
-        .setServerOption(UndertowOptions.ENABLE_HTTP2, http2);
+    OptionMap.Builder options = OptionMap.builder()
+        .set(Options.SSL_CLIENT_AUTH_MODE, listener.clientAuth())
+        .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(listener.protocols()));
     if (!listener.cipherSuites().isEmpty()) {
-      builder.setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES,
-          Sequence.of(listener.cipherSuites()));
+      options.set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(listener.cipherSuites()));
     }
+    return options.getMap();
+  }
+
+  /** Whether the HTTPS listener offers HTTP/2; never over plain HTTP. */
+  public boolean http2() {
+    return tls.isPresent() && http2;
   }
 
   /** The file, for a problem line; a placeholder for plain HTTP without a file. */
@@ -203,15 +214,6 @@ public final class WebConfig {
       return Optional.of("http_server_config.http2 changed");
     }
     return Optional.empty();
-  }
-
-  /**
-   * Puts this configuration's certificate, key and client CAs in force on {@code undertow}'s
-   * HTTPS listener: new connections use them, open ones keep theirs. Only for a configuration
-   * {@link #restartNeededFor} accepted.
-   */
-  public void useIn(Undertow undertow) {
-    tls.ifPresent(listener -> undertow.getListenerInfo().get(0).setSslContext(listener.context()));
   }
 
   /**

@@ -35,12 +35,8 @@ class NightReportPageTest {
     Path config = DemoNight.copyInto(dir);
     Plan plan = Modules.loader().load(config);
     Path html;
-    try {
-      html = NightReport.write(NightReport.night(JournalFile.readAll(DemoNight.journalIn(dir)),
-          NightPlan.of(plan), Optional.empty(), Optional.empty()), dir.resolve("out")).get(0);
-    } finally {
-      plan.closeSources();
-    }
+    html = NightReport.write(NightReport.night(JournalFile.readAll(DemoNight.journalIn(dir)),
+        NightPlan.of(plan), Optional.empty(), Optional.empty()), dir.resolve("out")).get(0);
     String page = Files.readString(html);
     assertThat(FETCHES.matcher(page).find()).as("a reference to fetch in the page").isFalse();
     assertThat(page).contains("<meta http-equiv=\"Content-Security-Policy\" content=\""

@@ -3,9 +3,12 @@ package io.migrationexporter.board;
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.Plan;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
@@ -19,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * A source following one migration whose progress the test sets, standing in for the sources that
  * read it from PostgreSQL or a log: the page only ever sees what the core derives from it.
  */
-public final class ScriptedMigration implements Source {
+public final class ScriptedMigration implements Source, SourceSettings {
   private final MigrationDefinition definition;
   /** What the next refreshes report; null makes them fail, as an unreachable log would. */
   private volatile StepProgress progress = StepProgress.notStarted();
@@ -28,16 +31,22 @@ public final class ScriptedMigration implements Source {
     this.definition = new MigrationDefinition(name, title, "script:" + name, steps);
   }
 
+  /** The id of the source the migration is read from. */
+  public String id() {
+    return definition.sourceId();
+  }
+
   public MigrationDefinition migration() {
     return definition;
   }
 
   /** {@code plan} with {@code migrations} followed as if it declared them. */
   public static Plan added(Plan plan, ScriptedMigration... migrations) {
-    List<Source> sources = new ArrayList<>(plan.sources());
+    List<SourceDefinition> sources = new ArrayList<>(plan.sources());
     List<MigrationDefinition> followed = new ArrayList<>(plan.migrations());
     for (ScriptedMigration migration : migrations) {
-      sources.add(migration);
+      sources.add(new SourceDefinition(migration.definition.sourceId(), new SourceSchedule(
+          Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5)), migration));
       followed.add(migration.migration());
     }
     return new Plan(plan.file(), plan.server(), plan.log(), plan.phases(),
@@ -49,19 +58,15 @@ public final class ScriptedMigration implements Source {
     progress = now;
   }
 
+  /** The test drives this very object: it is its own source. */
   @Override
-  public String id() {
-    return definition.sourceId();
+  public Source open(SourceDefinition source, SharedResources shared) {
+    return this;
   }
 
   @Override
-  public SourceSchedule schedule() {
-    return new SourceSchedule(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5));
-  }
-
-  @Override
-  public Object definition() {
-    return definition;
+  public String describe(SourceDefinition source) {
+    return "scripted migration " + definition.name();
   }
 
   @Override

@@ -30,35 +30,30 @@ class CollectorTest {
 
   private final MutableClock clock = MutableClock.startingNow();
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
-  private final ManualSource source = new ManualSource(SCHEDULE);
-  private final Collector collector = Collector.create(List.of(source), clock, pool);
+  private final ManualSource source = new ManualSource();
+  private final Collector collector = Collector.create(List.of(source.definition(SCHEDULE)), clock,
+      pool);
 
   @AfterEach
   void stop() {
     pool.shutdownNow();
   }
 
-  /** A source whose refreshes complete when the test says. */
-  private static final class ManualSource implements Source {
+  /** A source whose refreshes complete when the test says; its settings open this very source. */
+  private static final class ManualSource implements Source, SourceSettings {
     final ConcurrentLinkedQueue<CompletableFuture<Reading>> refreshes = new ConcurrentLinkedQueue<>();
-    private final SourceSchedule schedule;
 
-    ManualSource(SourceSchedule schedule) {
-      this.schedule = schedule;
+    SourceDefinition definition(SourceSchedule schedule) {
+      return new SourceDefinition("test:front", schedule, this);
     }
 
     @Override
-    public String id() {
-      return "test:front";
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return this;
     }
 
     @Override
-    public SourceSchedule schedule() {
-      return schedule;
-    }
-
-    @Override
-    public Object definition() {
+    public String describe(SourceDefinition definition) {
       return "manual";
     }
 
@@ -164,7 +159,8 @@ class CollectorTest {
   void refreshThatNeverEndsIsAbandonedAtTheSourcesLimit() throws Exception {
     SourceSchedule quick = new SourceSchedule(Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofMillis(100));
-    Collector limited = Collector.create(List.of(new ManualSource(quick)), clock, pool);
+    Collector limited = Collector.create(List.of(new ManualSource().definition(quick)), clock,
+        pool);
 
     limited.refreshDue().get(5, TimeUnit.SECONDS);
 

@@ -19,7 +19,7 @@ final class ClearRefusals {
   static void assertLoadsOrRefusesClearly(ConfigLoader loader, Path main,
       Collection<String> secrets) {
     try {
-      loader.load(main).closeSources();
+      loader.load(main);
     } catch (ConfigException refused) {
       assertThat(refused.problems()).as("problems of a refused configuration").isNotEmpty();
       for (ConfigProblem problem : refused.problems()) {

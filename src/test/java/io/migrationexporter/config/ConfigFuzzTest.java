@@ -127,7 +127,7 @@ class ConfigFuzzTest {
   void everyBaseConfigurationIsValid() throws Exception {
     for (Base base : corpus()) {
       Path main = write(base, base.files());
-      Modules.loader().load(main).closeSources();
+      Modules.loader().load(main);
       Cli.Result check = Cli.run("check-config", main.toString());
       assertThat(check.exit()).as("%s: %s", base.name(), check.err()).isZero();
     }

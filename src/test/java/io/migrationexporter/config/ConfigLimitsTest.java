@@ -108,7 +108,6 @@ class ConfigLimitsTest {
         checks.front.http.url = "http://127.0.0.1:1/"
         """);
     Plan plan = io.migrationexporter.app.Modules.loader().load(file);
-    plan.closeSources();
     assertThat(plan.server().adminToken().orElseThrow().reveal())
         .hasSize(ConfigFiles.LARGEST_SECRET);
   }

@@ -36,7 +36,7 @@ class ConfigValidationTest {
   private List<ConfigProblem> problems(String hocon) throws IOException {
     write(hocon);
     ConfigException refused = catchThrowableOfType(ConfigException.class,
-        () -> Modules.loader().load(file).closeSources());
+        () -> Modules.loader().load(file));
     assertThat(refused).as("the configuration should be refused").isNotNull();
     return refused.problems();
   }
@@ -278,7 +278,7 @@ class ConfigValidationTest {
             }
           }
         }
-        """).closeSources()).doesNotThrowAnyException();
+        """)).doesNotThrowAnyException();
   }
 
   @Test
@@ -292,7 +292,7 @@ class ConfigValidationTest {
           }
         }
         checks.front.http.timeout = 2s
-        """).closeSources()).doesNotThrowAnyException();
+        """)).doesNotThrowAnyException();
   }
 
   @Test
@@ -305,7 +305,6 @@ class ConfigValidationTest {
           }
         }
         """);
-    plan.closeSources();
 
     assertThat(plan.gate("ready-to-migrate")).get()
         .satisfies(gate -> assertThat(gate.title()).isEqualTo("Go for the migration"));
@@ -319,7 +318,6 @@ class ConfigValidationTest {
           http.url = "http://127.0.0.1:1/"
         }
         """);
-    plan.closeSources();
 
     assertThat(plan.gate("ready-to-migrate")).isPresent();
   }
@@ -371,7 +369,7 @@ class ConfigValidationTest {
         phases.initial = before
         defaults { closed-phases = [during], open-phases = [before, after] }
         gates.ready-to-migrate.phase = during
-        """).closeSources()).doesNotThrowAnyException();
+        """)).doesNotThrowAnyException();
   }
 
   @Test
@@ -422,5 +420,17 @@ class ConfigValidationTest {
 
     assertThat(problems).extracting(ConfigProblem::key)
         .containsExactlyInAnyOrder("checks.a.http.timout", "checks.b.http.url", "checks.c.app");
+  }
+
+  @Test
+  void aKindWithoutDefaultsTakesAnEmptyBlockAndAMisspeltOneIsNamed() throws Exception {
+    load("""
+        defaults.freshping {}
+        """);
+    String message = oneProblem("""
+        defaults.kubernetes-workload {}
+        """, "kubernetes-workload", "defaults.kubernetes-workload");
+
+    assertThat(message).isEqualTo("unknown key (did you mean 'kubernetes-workloads'?)");
   }
 }

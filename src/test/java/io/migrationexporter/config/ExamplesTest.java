@@ -24,7 +24,7 @@ class ExamplesTest {
   private static final Path EXAMPLES = Path.of("examples");
 
   private static void loads(Path file) {
-    assertThatCode(() -> Modules.loader().load(file).closeSources())
+    assertThatCode(() -> Modules.loader().load(file))
         .as("%s is valid", file).doesNotThrowAnyException();
   }
 

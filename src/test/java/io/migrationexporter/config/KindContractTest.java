@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.cli.PlanDescription;
 import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.demo.fakes.Fault;
 import io.migrationexporter.source.flag.MaintenanceFlagCheckKind;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.Fuzz;
 import io.migrationexporter.testing.HostileUpstream;
+import io.migrationexporter.testing.MetricDocs;
 import io.migrationexporter.testing.RawLogCapture;
 import io.migrationexporter.testing.SafeMessages;
 import io.migrationexporter.testing.TestExporter;
@@ -67,11 +69,12 @@ class KindContractTest {
   Path dir;
 
   /**
-   * One registered kind, by the role it plays and its name, with its example and the loader it is
-   * registered on.
+   * One registered kind, by the role it plays and its name, with its example, its families, the
+   * loader it is registered on and the pages that document its configuration and its families.
    */
   record Kind(String role, String name, Function<ExampleTarget, KindExample> example,
-      Supplier<ConfigLoader> loader) {
+      List<MetricDef> families, Supplier<ConfigLoader> loader, Path configurationDocs,
+      Path metricDocs) {
     @Override
     public String toString() {
       return role + " " + name;
@@ -92,15 +95,20 @@ class KindContractTest {
   }
 
   private static Stream<Kind> registered() {
+    Path configuration = Path.of("docs", "configuration.md");
+    Path metrics = Path.of("docs", "metrics.md");
     CheckKind<?> flag = new MaintenanceFlagCheckKind();
     Supplier<ConfigLoader> withFlag = () -> new ConfigLoader(Stream.concat(
         Modules.checkKinds().stream(), Stream.of(flag)).toList(), Modules.sourceKinds());
+    // The example kind's two documentation rows are the ones docs/architecture.md shows.
+    Path architecture = Path.of("docs", "architecture.md");
     return Stream.of(
         Modules.checkKinds().stream().map(kind -> new Kind("check kind", kind.name(),
-            kind::example, Modules::loader)),
+            kind::example, kind.families(), Modules::loader, configuration, metrics)),
         Modules.sourceKinds().stream().map(kind -> new Kind("source kind", kind.name(),
-            kind::example, Modules::loader)),
-        Stream.of(new Kind("check kind", flag.name(), flag::example, withFlag)))
+            kind::example, kind.families(), Modules::loader, configuration, metrics)),
+        Stream.of(new Kind("check kind", flag.name(), flag::example, flag.families(), withFlag,
+            architecture, architecture)))
         .flatMap(kinds -> kinds);
   }
 
@@ -123,26 +131,42 @@ class KindContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
+  void familiesFollowTheNamingRulesAndTheKindIsDocumented(Kind kind) throws IOException {
+    Map<String, MetricDocs.Row> rows = MetricDocs.rows(kind.metricDocs());
+    for (MetricDef family : kind.families()) {
+      assertThat(family.name()).as("a family of the %s", kind).matches(FAMILY);
+      MetricDocs.Row row = rows.get(family.servedName());
+      assertThat(row).as("%s of the %s in %s", family.servedName(), kind, kind.metricDocs())
+          .isNotNull();
+      assertThat(MetricDocs.differences(family, row)).as("%s in %s", family.servedName(),
+          kind.metricDocs()).isEmpty();
+    }
+    // A check kind has a heading or a table row of its own; a source kind its sources.<kind> block.
+    Pattern documented = kind.role().equals("check kind")
+        ? Pattern.compile("(?m)^[#|].*`" + Pattern.quote(kind.name()) + "`")
+        : Pattern.compile("`sources\\." + Pattern.quote(kind.name()) + "\\.");
+    assertThat(Files.readString(kind.configurationDocs()))
+        .as("the %s in %s", kind, kind.configurationDocs()).containsPattern(documented);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
   void theExampleLoadsWithIdsThatFollowTheRulesAndADescriptionWithoutItsSecrets(Kind kind)
       throws Exception {
     ExampleTarget target = kind.target(1);
     KindExample example = kind.example().apply(target);
     writeFiles(example);
     Plan plan = kind.loader().get().load(TestExporter.writeConfig(dir, example.hocon()));
-    try {
-      assertThat(plan.sources()).as("the example's sources").isNotEmpty()
-          .allSatisfy(source -> assertThat(source.id()).matches(SOURCE_ID));
-      if (kind.role().equals("check kind")) {
-        assertThat(plan.checks()).as("the example's checks")
-            .anySatisfy(check -> assertThat(check.kind()).isEqualTo(kind.name()));
-      }
-      String description = PlanDescription.of(plan);
-      for (String secret : target.secrets()) {
-        assertThat(description).as("check-config's description, before redaction")
-            .doesNotContain(secret);
-      }
-    } finally {
-      plan.closeSources();
+    assertThat(plan.sources()).as("the example's sources").isNotEmpty()
+        .allSatisfy(source -> assertThat(source.id()).matches(SOURCE_ID));
+    if (kind.role().equals("check kind")) {
+      assertThat(plan.checks()).as("the example's checks")
+          .anySatisfy(check -> assertThat(check.kind()).isEqualTo(kind.name()));
+    }
+    String description = PlanDescription.of(plan);
+    for (String secret : target.secrets()) {
+      assertThat(description).as("check-config's description, before redaction")
+          .doesNotContain(secret);
     }
   }
 

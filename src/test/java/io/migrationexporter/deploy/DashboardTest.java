@@ -103,11 +103,7 @@ class DashboardTest {
     JsonNode dashboard = Dashboards.read(CONTROL_TOWER);
     Plan pix = Modules.loader().load(ExampleConfigs.pixWithCredentials(dir));
     Map<String, Integer> checks;
-    try {
-      checks = repeatCounts(pix.checks());
-    } finally {
-      pix.closeSources();
-    }
+    checks = repeatCounts(pix.checks());
     assertThat(checks.get("maintenance_check")).isPositive();
     assertThat(bottom(dashboard, checks)).as("rows used by the Pix board " + checks)
         .isLessThanOrEqualTo(KIOSK_ROWS);

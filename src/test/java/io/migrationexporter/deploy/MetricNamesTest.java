@@ -2,11 +2,9 @@ package io.migrationexporter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.app.Modules;
+import io.migrationexporter.collect.MetricFamilies;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/metrics.md is the single reference for metric names: every name the dashboards, rules
- * and rule tests use is listed there, and is either served by the exporter (declared as a
- * {@link MetricDef}), recorded by prometheus/rules, or one of Prometheus' own series.
+ * and rule tests use is listed there, and is either served by the exporter (a family the core or
+ * a kind declares), recorded by prometheus/rules, or one of Prometheus' own series.
  */
 class MetricNamesTest {
   private static final Pattern EXPORTER_NAME = Pattern.compile("\\bmigration_[a-z0-9_]*[a-z0-9]");
@@ -53,7 +51,7 @@ class MetricNamesTest {
         assertThat(docs).as(file.getFileName() + " uses " + name + ", missing from docs/metrics.md")
             .contains(name);
         assertThat(served).as(file.getFileName() + " uses " + name
-            + ", which no MetricDef of the exporter declares").contains(name);
+            + ", which neither the core nor any kind declares").contains(name);
       }
       for (String name : matches(RECORDED_NAME, text)) {
         names++;
@@ -84,29 +82,13 @@ class MetricNamesTest {
   }
 
   /**
-   * The names of every {@link MetricDef} constant of the exporter's classes (counters with the
-   * {@code _total} the exposition adds): what the exporter can serve.
+   * The names of every family the core and the kinds declare (counters with the {@code _total}
+   * the exposition adds): what the exporter can serve.
    */
-  private static Set<String> servedNames() throws IOException, URISyntaxException,
-      ReflectiveOperationException {
-    Path classes = Path.of(MetricDef.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI());
+  private static Set<String> servedNames() {
     Set<String> names = new TreeSet<>();
-    List<Path> classFiles;
-    try (Stream<Path> walk = Files.walk(classes)) {
-      classFiles = walk.filter(path -> path.toString().endsWith(".class")).toList();
-    }
-    for (Path file : classFiles) {
-      String className = classes.relativize(file).toString().replace('/', '.')
-          .replaceAll("\\.class$", "");
-      Class<?> type = Class.forName(className, false, MetricNamesTest.class.getClassLoader());
-      for (Field field : type.getDeclaredFields()) {
-        if (Modifier.isStatic(field.getModifiers()) && field.getType() == MetricDef.class) {
-          field.setAccessible(true);
-          MetricDef def = (MetricDef) field.get(null);
-          names.add(def.type() == MetricDef.Type.COUNTER ? def.name() + "_total" : def.name());
-        }
-      }
+    for (MetricFamilies.Declared declared : Modules.loader().families().all()) {
+      names.add(declared.family().servedName());
     }
     return names;
   }

@@ -2,18 +2,20 @@ package io.migrationexporter.deploy;
 
 import io.migrationexporter.check.CheckDefinition;
 import io.migrationexporter.collect.ErrorKind;
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceException;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.ConfigNode;
-import io.migrationexporter.config.ExampleTarget;
-import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
-import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.UnregisteredKinds;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * through the real collection model, phases, exposition, Prometheus and Alertmanager without a
  * database.
  */
-final class ScriptedMigrationKind implements SourceKind {
+final class ScriptedMigrationKind implements UnregisteredKinds.Source {
   /** What the simulated database shows; the test changes it as the walk goes. */
   static final class Script {
     volatile boolean connectionsOpen = true;
@@ -46,29 +48,36 @@ final class ScriptedMigrationKind implements SourceKind {
     return "scripted";
   }
 
+  /** None: the scripted database reports observations and progress, no samples of its own. */
+  @Override
+  public List<MetricDef> families() {
+    return List.of();
+  }
+
   @Override
   public void declare(String sourceName, ConfigNode node, PlanBuilder plan) {
     String id = "scripted:" + sourceName;
     SourceSchedule schedule = plan.schedule(node, Duration.ofSeconds(1));
-    List<String> migrations = plan.migrations(node, id, (step, index) -> index).stream()
+    List<String> migrations = plan.migrations(node, id, (migration, step, index) -> index).stream()
         .map(declared -> declared.definition().name()).toList();
-    plan.addSource(new ScriptedSource(id, schedule, migrations, script), node, "migrations");
+    plan.addSource(new SourceDefinition(id, schedule, new ScriptedSource(migrations, script)),
+        node, "migrations");
     plan.addImpliedCheck(new CheckDefinition(sourceName + "-connections",
         "Connections to " + sourceName, "connections", "", "scripted", id, CONNECTIONS,
         plan.defaultClosedPhases(), plan.defaultOpenPhases()));
   }
 
-  /** A test's stand-in reads no upstream: it is no registered kind, outside the kinds' contract. */
-  @Override
-  public KindExample example(ExampleTarget target) {
-    throw new UnsupportedOperationException("the scripted stand-in is not a registered kind");
-  }
-
-  private record ScriptedSource(String id, SourceSchedule schedule, List<String> migrations,
-      Script script) implements Source {
+  /** The test drives the script: the settings are their own source. */
+  private record ScriptedSource(List<String> migrations, Script script)
+      implements Source, SourceSettings {
     @Override
-    public Object definition() {
-      return List.of(id, schedule, migrations);
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return this;
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "scripted migrations " + migrations;
     }
 
     @Override

@@ -29,12 +29,8 @@ class DemoNightReportTest {
     Path config = DemoNight.copyInto(dir);
     Plan plan = Modules.loader().load(config);
     Night night;
-    try {
-      night = NightReport.night(JournalFile.readAll(DemoNight.journalIn(dir)), NightPlan.of(plan),
-          Optional.empty(), Optional.empty());
-    } finally {
-      plan.closeSources();
-    }
+    night = NightReport.night(JournalFile.readAll(DemoNight.journalIn(dir)), NightPlan.of(plan),
+        Optional.empty(), Optional.empty());
     report = JSON.readTree(ReportJson.render(night));
     markdown = ReportMarkdown.render(night);
   }

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.RawHttp;
 import io.migrationexporter.testing.TestExporter;
+import io.migrationexporter.web.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +34,16 @@ class HostileRequestsTest {
   static final String SECRET = "loaded-header-secret-8e1f";
   static final String GUESS = "loaded-header-secret-0000";
 
+  /** Written where a request goes wrong: an answer must not repeat it. */
+  static final String MARKER = "hostile-marker-5b7e";
+
   @TempDir
   static Path dir;
+  @TempDir
+  static Path tlsDir;
   static TestExporter exporter;
+  static TestExporter tlsExporter;
+  static SSLContext tlsClient;
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,11 +54,19 @@ class HostileRequestsTest {
           headers { X-Api-Key = "%s" }
         }
         """.formatted(TOKEN, SECRET));
+    TestPki pki = new TestPki(Files.createDirectories(tlsDir.resolve("pki")))
+        .server("server", "ec");
+    Files.writeString(tlsDir.resolve("web.yml"), "tls_server_config:\n  cert_file: %s\n"
+        .formatted(pki.file("server.crt")) + "  key_file: %s\n".formatted(pki.file("server.key")));
+    tlsExporter = TestExporter.startTls(tlsDir,
+        "server.web-config-file = web.yml\n" + TestExporter.ONE_CHECK);
+    tlsClient = pki.clientContext("server.crt", null);
   }
 
   @AfterAll
   static void stop() {
     exporter.close();
+    tlsExporter.close();
   }
 
   private static String sendFrom(String from, String method, String target, String... headers)
@@ -201,5 +221,64 @@ class HostileRequestsTest {
     Await.until("the failures counted", () -> exporter.scrape()
         .get("migration_exporter_auth_failures_total", "method", "admin_token") - before >= 10,
         Duration.ofSeconds(30));
+  }
+
+  /**
+   * Requests that Undertow's parser refuses before any handler runs, each with {@link #MARKER}
+   * where it goes wrong.
+   */
+  private static Map<String, String> unreadableRequests() {
+    String host = "Host: 127.0.0.1\r\nConnection: close\r\n";
+    Map<String, String> requests = new LinkedHashMap<>();
+    requests.put("malformed request line",
+        "GET /metrics?" + MARKER + " HTTP/1.1 trailing words\r\n" + host + "\r\n");
+    requests.put("invalid character in a header name",
+        "GET /metrics HTTP/1.1\r\n" + host + "X-" + MARKER + "\u0001: 1\r\n\r\n");
+    requests.put("invalid character in the path",
+        "GET /" + MARKER + "\u0001 HTTP/1.1\r\n" + host + "\r\n");
+    requests.put("header block over 64 KiB", "GET /metrics HTTP/1.1\r\n" + host + "X-Note: "
+        + MARKER + "x".repeat(65 * 1024) + "\r\n\r\n");
+    requests.put("unknown protocol", "GET /" + MARKER + " HTTP/7.1\r\n" + host + "\r\n");
+    requests.put("invalid % escape", "GET /" + MARKER + "%zz HTTP/1.1\r\n" + host + "\r\n");
+    requests.put("declared body over 1 MiB", "PUT /api/phase HTTP/1.1\r\n" + host
+        + "X-Note: " + MARKER + "\r\nContent-Length: 2000000\r\n\r\n");
+    return requests;
+  }
+
+  /** Undertow answered these with a fixed 400 and an empty body, before any handler ran. */
+  @Test
+  void requestsTheParserCannotReadGetA400ThatSaysWhy() throws Exception {
+    for (Map.Entry<String, String> request : unreadableRequests().entrySet()) {
+      assertParserRefusal(request.getKey(),
+          RawHttp.exchange("127.0.0.1", exporter.port(), request.getValue()));
+    }
+  }
+
+  @Test
+  void requestsTheParserCannotReadGetA400ThatSaysWhyOverTls() throws Exception {
+    for (Map.Entry<String, String> request : unreadableRequests().entrySet()) {
+      String name = request.getKey() + " over TLS";
+      try (SSLSocket socket = (SSLSocket) tlsClient.getSocketFactory()
+          .createSocket(InetAddress.getLoopbackAddress(), tlsExporter.port())) {
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(request.getValue().getBytes(StandardCharsets.ISO_8859_1));
+        assertParserRefusal(name, new String(socket.getInputStream().readAllBytes(),
+            StandardCharsets.ISO_8859_1));
+      } catch (IOException e) {
+        throw new AssertionError(name + ": " + e, e);
+      }
+    }
+    assertThat(TestExporter.send(TestExporter.client(tlsClient, HttpClient.Version.HTTP_1_1),
+        tlsExporter.request("/-/healthy")).statusCode()).as("served after them").isEqualTo(200);
+  }
+
+  private static void assertParserRefusal(String name, String answer) {
+    assertThat(RawHttp.status(answer)).as(name).isEqualTo(400);
+    assertThat(header(answer, "Connection")).as(name).isEqualTo("close");
+    assertThat(Integer.parseInt(header(answer, "Content-Length"))).as(name)
+        .isEqualTo(body(answer).getBytes(StandardCharsets.UTF_8).length);
+    assertThat(TestExporter.parse(body(answer)).path("error").asText()).as(name)
+        .startsWith("the request could not be read as HTTP");
+    assertThat(answer).as(name).doesNotContain(MARKER);
   }
 }

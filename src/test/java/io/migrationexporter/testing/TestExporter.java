@@ -83,11 +83,11 @@ public final class TestExporter implements AutoCloseable {
         "http");
   }
 
-  /** Starts with {@code loader}'s kinds, test-only ones among them; plain HTTP. */
+  /** Starts from {@code hocon} as {@code loader} reads it, for kinds a test adds; plain HTTP. */
   public static TestExporter start(Path dir, String hocon, ConfigLoader loader) throws Exception {
     Path file = writeConfig(dir, hocon);
-    return new TestExporter(file, Exporter.start(loader.load(file), WebConfig.PLAIN, loader,
-        Clock.systemUTC()), "http");
+    return new TestExporter(file,
+        Exporter.start(loader.load(file), WebConfig.PLAIN, loader, Clock.systemUTC()), "http");
   }
 
   /**
@@ -111,7 +111,7 @@ public final class TestExporter implements AutoCloseable {
   public static String refusal(Path dir, String hocon) throws IOException {
     Path file = writeConfig(dir, hocon);
     try {
-      Modules.loader().load(file).closeSources();
+      Modules.loader().load(file);
     } catch (ConfigException e) {
       return e.getMessage();
     }

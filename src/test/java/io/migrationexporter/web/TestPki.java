@@ -104,7 +104,7 @@ public final class TestPki {
   }
 
   /** Trusts exactly the certificate in {@code crt}; presents {@code p12} when given. */
-  SSLContext clientContext(String crt, String p12) throws Exception {
+  public SSLContext clientContext(String crt, String p12) throws Exception {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
     try (InputStream in = Files.newInputStream(file(crt))) {

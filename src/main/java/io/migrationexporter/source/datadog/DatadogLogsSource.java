@@ -8,12 +8,15 @@ import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.PlanBuilder.DeclaredMigration;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepProgress;
 import io.migrationexporter.source.saas.SaasApi;
+import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -74,7 +77,25 @@ final class DatadogLogsSource implements Source {
       Duration heartbeatWindow, String messageField, int pageSize, int maxPages) {}
 
   record Definition(DatadogAccount account, Settings settings,
-      List<DeclaredMigration<StepMatcher>> migrations) {}
+      List<DeclaredMigration<StepMatcher>> declared) implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return new DatadogLogsSource(account, settings, declared, account.calls().api(
+          SaasHttp.shared(shared), "Datadog", definition.schedule().minInterval()));
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "Datadog logs '" + settings.query() + "' over the last "
+          + Durations.format(settings.window())
+          + settings.heartbeatQuery().map(q -> ", heartbeats '" + q + "' over the last "
+              + Durations.format(settings.heartbeatWindow())).orElse("")
+          + settings.heartbeat().map(p -> ", heartbeat /" + p + "/").orElse("")
+          + settings.host().map(p -> ", hosts /" + p + "/").orElse("")
+          + ", migrations " + declared.stream().map(m -> m.definition().name()).toList()
+          + ", " + account.describe();
+    }
+  }
 
   /** Where a migration stands on one host, as of its latest recognised line. */
   record HostState(int step, boolean done, Instant stepStartedAt, Instant lastLineAt) {}
@@ -87,7 +108,6 @@ final class DatadogLogsSource implements Source {
   private final DatadogAccount account;
   private final Settings settings;
   private final List<DeclaredMigration<StepMatcher>> declared;
-  private final SourceSchedule schedule;
   private final SaasApi api;
   private final Optional<Pattern> heartbeat;
   private final Optional<Pattern> host;
@@ -97,11 +117,10 @@ final class DatadogLogsSource implements Source {
   private final Map<String, Instant> heartbeats = new TreeMap<>();
 
   DatadogLogsSource(DatadogAccount account, Settings settings,
-      List<DeclaredMigration<StepMatcher>> declared, SourceSchedule schedule, SaasApi api) {
+      List<DeclaredMigration<StepMatcher>> declared, SaasApi api) {
     this.account = account;
     this.settings = settings;
     this.declared = List.copyOf(declared);
-    this.schedule = schedule;
     this.api = api;
     this.heartbeat = settings.heartbeat().map(Pattern::compile);
     this.host = settings.host().map(Pattern::compile);
@@ -114,33 +133,6 @@ final class DatadogLogsSource implements Source {
 
   static String id(String account, String name) {
     return "datadog-logs:" + account + "/" + name;
-  }
-
-  @Override
-  public String id() {
-    return id(account.name(), settings.name());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(account, settings, declared);
-  }
-
-  @Override
-  public String describe() {
-    return "Datadog logs '" + settings.query() + "' over the last "
-        + Durations.format(settings.window())
-        + settings.heartbeatQuery().map(q -> ", heartbeats '" + q + "' over the last "
-            + Durations.format(settings.heartbeatWindow())).orElse("")
-        + settings.heartbeat().map(p -> ", heartbeat /" + p + "/").orElse("")
-        + settings.host().map(p -> ", hosts /" + p + "/").orElse("")
-        + ", migrations " + declared.stream().map(m -> m.definition().name()).toList()
-        + ", " + account.describe();
   }
 
   @Override

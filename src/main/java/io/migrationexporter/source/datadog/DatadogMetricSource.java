@@ -5,9 +5,12 @@ import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.source.saas.SaasApi;
+import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,44 +33,32 @@ final class DatadogMetricSource implements Source {
 
   record Settings(String name, String query, Duration window) {}
 
-  record Definition(DatadogAccount account, Settings settings) {}
+  record Definition(DatadogAccount account, Settings settings) implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return new DatadogMetricSource(account, settings, account.calls().api(
+          SaasHttp.shared(shared), "Datadog", definition.schedule().minInterval()));
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "Datadog metric query '" + settings.query() + "' over the last "
+          + Durations.format(settings.window()) + ", " + account.describe();
+    }
+  }
 
   private final DatadogAccount account;
   private final Settings settings;
-  private final SourceSchedule schedule;
   private final SaasApi api;
 
-  DatadogMetricSource(DatadogAccount account, Settings settings, SourceSchedule schedule,
-      SaasApi api) {
+  DatadogMetricSource(DatadogAccount account, Settings settings, SaasApi api) {
     this.account = account;
     this.settings = settings;
-    this.schedule = schedule;
     this.api = api;
   }
 
   static String id(String account, String name) {
     return "datadog-metric:" + account + "/" + name;
-  }
-
-  @Override
-  public String id() {
-    return id(account.name(), settings.name());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(account, settings);
-  }
-
-  @Override
-  public String describe() {
-    return "Datadog metric query '" + settings.query() + "' over the last "
-        + Durations.format(settings.window()) + ", " + account.describe();
   }
 
   @Override

@@ -1,12 +1,13 @@
 package io.migrationexporter.source.datadog;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,15 @@ public final class DatadogSourceKind implements SourceKind {
   }
 
   @Override
+  public List<MetricDef> families() {
+    return List.of(DatadogLogsSource.HOST_HEARTBEAT, DatadogLogsSource.HOST_STEP,
+        DatadogLogsSource.HOST_STEP_STARTED, DatadogLogsSource.LINES, DatadogMetricSource.VALUE,
+        DatadogMetricSource.POINT_AT, DatadogMetricSource.SERIES);
+  }
+
+  @Override
   public void declare(String accountName, ConfigNode node, PlanBuilder plan) {
     DatadogAccount account = DatadogAccount.read(accountName, node);
-    SaasHttp http = SaasHttp.shared(plan);
     Map<String, ConfigNode> logs = node.children("logs");
     Map<String, ConfigNode> metrics = node.children("metrics");
     if (logs.isEmpty() && metrics.isEmpty()) {
@@ -47,7 +54,7 @@ public final class DatadogSourceKind implements SourceKind {
           + " or metrics { <name> { query } }");
     }
     logs.forEach((name, logsNode) -> node.problems().attempt(() -> {
-      declareLogs(account, name, logsNode, plan, http);
+      declareLogs(account, name, logsNode, plan);
       logsNode.finish();
     }));
     metrics.forEach((name, metricNode) -> node.problems().attempt(() -> {
@@ -56,14 +63,14 @@ public final class DatadogSourceKind implements SourceKind {
       SourceSchedule schedule = plan.schedule(metricNode, METRIC_INTERVAL,
           account.calls().refreshTimeout(1));
       metricNode.finish();
-      plan.addSource(new DatadogMetricSource(account,
-          new DatadogMetricSource.Settings(name, query, window), schedule,
-          account.calls().api(http, "Datadog", schedule.minInterval())), node, "metrics");
+      plan.addSource(new SourceDefinition(DatadogMetricSource.id(account.name(), name), schedule,
+          new DatadogMetricSource.Definition(account,
+              new DatadogMetricSource.Settings(name, query, window))), node, "metrics");
     }));
   }
 
   private static void declareLogs(DatadogAccount account, String name, ConfigNode node,
-      PlanBuilder plan, SaasHttp http) {
+      PlanBuilder plan) {
     String query = node.string("query");
     Optional<String> heartbeatQuery = node.optString("heartbeat-query");
     Optional<String> heartbeat = node.optRegex("heartbeat").map(Pattern::pattern);
@@ -82,15 +89,14 @@ public final class DatadogSourceKind implements SourceKind {
     }
     String id = DatadogLogsSource.id(account.name(), name);
     List<PlanBuilder.DeclaredMigration<DatadogLogsSource.StepMatcher>> migrations =
-        plan.migrations(node, id, (step, index) -> new DatadogLogsSource.StepMatcher(
+        plan.migrations(node, id, (migration, step, index) -> new DatadogLogsSource.StepMatcher(
             step.regex("start").pattern(), step.optRegex("done").map(Pattern::pattern)));
     if (migrations.isEmpty()) {
       return;
     }
-    plan.addSource(new DatadogLogsSource(account, new DatadogLogsSource.Settings(name, query,
-        heartbeatQuery, heartbeat, host, window, heartbeatWindow, messageField, pageSize, maxPages),
-        migrations, schedule, account.calls().api(http, "Datadog", schedule.minInterval())),
-        node, "query");
+    plan.addSource(new SourceDefinition(id, schedule, new DatadogLogsSource.Definition(account,
+        new DatadogLogsSource.Settings(name, query, heartbeatQuery, heartbeat, host, window,
+            heartbeatWindow, messageField, pageSize, maxPages), migrations)), node, "query");
   }
 
   @Override

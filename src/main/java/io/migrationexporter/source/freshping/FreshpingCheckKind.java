@@ -1,9 +1,11 @@
 package io.migrationexporter.source.freshping;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
+import java.util.List;
 
 /**
  * {@code freshping { account = pix, check = "Pix App" }} (or {@code check-id = 123456}, or
@@ -13,6 +15,12 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
   @Override
   public String name() {
     return "freshping";
+  }
+
+  /** None: {@code sources.freshping} declares these checks' sources and their families. */
+  @Override
+  public List<MetricDef> families() {
+    return List.of();
   }
 
   @Override
@@ -37,11 +45,12 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
       selector = new FreshpingSource.Selector("id", id);
     }
     String sourceId = FreshpingSource.id(account);
-    FreshpingSource source = check.plan().source(sourceId)
-        .filter(FreshpingSource.class::isInstance).map(FreshpingSource.class::cast)
-        .orElseThrow(() -> check.plan().missingSource(block, "account", "freshping", account,
-            "no Freshping account '" + account + "' under sources.freshping"));
-    return new Binding(sourceId, source.observe(selector));
+    if (check.plan().source(sourceId)
+        .filter(source -> source.settings() instanceof FreshpingSource.Settings).isEmpty()) {
+      throw check.plan().missingSource(block, "account", "freshping", account,
+          "no Freshping account '" + account + "' under sources.freshping");
+    }
+    return new Binding(sourceId, check.plan().request(sourceId, selector.key(), selector));
   }
 
   @Override

@@ -5,19 +5,19 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.SaasApi;
+import io.migrationexporter.source.saas.SaasHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListSet;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -50,66 +50,46 @@ final class FreshpingSource implements Source {
       "1 for the current status code of the Freshping check (PS, AV, NR, RE, DME, SME, SCE).",
       "account", "check", "id", "status");
 
+  /** The checks on the account select what its source reads: {@link Selector} requests. */
   record Settings(String account, Secret apiKey, String subdomain, HttpUrl url,
-      CallSettings calls) {}
-
-  /** What a check selects: one check by id or by name, or every check of the account. */
-  record Selector(String by, String value) implements Comparable<Selector> {
-    static final Selector ALL = new Selector("all", "");
-
-    String key() {
-      return by.equals("all") ? "all" : "check-" + by + ":" + value;
+      CallSettings calls) implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return new FreshpingSource(this, definition.requests(Selector.class), calls.api(
+          SaasHttp.shared(shared), "Freshping", definition.schedule().minInterval()));
     }
 
     @Override
-    public int compareTo(Selector other) {
-      return key().compareTo(other.key());
+    public String describe(SourceDefinition definition) {
+      List<Selector> selectors = definition.requests(Selector.class);
+      return "Freshping account " + subdomain + ": GET " + url + "checks/ once per refresh, API key "
+          + apiKey.origin() + ", " + calls + ", selects "
+          + (selectors.isEmpty() ? "nothing" : selectors.stream().map(Selector::key).toList());
     }
   }
 
-  record Definition(Settings settings, Set<Selector> selectors) {}
+  /** What a check selects: one check by id or by name, or every check of the account. */
+  record Selector(String by, String value) {
+    static final Selector ALL = new Selector("all", "");
+
+    /** The observation key of the check's result. */
+    String key() {
+      return by.equals("all") ? "all" : "check-" + by + ":" + value;
+    }
+  }
 
   private final Settings settings;
-  private final SourceSchedule schedule;
+  private final List<Selector> selectors;
   private final SaasApi api;
-  private final Set<Selector> selectors = new ConcurrentSkipListSet<>();
 
-  FreshpingSource(Settings settings, SourceSchedule schedule, SaasApi api) {
+  FreshpingSource(Settings settings, List<Selector> selectors, SaasApi api) {
     this.settings = settings;
-    this.schedule = schedule;
+    this.selectors = List.copyOf(selectors);
     this.api = api;
   }
 
   static String id(String account) {
     return "freshping:" + account;
-  }
-
-  /** Adds a selection, while the plan is built; returns its observation key. */
-  String observe(Selector selector) {
-    selectors.add(selector);
-    return selector.key();
-  }
-
-  @Override
-  public String id() {
-    return id(settings.account());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(settings, new TreeSet<>(selectors));
-  }
-
-  @Override
-  public String describe() {
-    return "Freshping account " + settings.subdomain() + ": GET " + settings.url()
-        + "checks/ once per refresh, API key " + settings.apiKey().origin() + ", " + settings.calls()
-        + ", selects " + (selectors.isEmpty() ? "nothing" : selectors.stream().map(Selector::key).toList());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.migrationexporter.source.freshping;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
@@ -8,8 +10,8 @@ import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
+import java.util.List;
 import okhttp3.HttpUrl;
 
 /** {@code sources.freshping.<account> { api-key, subdomain }}: one source per account. */
@@ -22,6 +24,12 @@ public final class FreshpingSourceKind implements SourceKind {
   @Override
   public String name() {
     return "freshping";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(FreshpingSource.CHECKS, FreshpingSource.CHECK_PAUSED,
+        FreshpingSource.CHECK_STATUS);
   }
 
   @Override
@@ -38,10 +46,8 @@ public final class FreshpingSourceKind implements SourceKind {
     CallSettings calls = CallSettings.read(node);
     SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
-    FreshpingSource source = new FreshpingSource(
-        new FreshpingSource.Settings(account, apiKey, subdomain, base, calls), schedule,
-        calls.api(SaasHttp.shared(plan), "Freshping", schedule.minInterval()));
-    plan.addSource(source, node, "api-key");
+    plan.addSource(new SourceDefinition(FreshpingSource.id(account), schedule,
+        new FreshpingSource.Settings(account, apiKey, subdomain, base, calls)), node, "api-key");
   }
 
   @Override

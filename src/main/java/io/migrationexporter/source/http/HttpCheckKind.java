@@ -1,5 +1,7 @@
 package io.migrationexporter.source.http;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
@@ -37,6 +39,11 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
   @Override
   public String name() {
     return "http";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(HttpProbeSource.STATUS, HttpProbeSource.DURATION, HttpProbeSource.ERROR);
   }
 
   @Override
@@ -90,8 +97,8 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
         bodyLimit);
     // The collector's own limit only catches a probe that outlives its timeouts.
     var schedule = check.plan().schedule(check.node(), timeout.plus(connectTimeout).plusSeconds(1));
-    HttpProbeClients clients = check.plan().shared(HttpProbeClients.class, type -> new HttpProbeClients());
-    HttpProbeSource source = new HttpProbeSource(probe, schedule, clients);
+    SourceDefinition source = new SourceDefinition(HttpProbeSource.id(check.checkName()), schedule,
+        probe);
     check.plan().addSource(source, block, "url");
     return new Binding(source.id(), HttpProbeSource.OBSERVATION);
   }

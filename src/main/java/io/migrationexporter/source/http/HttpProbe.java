@@ -1,5 +1,9 @@
 package io.migrationexporter.source.http;
 
+import io.migrationexporter.collect.SharedResources;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.Secret;
 import java.net.URI;
 import java.nio.file.Path;
@@ -8,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything an HTTP check does, as configured. Being a record, it is also the source's
- * definition: a reload that leaves it equal keeps the check's data.
+ * Everything an HTTP check does, as configured: its source's settings. A reload that leaves them
+ * equal keeps the check's data.
  *
  * @param headers request headers whose values may be printed
  * @param secretHeaders request headers carrying credentials (Authorization, tokens, keys)
@@ -21,11 +25,24 @@ record HttpProbe(String check, String app, URI url, String method, Map<String, S
     Map<String, Secret> secretHeaders,
     StatusSet closedStatus, StatusSet openStatus, Optional<String> closedBodyRegex,
     Optional<String> openBodyRegex, boolean followRedirects, Duration connectTimeout,
-    Duration timeout, boolean tlsVerify, Optional<Path> caFile, long bodyLimit) {
+    Duration timeout, boolean tlsVerify, Optional<Path> caFile, long bodyLimit)
+    implements SourceSettings {
 
   HttpProbe {
     headers = Map.copyOf(headers);
     secretHeaders = Map.copyOf(secretHeaders);
+  }
+
+  /** The probes of every HTTP check share the clients, one per connection setting. */
+  @Override
+  public Source open(SourceDefinition definition, SharedResources shared) {
+    return new HttpProbeSource(this,
+        shared.get(HttpProbeClients.class, HttpProbeClients.class, HttpProbeClients::new));
+  }
+
+  @Override
+  public String describe(SourceDefinition definition) {
+    return HttpProbeSource.describe(this);
   }
 
   /** What distinguishes the HTTP clients probes need; probes with equal keys share one client. */

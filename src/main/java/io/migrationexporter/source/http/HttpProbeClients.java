@@ -22,7 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * thousand probes in flight, hanging ones included, cost sockets but no thread each. Probes with
  * the same connection settings share a client and its connection pool.
  */
-public final class HttpProbeClients {
+public final class HttpProbeClients implements AutoCloseable {
   static {
     // A probe may need to send its own Host header (probing a virtual host through an address).
     if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
@@ -64,6 +64,12 @@ public final class HttpProbeClients {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
     return builder.build();
+  }
+
+  /** Stops the threads of the clients, once no HTTP check uses them any more. */
+  @Override
+  public void close() {
+    executor.shutdown();
   }
 
   /** Reads a PEM file of CA certificates; used at configuration time to report a bad file. */

@@ -6,7 +6,6 @@ import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.source.TransportError;
 import java.net.URI;
@@ -43,36 +42,22 @@ final class HttpProbeSource implements Source {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final HttpProbe probe;
-  private final SourceSchedule schedule;
   private final HttpProbeClients clients;
   private final Optional<Pattern> closedBody;
   private final Optional<Pattern> openBody;
 
-  HttpProbeSource(HttpProbe probe, SourceSchedule schedule, HttpProbeClients clients) {
+  HttpProbeSource(HttpProbe probe, HttpProbeClients clients) {
     this.probe = probe;
-    this.schedule = schedule;
     this.clients = clients;
     this.closedBody = probe.closedBodyRegex().map(Pattern::compile);
     this.openBody = probe.openBodyRegex().map(Pattern::compile);
   }
 
-  @Override
-  public String id() {
-    return "http:" + probe.check();
+  static String id(String check) {
+    return "http:" + check;
   }
 
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return probe;
-  }
-
-  @Override
-  public String describe() {
+  static String describe(HttpProbe probe) {
     StringBuilder out = new StringBuilder()
         .append(probe.method()).append(' ').append(probe.url())
         .append(", closed ").append(probe.closedStatus())

@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.TrustManager;
@@ -26,9 +27,13 @@ import okhttp3.HttpUrl;
  * (read again at every refresh, since Kubernetes rotates projected service-account tokens about
  * every hour), and the CA the server's certificate must chain to. With {@code kubeconfigUser},
  * the token file is a kubeconfig and the token that user's.
+ *
+ * @param caFile the CA's PEM file, or the kubeconfig holding it in {@code caData}; empty: the
+ *     system's CAs
+ * @param caData a kubeconfig's {@code certificate-authority-data} (base64 of PEM)
  */
 record KubernetesAccess(HttpUrl apiUrl, Path tokenFile, Optional<String> kubeconfigUser,
-    Optional<Path> caFile) {
+    Optional<Path> caFile, Optional<String> caData) {
   /** The largest token file read; projected tokens are about 1 KiB. */
   private static final int LARGEST_TOKEN = 64 << 10;
 
@@ -72,6 +77,14 @@ record KubernetesAccess(HttpUrl apiUrl, Path tokenFile, Optional<String> kubecon
           + " has no token for user " + user);
     }
     return token.asText().strip();
+  }
+
+  /** Trusting the cluster's CA only; empty when the system's CAs are trusted. */
+  Optional<X509TrustManager> trust() throws IOException, GeneralSecurityException {
+    if (caData.isPresent()) {
+      return Optional.of(trustOf(Base64.getMimeDecoder().decode(caData.get())));
+    }
+    return caFile.isPresent() ? Optional.of(trustOf(caFile.get())) : Optional.empty();
   }
 
   /** A trust manager for the certificates of a PEM file, the cluster's CA. */

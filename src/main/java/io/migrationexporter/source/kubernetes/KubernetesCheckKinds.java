@@ -1,5 +1,7 @@
 package io.migrationexporter.source.kubernetes;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
@@ -33,16 +35,24 @@ public final class KubernetesCheckKinds {
   }
 
   private record Kind(String name) implements NoDefaults.SourceCheckKind {
+    /** None: {@code sources.kubernetes} declares these checks' sources and their families. */
+    @Override
+    public List<MetricDef> families() {
+      return List.of();
+    }
+
     @Override
     public Binding bind(CheckContext<NoDefaults> check) {
       ConfigNode block = check.block();
       String cluster = block.string("cluster");
       String sourceId = KubernetesSource.id(cluster);
-      KubernetesSource source = check.plan().source(sourceId)
-          .filter(KubernetesSource.class::isInstance).map(KubernetesSource.class::cast)
+      KubernetesSource.Settings source = check.plan().source(sourceId)
+          .map(SourceDefinition::settings)
+          .filter(KubernetesSource.Settings.class::isInstance)
+          .map(KubernetesSource.Settings.class::cast)
           .orElseThrow(() -> check.plan().missingSource(block, "cluster", "kubernetes", cluster,
               "no cluster '" + cluster + "' under sources.kubernetes"));
-      String namespace = block.string("namespace", source.defaultNamespace());
+      String namespace = block.string("namespace", source.namespace());
       if (block.has("names") == block.has("selector")) {
         throw block.failHere("select with exactly one of: names = [\"pix-api\"],"
             + " selector = \"app=pix\"");
@@ -55,7 +65,7 @@ public final class KubernetesCheckKinds {
       KubernetesSelection selection = name.equals("kubernetes-cronjobs")
           ? new KubernetesSelection.CronJobs(namespace, names, selector)
           : new KubernetesSelection.Workloads(namespace, kinds(block), names, selector);
-      return new Binding(sourceId, source.observe(selection));
+      return new Binding(sourceId, check.plan().request(sourceId, selection.key(), selection));
     }
 
     private static List<Resource> kinds(ConfigNode block) {

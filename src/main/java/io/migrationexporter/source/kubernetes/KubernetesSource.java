@@ -5,21 +5,27 @@ import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceException;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.SaasApi;
+import io.migrationexporter.source.saas.SaasHttp;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -63,11 +69,40 @@ final class KubernetesSource implements Source {
       "1 when the migration's Job has the condition (Complete or Failed), else 0.",
       "cluster", "namespace", "migration", "condition");
 
+  /**
+   * The cluster as declared; the checks on it and its migrations add what they select as
+   * {@link KubernetesSelection} requests.
+   */
   record Settings(String cluster, KubernetesAccess access, String namespace, int pageSize,
-      CallSettings calls) {}
+      CallSettings calls) implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      SaasHttp http = SaasHttp.shared(shared);
+      try {
+        Optional<X509TrustManager> trust = access.trust();
+        if (trust.isPresent()) {
+          http = http.trusting(trust.get());
+        }
+      } catch (IOException | GeneralSecurityException e) {
+        // read when the configuration was loaded: only a file changed since then gets here
+        throw new IllegalStateException("cannot read the CA of cluster " + cluster + " ("
+            + e.getClass().getSimpleName() + ")");
+      }
+      return new KubernetesSource(this, definition.requests(KubernetesSelection.class),
+          calls.api(http, "Kubernetes cluster " + cluster, definition.schedule().minInterval()));
+    }
 
-  /** What the checks of this cluster select, by observation key. */
-  record Definition(Settings settings, Map<String, KubernetesSelection> selections) {}
+    @Override
+    public String describe(SourceDefinition definition) {
+      TreeSet<Listing> listings = listings(definition.requests(KubernetesSelection.class));
+      return "Kubernetes cluster " + cluster + ": " + access.apiUrl()
+          + access.kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
+              .orElse(", token file ") + access.tokenFile() + access.caFile()
+              .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + calls
+          + ", lists " + (listings.isEmpty() ? "nothing" : listings.stream()
+              .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());
+    }
+  }
 
   /** One resource of one namespace, listed once per refresh. */
   record Listing(Resource resource, String namespace) implements Comparable<Listing> {
@@ -79,13 +114,14 @@ final class KubernetesSource implements Source {
   }
 
   private final Settings settings;
-  private final SourceSchedule schedule;
+  private final List<KubernetesSelection> selections;
+  private final TreeSet<Listing> listings;
   private final SaasApi api;
-  private final Map<String, KubernetesSelection> selections = new ConcurrentSkipListMap<>();
 
-  KubernetesSource(Settings settings, SourceSchedule schedule, SaasApi api) {
+  KubernetesSource(Settings settings, List<KubernetesSelection> selections, SaasApi api) {
     this.settings = settings;
-    this.schedule = schedule;
+    this.selections = List.copyOf(selections);
+    this.listings = listings(selections);
     this.api = api;
   }
 
@@ -93,44 +129,10 @@ final class KubernetesSource implements Source {
     return "kubernetes:" + cluster;
   }
 
-  String defaultNamespace() {
-    return settings.namespace();
-  }
-
-  /** Adds a selection while the plan is built; returns its observation key. */
-  String observe(KubernetesSelection selection) {
-    selections.put(selection.key(), selection);
-    return selection.key();
-  }
-
-  @Override
-  public String id() {
-    return id(settings.cluster());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(settings, new TreeMap<>(selections));
-  }
-
-  @Override
-  public String describe() {
-    return "Kubernetes cluster " + settings.cluster() + ": " + settings.access().apiUrl()
-        + settings.access().kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
-            .orElse(", token file ") + settings.access().tokenFile() + settings.access().caFile()
-            .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + settings.calls()
-        + ", lists " + (listings().isEmpty() ? "nothing" : listings().stream()
-            .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());
-  }
-
-  private TreeSet<Listing> listings() {
+  /** What the selections need listed: each resource once per namespace. */
+  private static TreeSet<Listing> listings(List<KubernetesSelection> selections) {
     TreeSet<Listing> listings = new TreeSet<>();
-    for (KubernetesSelection selection : selections.values()) {
+    for (KubernetesSelection selection : selections) {
       for (Resource resource : selection.resources()) {
         listings.add(new Listing(resource, selection.namespace()));
       }
@@ -150,7 +152,7 @@ final class KubernetesSource implements Source {
     // the first failure ends the refresh with its own words.
     Map<Listing, List<JsonNode>> listed = new TreeMap<>();
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (Listing listing : listings()) {
+    for (Listing listing : listings) {
       chain = chain.thenCompose(done -> list(listing, token, null, new ArrayList<>(), 1, false,
           context)).thenAccept(items -> listed.put(listing, items));
     }
@@ -221,7 +223,7 @@ final class KubernetesSource implements Source {
     KubernetesJudge judge;
     try {
       judge = new KubernetesJudge(cluster, listed, now);
-      for (KubernetesSelection selection : selections.values()) {
+      for (KubernetesSelection selection : selections) {
         if (selection instanceof KubernetesSelection.MigrationPods migration) {
           judge.migration(migration);
         } else {

@@ -1,6 +1,8 @@
 package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
@@ -8,18 +10,15 @@ import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 
 /**
@@ -42,24 +41,31 @@ public final class KubernetesSourceKind implements SourceKind {
   }
 
   @Override
+  public List<MetricDef> families() {
+    return List.of(KubernetesSource.OBJECTS, KubernetesSource.WORKLOAD_REPLICAS,
+        KubernetesSource.WORKLOAD_PODS, KubernetesSource.CRONJOB_SUSPENDED,
+        KubernetesSource.CRONJOB_ACTIVE_JOBS, KubernetesSource.MIGRATION_PODS,
+        KubernetesSource.MIGRATION_RESTARTS, KubernetesSource.MIGRATION_STARTED,
+        KubernetesSource.MIGRATION_JOB_FINISHED);
+  }
+
+  @Override
   public void declare(String cluster, ConfigNode node, PlanBuilder plan) {
     Reach reach = node.has("kubeconfig") ? fromKubeconfig(node) : direct(node);
-    SaasHttp http = SaasHttp.shared(plan);
-    if (reach.trust().isPresent()) {
-      http = http.trusting(reach.trust().get());
-    }
     String namespace = node.has("namespace") ? node.string("namespace")
         : reach.namespace().orElse("default");
     int pageSize = node.integer("page-size", 1, 10_000, DEFAULT_PAGE_SIZE);
     CallSettings calls = CallSettings.read(node);
     SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
-    KubernetesSource source = new KubernetesSource(new KubernetesSource.Settings(cluster,
-        reach.access(), namespace, pageSize, calls), schedule,
-        calls.api(http, "Kubernetes cluster " + cluster, schedule.minInterval()));
-    plan.addSource(source, node, node.has("kubeconfig") ? "kubeconfig" : "api-url");
-    node.children("migrations").forEach((migration, block) -> node.problems().attempt(() ->
-        source.observe(migrationPods(migration, block, namespace))));
+    String id = KubernetesSource.id(cluster);
+    plan.addSource(new SourceDefinition(id, schedule, new KubernetesSource.Settings(cluster,
+        reach.access(), namespace, pageSize, calls)), node,
+        node.has("kubeconfig") ? "kubeconfig" : "api-url");
+    node.children("migrations").forEach((migration, block) -> node.problems().attempt(() -> {
+      KubernetesSelection.MigrationPods pods = migrationPods(migration, block, namespace);
+      plan.request(id, pods.key(), pods);
+    }));
   }
 
   /** {@code migrations.<m> { job = "pix-bigint" }} or {@code { selector = "app=pix-db" }}. */
@@ -77,9 +83,8 @@ public final class KubernetesSourceKind implements SourceKind {
     return pods;
   }
 
-  /** How to reach the cluster, the CA to trust (none: the system's) and the default namespace. */
-  private record Reach(KubernetesAccess access, Optional<X509TrustManager> trust,
-      Optional<String> namespace) {}
+  /** How to reach the cluster and its default namespace. */
+  private record Reach(KubernetesAccess access, Optional<String> namespace) {}
 
   /** The pod's service account, or {@code api-url} with {@code token-file} and {@code ca-file}. */
   private static Reach direct(ConfigNode node) {
@@ -94,17 +99,16 @@ public final class KubernetesSourceKind implements SourceKind {
     }
     Optional<Path> caFile = node.has("ca-file") ? Optional.of(node.file("ca-file"))
         : node.has("api-url") ? Optional.empty() : Optional.of(accountDir.resolve("ca.crt"));
-    Optional<X509TrustManager> trust = Optional.empty();
     if (caFile.isPresent()) {
       try {
-        trust = Optional.of(KubernetesAccess.trustOf(caFile.get()));
+        KubernetesAccess.trustOf(caFile.get());
       } catch (IOException | GeneralSecurityException e) {
         throw node.fail(node.has("ca-file") ? "ca-file" : "service-account-dir", "cannot read the"
             + " CA certificates of " + caFile.get() + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    return new Reach(new KubernetesAccess(apiUrl, tokenFile, Optional.empty(), caFile), trust,
-        namespaceOf(accountDir));
+    return new Reach(new KubernetesAccess(apiUrl, tokenFile, Optional.empty(), caFile,
+        Optional.empty()), namespaceOf(accountDir));
   }
 
   /**
@@ -160,23 +164,23 @@ public final class KubernetesSourceKind implements SourceKind {
       throw node.fail(key, "user '" + userName + "' of " + file + " has no token or tokenFile");
     }
     Optional<Path> caFile = Optional.empty();
-    Optional<X509TrustManager> trust = Optional.empty();
+    Optional<String> caData = Optional.empty();
+    if (cluster.path("certificate-authority").isTextual()) {
+      caFile = Optional.of(file.resolveSibling(cluster.path("certificate-authority").asText()));
+    } else if (cluster.path("certificate-authority-data").isTextual()) {
+      caFile = Optional.of(file);
+      caData = Optional.of(cluster.path("certificate-authority-data").asText());
+    }
+    KubernetesAccess access = new KubernetesAccess(server, tokenFile, tokenUser, caFile, caData);
     try {
-      if (cluster.path("certificate-authority").isTextual()) {
-        caFile = Optional.of(file.resolveSibling(cluster.path("certificate-authority").asText()));
-        trust = Optional.of(KubernetesAccess.trustOf(caFile.get()));
-      } else if (cluster.path("certificate-authority-data").isTextual()) {
-        caFile = Optional.of(file);
-        trust = Optional.of(KubernetesAccess.trustOf(Base64.getMimeDecoder()
-            .decode(cluster.path("certificate-authority-data").asText())));
-      }
+      access.trust();
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw node.fail(key, "cannot read the certificate authority of cluster '" + clusterName
           + "' in " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     Optional<String> namespace = context.path("namespace").isTextual()
         ? Optional.of(context.path("namespace").asText()) : Optional.empty();
-    return new Reach(new KubernetesAccess(server, tokenFile, tokenUser, caFile), trust, namespace);
+    return new Reach(access, namespace);
   }
 
   /** The API server as a pod sees it, from the variables Kubernetes sets in every container. */

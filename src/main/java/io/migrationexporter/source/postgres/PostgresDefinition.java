@@ -1,5 +1,9 @@
 package io.migrationexporter.source.postgres;
 
+import io.migrationexporter.collect.SharedResources;
+import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import java.util.List;
 
 /**
@@ -7,9 +11,19 @@ import java.util.List;
  * the running source, with its sessions and its memory of the migrations.
  */
 record PostgresDefinition(String name, ConnectionSettings connection, MigrationSessions sessions,
-    List<CustomQuery> queries, List<MigrationWatch> migrations) {
+    List<CustomQuery> queries, List<MigrationWatch> migrations) implements SourceSettings {
   PostgresDefinition {
     queries = List.copyOf(queries);
     migrations = List.copyOf(migrations);
+  }
+
+  @Override
+  public Source open(SourceDefinition definition, SharedResources shared) {
+    return new PostgresSource(this);
+  }
+
+  @Override
+  public String describe(SourceDefinition definition) {
+    return PostgresSource.describe(this);
   }
 }

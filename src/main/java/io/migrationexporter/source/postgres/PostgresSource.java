@@ -7,7 +7,6 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.SourceException;
-import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.migration.StepProgress;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +48,6 @@ final class PostgresSource extends BlockingSource {
           + " size before the step.", "database", "migration");
 
   private final PostgresDefinition definition;
-  private final SourceSchedule schedule;
   private final SessionPool pool;
   private final List<StepTracker> trackers = new ArrayList<>();
   /** Held for a whole refresh: an abandoned refresh and the next one never mix their memory. */
@@ -58,30 +56,18 @@ final class PostgresSource extends BlockingSource {
   private Instant previousAt;
   private String lastQueryProblems = "";
 
-  PostgresSource(PostgresDefinition definition, SourceSchedule schedule) {
+  /** Opens no connection: the pool connects at the first refresh. */
+  PostgresSource(PostgresDefinition definition) {
     this.definition = definition;
-    this.schedule = schedule;
     this.pool = new SessionPool(definition.connection());
     definition.migrations().forEach(watch -> trackers.add(new StepTracker(watch)));
   }
 
-  @Override
-  public String id() {
-    return "postgres:" + definition.name();
+  static String id(String name) {
+    return "postgres:" + name;
   }
 
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return definition;
-  }
-
-  @Override
-  public String describe() {
+  static String describe(PostgresDefinition definition) {
     ConnectionSettings c = definition.connection();
     return "PostgreSQL " + c.target() + " as " + c.user() + ", TLS "
         + c.tls().map(ConnectionSettings.TlsSettings::mode).orElse("as the URL or the driver says")
@@ -293,9 +279,9 @@ final class PostgresSource extends BlockingSource {
     if (!now.equals(lastQueryProblems)) {
       lastQueryProblems = now;
       if (!now.isEmpty()) {
-        LOG.warning(() -> id() + ": " + now);
+        LOG.warning(() -> id(definition.name()) + ": " + now);
       } else {
-        LOG.info(() -> id() + ": the configured queries run again");
+        LOG.info(() -> id(definition.name()) + ": the configured queries run again");
       }
     }
   }

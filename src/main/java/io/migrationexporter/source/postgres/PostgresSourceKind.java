@@ -1,7 +1,10 @@
 package io.migrationexporter.source.postgres;
 
 import io.migrationexporter.check.CheckDefinition;
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.config.CheckKeys;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
@@ -12,8 +15,6 @@ import io.migrationexporter.migration.MigrationDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Locale;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,36 +46,46 @@ public final class PostgresSourceKind implements SourceKind {
   }
 
   @Override
+  public List<MetricDef> families() {
+    return List.of(ConnectionReport.CONNECTIONS, ConnectionReport.OTHER_CONNECTIONS,
+        ConnectionReport.UNEXPECTED_CONNECTIONS, ConnectionReport.MIGRATION_CONNECTIONS,
+        MigrationSessionReport.SESSIONS, MigrationSessionReport.STATEMENT_START,
+        MigrationSessionReport.PARALLEL_WORKERS, LockReport.BLOCKED, LockReport.BLOCKED_BY,
+        LockReport.LONGEST_WAIT, LockReport.OLDEST_TRANSACTION, ProgressQuery.RATIO,
+        ProgressQuery.DONE, ProgressQuery.TOTAL, ProgressQuery.AVAILABLE,
+        DatabaseStatsQuery.TRANSACTIONS, DatabaseStatsQuery.TUPLES, DatabaseStatsQuery.BLOCKS,
+        DatabaseStatsQuery.TEMP_BYTES, DatabaseStatsQuery.DEADLOCKS, DatabaseStatsQuery.WAL_BYTES,
+        DatabaseStatsQuery.IO_BYTES, CustomQuery.VALUE, CustomQuery.SUCCESS,
+        PostgresSource.REWRITE_WRITTEN, PostgresSource.REWRITE_EXPECTED,
+        PostgresSource.EXPORTER_SESSIONS);
+  }
+
+  @Override
   public void declare(String name, ConfigNode node, PlanBuilder plan) {
-    String id = "postgres:" + name;
+    String id = PostgresSource.id(name);
     // Each part reports its own problems, so that one bad key does not hide the others.
-    Target[] target = new Target[1];
-    ConnectionSettings[] connection = new ConnectionSettings[1];
-    MigrationSessions[] sessions = new MigrationSessions[1];
-    node.problems().attempt(() -> target[0] = target(node));
-    node.problems().attempt(() -> connection[0] = connection(node, target[0]));
-    node.problems().attempt(() -> sessions[0] = sessions(node));
+    Optional<Target> target = node.problems().attempt(() -> target(node));
+    Optional<ConnectionSettings> connection = node.problems().attempt(() ->
+        connection(node, target));
+    Optional<MigrationSessions> sessions = node.problems().attempt(() -> sessions(node));
     List<CustomQuery> queries = queries(name, id, node, plan);
     List<MigrationWatch> migrations = migrations(id, node, plan);
     // Read every key even when a part is invalid, so that none is reported unknown by mistake.
-    SourceSchedule[] schedule = new SourceSchedule[1];
-    node.problems().attempt(() -> schedule[0] = plan.schedule(node, refreshTimeout(connection[0])));
+    Optional<SourceSchedule> schedule = node.problems().attempt(() ->
+        plan.schedule(node, refreshTimeout(connection)));
     node.problems().attempt(() -> connectionsCheck(name, id, node, plan));
-    if (target[0] == null || connection[0] == null || sessions[0] == null || schedule[0] == null) {
+    if (target.isEmpty() || connection.isEmpty() || sessions.isEmpty() || schedule.isEmpty()) {
       return;
     }
-    PostgresSource source = new PostgresSource(
-        new PostgresDefinition(name, connection[0], sessions[0], queries, migrations), schedule[0]);
-    plan.addSource(source, node, "url");
+    plan.addSource(new SourceDefinition(id, schedule.get(), new PostgresDefinition(name,
+        connection.get(), sessions.get(), queries, migrations)), node, "url");
   }
 
   /** Connect, then two statements at most; the default settings when they are invalid. */
-  private static Duration refreshTimeout(ConnectionSettings connection) {
-    if (connection == null) {
-      return Duration.ofSeconds(8);
-    }
-    return connection.connectTimeout().plus(connection.statementTimeout().multipliedBy(2))
-        .plusSeconds(1);
+  private static Duration refreshTimeout(Optional<ConnectionSettings> connection) {
+    return connection.map(settings -> settings.connectTimeout()
+        .plus(settings.statementTimeout().multipliedBy(2)).plusSeconds(1))
+        .orElse(Duration.ofSeconds(8));
   }
 
   /**
@@ -108,8 +119,8 @@ public final class PostgresSourceKind implements SourceKind {
         database, parsed.containsKey("sslmode") || parsed.containsKey("ssl"));
   }
 
-  /** Reads every connection key; {@code target} is null when the URL was refused. */
-  private static ConnectionSettings connection(ConfigNode node, Target target) {
+  /** Reads every connection key; {@code target} is empty when the URL was refused. */
+  private static ConnectionSettings connection(ConfigNode node, Optional<Target> parsed) {
     String user = node.string("user");
     Optional<Secret> password = node.secret("password");
     Optional<ConnectionSettings.TlsSettings> tls = node.optChild("tls").map(block -> {
@@ -130,9 +141,10 @@ public final class PostgresSourceKind implements SourceKind {
       throw node.fail("lock-timeout", "must be shorter than statement-timeout ("
           + statementTimeout.toMillis() + "ms)");
     }
-    if (target == null) {
+    if (parsed.isEmpty()) {
       return null; // the URL's problem is recorded
     }
+    Target target = parsed.get();
     if (tls.isEmpty() && password.isPresent() && !target.setsTls()) {
       // The driver's default, prefer, sends the password in clear to a server (or a machine in
       // the middle) that declines TLS; lib/pq, under postgres_exporter, defaults to require.
@@ -215,46 +227,22 @@ public final class PostgresSourceKind implements SourceKind {
       String defaultTitle, String defaultGroup, String sourceId, String observationKey,
       Set<String> defaultOpenPhases, PlanBuilder plan) {
     String checkName = block.string("name", defaultName);
-    Set<String> closed = phases(block, "closed-phases", plan.defaultClosedPhases(), plan);
-    Set<String> open = phases(block, "open-phases", defaultOpenPhases, plan);
-    for (String phase : closed) {
-      if (open.contains(phase)) {
-        throw block.fail("open-phases", "phase '" + phase + "' cannot be both closed and open");
-      }
-    }
-    return new CheckDefinition(checkName, block.string("title", defaultTitle),
-        block.string("group", defaultGroup).toLowerCase(Locale.ROOT), "", "postgres",
-        sourceId, observationKey, closed, open);
-  }
-
-  private static Set<String> phases(ConfigNode block, String key, Set<String> fallback,
-      PlanBuilder plan) {
-    if (!block.has(key)) {
-      return fallback;
-    }
-    Set<String> phases = new LinkedHashSet<>(block.stringList(key));
-    for (String phase : phases) {
-      if (!plan.phases().contains(phase)) {
-        throw block.fail(key, "names phase '" + phase + "', which phases.order "
-            + plan.phases() + " does not list");
-      }
-    }
-    return phases;
+    return CheckKeys.read(block, defaultTitle, defaultGroup, plan.defaultClosedPhases(),
+        defaultOpenPhases, plan.phases()).definition(checkName, "", "postgres", sourceId,
+            observationKey);
   }
 
   private static List<MigrationWatch> migrations(String id, ConfigNode node, PlanBuilder plan) {
     Map<String, Optional<String>> progressQueries = new HashMap<>();
     Map<String, Optional<String>> doneQueries = new HashMap<>();
-    String[] reading = new String[1];
     List<PlanBuilder.DeclaredMigration<MigrationWatch.Step>> declared = plan.migrations(node, id,
         (migration, block) -> {
-          reading[0] = migration;
           progressQueries.put(migration, block.optString("progress-query"));
           doneQueries.put(migration, block.optString("done-query"));
         },
-        (step, index) -> {
+        (migration, step, index) -> {
           Optional<String> regex = step.optRegex("query-regex").map(pattern -> pattern.pattern());
-          if (regex.isEmpty() && progressQueries.get(reading[0]).isEmpty()) {
+          if (regex.isEmpty() && progressQueries.get(migration).isEmpty()) {
             throw step.fail("query-regex", "missing: a step is recognised by query-regex, unless"
                 + " its migration has a progress-query");
           }

@@ -3,7 +3,7 @@ package io.migrationexporter.source.saas;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.migrationexporter.config.PlanBuilder;
+import io.migrationexporter.collect.SharedResources;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.SynchronousQueue;
@@ -24,7 +24,7 @@ import okhttp3.OkHttpClient;
  * host ({@link #MAX_REQUESTS_PER_HOST}): fifty apps of one Scalingo account refresh concurrently
  * without opening fifty connections at once.
  */
-public final class SaasHttp {
+public final class SaasHttp implements AutoCloseable {
   /** Calls in flight to one host; the others wait in the dispatcher's queue. */
   public static final int MAX_REQUESTS_PER_HOST = 8;
   private static final int MAX_REQUESTS = 64;
@@ -83,9 +83,16 @@ public final class SaasHttp {
     }
   }
 
-  /** The process-wide instance, created by the first SaaS source of the first plan. */
-  public static SaasHttp shared(PlanBuilder plan) {
-    return plan.shared(SaasHttp.class, type -> new SaasHttp());
+  /** The one instance of the SaaS sources, created by the first one opened. */
+  public static SaasHttp shared(SharedResources shared) {
+    return shared.get(SaasHttp.class, SaasHttp.class, SaasHttp::new);
+  }
+
+  /** Lets the threads go and closes the idle connections, once no source uses the client. */
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 
   OkHttpClient client() {

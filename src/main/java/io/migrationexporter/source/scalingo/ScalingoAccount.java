@@ -2,6 +2,8 @@ package io.migrationexporter.source.scalingo;
 
 import io.migrationexporter.collect.ErrorKind;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.source.saas.Answer;
@@ -24,7 +26,24 @@ final class ScalingoAccount {
   static final String USER_AGENT = "migration-exporter";
 
   /** What the account was declared with; part of every one of its sources' definitions. */
-  record Settings(String name, Secret token, ScalingoEndpoints endpoints, CallSettings calls) {}
+  record Settings(String name, Secret token, ScalingoEndpoints endpoints, CallSettings calls) {
+    String describe() {
+      return "account " + name + " (" + endpoints + ", token " + token.origin() + ", " + calls
+          + ")";
+    }
+  }
+
+  /** The sources of one account polled at one interval share its JWT. */
+  private record Key(Settings settings, Duration interval) {}
+
+  /** The account {@code settings} declare, shared by the sources opened with them. */
+  static ScalingoAccount shared(Settings settings, SourceDefinition source,
+      SharedResources shared) {
+    SaasHttp http = SaasHttp.shared(shared);
+    Duration interval = source.schedule().minInterval();
+    return shared.get(new Key(settings, interval), ScalingoAccount.class,
+        () -> new ScalingoAccount(settings, http, interval));
+  }
 
   private final Settings settings;
   private final SaasApi api;
@@ -122,10 +141,5 @@ final class ScalingoAccount {
       url.addPathSegment(segment);
     }
     return url.build();
-  }
-
-  String describe() {
-    return "account " + settings.name() + " (" + settings.endpoints() + ", token "
-        + settings.token().origin() + ", " + settings.calls() + ")";
   }
 }

@@ -5,8 +5,10 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.SaasApi;
 import java.time.OffsetDateTime;
@@ -62,44 +64,34 @@ final class ScalingoAppSource implements Source {
     }
   }
 
-  record Definition(ScalingoAccount.Settings account, AppSettings app) {}
+  record Definition(ScalingoAccount.Settings account, AppSettings app) implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return new ScalingoAppSource(ScalingoAccount.shared(account, definition, shared), app);
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "Scalingo app " + app.app() + ": GET /ps and /containers, " + account.describe()
+          + (app.ignoredTypes().isEmpty() ? ""
+              : ", ignores types " + new TreeSet<>(app.ignoredTypes()))
+          + (app.ignoredStates().isEmpty() ? ""
+              : ", ignores states " + new TreeSet<>(app.ignoredStates()))
+          + (app.openMinimum().isEmpty() ? ", open with one running container"
+              : ", open with at least " + new TreeMap<>(app.openMinimum()) + " running");
+    }
+  }
 
   private final ScalingoAccount account;
   private final AppSettings app;
-  private final SourceSchedule schedule;
 
-  ScalingoAppSource(ScalingoAccount account, AppSettings app, SourceSchedule schedule) {
+  ScalingoAppSource(ScalingoAccount account, AppSettings app) {
     this.account = account;
     this.app = app;
-    this.schedule = schedule;
   }
 
   static String id(String account, String app) {
     return "scalingo:" + account + "/" + app;
-  }
-
-  @Override
-  public String id() {
-    return id(account.settings().name(), app.app());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(account.settings(), app);
-  }
-
-  @Override
-  public String describe() {
-    return "Scalingo app " + app.app() + ": GET /ps and /containers, " + account.describe()
-        + (app.ignoredTypes().isEmpty() ? "" : ", ignores types " + new TreeSet<>(app.ignoredTypes()))
-        + (app.ignoredStates().isEmpty() ? "" : ", ignores states " + new TreeSet<>(app.ignoredStates()))
-        + (app.openMinimum().isEmpty() ? ", open with one running container"
-            : ", open with at least " + new TreeMap<>(app.openMinimum()) + " running");
   }
 
   @Override

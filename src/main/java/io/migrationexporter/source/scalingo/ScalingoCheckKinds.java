@@ -1,10 +1,12 @@
 package io.migrationexporter.source.scalingo;
 
+import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
+import java.util.List;
 import java.util.function.BinaryOperator;
 
 /**
@@ -27,6 +29,12 @@ public final class ScalingoCheckKinds {
 
   private record Kind(String name, BinaryOperator<String> sourceId, String observation,
       String declaredWith) implements NoDefaults.SourceCheckKind {
+    /** None: {@code sources.scalingo} declares these checks' sources and their families. */
+    @Override
+    public List<MetricDef> families() {
+      return List.of();
+    }
+
     @Override
     public Binding bind(CheckContext<NoDefaults> check) {
       ConfigNode block = check.block();

@@ -6,8 +6,10 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
+import io.migrationexporter.collect.SharedResources;
 import io.migrationexporter.collect.Source;
-import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.source.saas.Answer;
 import io.migrationexporter.source.saas.SaasApi;
@@ -45,7 +47,22 @@ final class ScalingoDatabaseSource implements Source {
    */
   record DatabaseSettings(String app, Optional<String> addonId, String provider) {}
 
-  record Definition(ScalingoAccount.Settings account, DatabaseSettings database) {}
+  record Definition(ScalingoAccount.Settings account, DatabaseSettings database)
+      implements SourceSettings {
+    @Override
+    public Source open(SourceDefinition definition, SharedResources shared) {
+      return new ScalingoDatabaseSource(ScalingoAccount.shared(account, definition, shared),
+          database);
+    }
+
+    @Override
+    public String describe(SourceDefinition definition) {
+      return "Scalingo database of app " + database.app() + " (" + database.addonId()
+          .map(id -> "add-on " + id).orElse("its " + database.provider() + " add-on")
+          + "): backups and metrics from the database API "
+          + account.endpoints().databaseApi().orElseThrow() + ", " + account.describe();
+    }
+  }
 
   /** A reading that is the verified absence of the database (unknown app, no such add-on). */
   private static final class Absent extends RuntimeException {
@@ -59,44 +76,20 @@ final class ScalingoDatabaseSource implements Source {
 
   private final ScalingoAccount account;
   private final DatabaseSettings database;
-  private final SourceSchedule schedule;
   private final HttpUrl databaseApi;
   private final BearerCache addonToken = new BearerCache(this::fetchAddonToken);
   private volatile String addonId;
 
-  ScalingoDatabaseSource(ScalingoAccount account, DatabaseSettings database,
-      SourceSchedule schedule, HttpUrl databaseApi) {
+  /** The account's endpoints have a database API: a database source is declared only then. */
+  ScalingoDatabaseSource(ScalingoAccount account, DatabaseSettings database) {
     this.account = account;
     this.database = database;
-    this.schedule = schedule;
-    this.databaseApi = databaseApi;
+    this.databaseApi = account.settings().endpoints().databaseApi().orElseThrow();
     this.addonId = database.addonId().orElse(null);
   }
 
   static String id(String account, String app) {
     return "scalingo-database:" + account + "/" + app;
-  }
-
-  @Override
-  public String id() {
-    return id(account.settings().name(), database.app());
-  }
-
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return new Definition(account.settings(), database);
-  }
-
-  @Override
-  public String describe() {
-    return "Scalingo database of app " + database.app() + " ("
-        + database.addonId().map(id -> "add-on " + id).orElse("its " + database.provider() + " add-on")
-        + "): backups and metrics from the database API " + databaseApi + ", " + account.describe();
   }
 
   @Override

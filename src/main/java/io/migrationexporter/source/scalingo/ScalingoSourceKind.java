@@ -1,5 +1,7 @@
 package io.migrationexporter.source.scalingo;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
@@ -8,7 +10,6 @@ import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,15 @@ public final class ScalingoSourceKind implements SourceKind {
   }
 
   @Override
+  public List<MetricDef> families() {
+    return List.of(ScalingoAppSource.APP_FOUND, ScalingoAppSource.CONTAINERS,
+        ScalingoAppSource.FORMATION, ScalingoAppSource.ONE_OFF_STARTED,
+        ScalingoDatabaseSource.BACKUPS_ENABLED, ScalingoDatabaseSource.CONNECTIONS,
+        ScalingoDatabaseSource.CPU, ScalingoDatabaseSource.MEMORY,
+        ScalingoDatabaseSource.MEMORY_MAX, ScalingoDatabaseSource.DATA_SIZE);
+  }
+
+  @Override
   public void declare(String accountName, ConfigNode node, PlanBuilder plan) {
     Secret token = node.secret("token").orElseThrow(() -> node.fail("token",
         "missing: set token = ${?SCALINGO_TOKEN} or token-file = /path/to/file"));
@@ -42,16 +52,15 @@ public final class ScalingoSourceKind implements SourceKind {
     CallSettings calls = CallSettings.read(node);
     SourceSchedule schedule = plan.schedule(node, DEFAULT_INTERVAL,
         calls.refreshTimeout(CALLS_IN_SERIES));
-    ScalingoAccount account = new ScalingoAccount(
-        new ScalingoAccount.Settings(accountName, token, endpoints, calls), SaasHttp.shared(plan),
-        schedule.minInterval());
+    ScalingoAccount.Settings account = new ScalingoAccount.Settings(accountName, token,
+        endpoints, calls);
     Map<String, ConfigNode> apps = node.children("apps");
     if (apps.isEmpty()) {
       throw node.fail("apps", "declare at least one app: apps { my-app {} }");
     }
     apps.forEach((app, appNode) -> node.problems().attempt(() -> {
-      plan.addSource(new ScalingoAppSource(account, appSettings(app, appNode), schedule), node,
-          "apps");
+      plan.addSource(new SourceDefinition(ScalingoAppSource.id(accountName, app), schedule,
+          new ScalingoAppSource.Definition(account, appSettings(app, appNode))), node, "apps");
       appNode.optChild("database").ifPresent(databaseNode -> {
         if (endpoints.databaseApi().isEmpty()) {
           throw node.fail("db-api-url", "needed by " + databaseNode.path()
@@ -60,9 +69,10 @@ public final class ScalingoSourceKind implements SourceKind {
         Optional<String> addon = databaseNode.optString("addon");
         String provider = databaseNode.string("provider", "postgresql");
         databaseNode.finish();
-        plan.addSource(new ScalingoDatabaseSource(account,
-            new ScalingoDatabaseSource.DatabaseSettings(app, addon, provider), schedule,
-            endpoints.databaseApi().get()), appNode, "database");
+        plan.addSource(new SourceDefinition(ScalingoDatabaseSource.id(accountName, app), schedule,
+            new ScalingoDatabaseSource.Definition(account,
+                new ScalingoDatabaseSource.DatabaseSettings(app, addon, provider))),
+            appNode, "database");
       });
       appNode.finish();
     }));

@@ -1,10 +1,13 @@
 package io.migrationexporter.source.tcp;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
 import java.time.Duration;
+import java.util.List;
 
 /** {@code tcp { address = "10.0.0.5:5432" }}: a port that must refuse connections when closed. */
 public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
@@ -14,6 +17,11 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
   @Override
   public String name() {
     return "tcp";
+  }
+
+  @Override
+  public List<MetricDef> families() {
+    return List.of(TcpProbeSource.CONNECTED, TcpProbeSource.DURATION);
   }
 
   @Override
@@ -47,8 +55,8 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
     Duration timeout = block.duration("timeout", check.defaults().timeout());
     TcpProbe probe = new TcpProbe(check.checkName(), check.node().string("app", ""), host, port,
         timeout);
-    TcpProbeSource source = new TcpProbeSource(probe,
-        check.plan().schedule(check.node(), timeout.plusSeconds(1)));
+    SourceDefinition source = new SourceDefinition(TcpProbeSource.id(check.checkName()),
+        check.plan().schedule(check.node(), timeout.plusSeconds(1)), probe);
     check.plan().addSource(source, block, "address");
     return new Binding(source.id(), TcpProbeSource.OBSERVATION);
   }

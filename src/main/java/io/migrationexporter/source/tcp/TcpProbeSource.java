@@ -6,7 +6,6 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Observation;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
-import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.source.TransportError;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,30 +25,16 @@ final class TcpProbeSource extends BlockingSource {
       "Duration of the last connection attempt of a TCP check.", "check", "app");
 
   private final TcpProbe probe;
-  private final SourceSchedule schedule;
 
-  TcpProbeSource(TcpProbe probe, SourceSchedule schedule) {
+  TcpProbeSource(TcpProbe probe) {
     this.probe = probe;
-    this.schedule = schedule;
   }
 
-  @Override
-  public String id() {
-    return "tcp:" + probe.check();
+  static String id(String check) {
+    return "tcp:" + check;
   }
 
-  @Override
-  public SourceSchedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public Object definition() {
-    return probe;
-  }
-
-  @Override
-  public String describe() {
+  static String describe(TcpProbe probe) {
     return "connect to " + probe.host() + ":" + probe.port() + ", timeout "
         + Durations.format(probe.timeout());
   }

@@ -1,13 +1,16 @@
 package io.migrationexporter.source.flag;
 
+import io.migrationexporter.collect.MetricDef;
+import io.migrationexporter.collect.SourceDefinition;
+import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.ExampleTarget;
 import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.source.saas.CallSettings;
 import io.migrationexporter.source.saas.NoDefaults;
-import io.migrationexporter.source.saas.SaasHttp;
 import java.time.Duration;
+import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
@@ -27,9 +30,13 @@ public final class MaintenanceFlagCheckKind implements NoDefaults.SourceCheckKin
   }
 
   @Override
+  public List<MetricDef> families() {
+    return List.of(MaintenanceFlagSource.MAINTENANCE);
+  }
+
+  @Override
   public KindExample example(ExampleTarget target) {
     return KindExample.api("""
-        defaults.maintenance-flag {}
         checks.example {
           interval = %s
           maintenance-flag { url = "%s/maintenance.json", token = "%s", timeout = %s }
@@ -45,10 +52,10 @@ public final class MaintenanceFlagCheckKind implements NoDefaults.SourceCheckKin
     Secret token = block.secret("token").orElseThrow(() -> block.fail("token",
         "missing: set token = ${?STATUS_PAGE_TOKEN} or token-file = /path/to/file"));
     CallSettings calls = CallSettings.read(block);
-    var schedule = check.plan().schedule(check.node(), DEFAULT_INTERVAL, calls.refreshTimeout(1));
-    MaintenanceFlagSource source = new MaintenanceFlagSource(check.checkName(), url, token,
-        schedule, calls.api(SaasHttp.shared(check.plan()), "The status page",
-            schedule.minInterval()));
+    SourceSchedule schedule = check.plan().schedule(check.node(), DEFAULT_INTERVAL,
+        calls.refreshTimeout(1));
+    SourceDefinition source = new SourceDefinition(MaintenanceFlagSource.id(check.checkName()),
+        schedule, new MaintenanceFlagSource.Settings(check.checkName(), url, token, calls));
     check.plan().addSource(source, block, "url");
     return new Binding(source.id(), MaintenanceFlagSource.OBSERVATION);
   }

@@ -34,17 +34,13 @@ class KubernetesConfigTest {
         }
         """);
     Plan plan = Modules.loader().load(config);
-    try {
-      assertThat(plan.sources()).singleElement().satisfies(source -> assertThat(source.describe())
-          .isEqualTo("Kubernetes cluster prod: https://127.0.0.1:6443/, token file " + account
-              + "/token, system CAs, timeout 10s, body limit 4MiB, lists [cronjobs.batch in other,"
-              + " jobs.batch in other, deployments.apps in pix-production,"
-              + " statefulsets.apps in pix-production, daemonsets.apps in pix-production,"
-              + " replicasets.apps in pix-production, pods in pix-production,"
-              + " horizontalpodautoscalers.autoscaling in pix-production]"));
-    } finally {
-      plan.closeSources();
-    }
+    assertThat(plan.sources()).singleElement().satisfies(source -> assertThat(source.describe())
+        .isEqualTo("Kubernetes cluster prod: https://127.0.0.1:6443/, token file " + account
+            + "/token, system CAs, timeout 10s, body limit 4MiB, lists [cronjobs.batch in other,"
+            + " jobs.batch in other, deployments.apps in pix-production,"
+            + " statefulsets.apps in pix-production, daemonsets.apps in pix-production,"
+            + " replicasets.apps in pix-production, pods in pix-production,"
+            + " horizontalpodautoscalers.autoscaling in pix-production]"));
   }
 
   @Test
@@ -199,12 +195,8 @@ class KubernetesConfigTest {
         migrations.rehearsal { selector = "app=pix-rehearsal", namespace = staging } }
         """);
     Plan plan = Modules.loader().load(config);
-    try {
-      assertThat(plan.sources()).singleElement().satisfies(s -> assertThat(s.describe())
-          .endsWith("lists [pods in pix, jobs.batch in pix, pods in staging]"));
-    } finally {
-      plan.closeSources();
-    }
+    assertThat(plan.sources()).singleElement().satisfies(s -> assertThat(s.describe())
+        .endsWith("lists [pods in pix, jobs.batch in pix, pods in staging]"));
   }
 
   @Test

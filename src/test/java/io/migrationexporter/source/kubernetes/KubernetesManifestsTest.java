@@ -128,11 +128,7 @@ class KubernetesManifestsTest {
     Path file = dir.resolve("migration-exporter.conf");
     Files.writeString(file, outside);
     Plan plan = Modules.loader().load(file);
-    try {
-      assertThat(plan.checks()).extracting(c -> c.name()).containsExactly("api", "jobs");
-    } finally {
-      plan.closeSources();
-    }
+    assertThat(plan.checks()).extracting(c -> c.name()).containsExactly("api", "jobs");
   }
 
   @Test

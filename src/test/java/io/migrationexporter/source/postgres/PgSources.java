@@ -42,8 +42,9 @@ final class PgSources {
         + more + "\n}\n";
   }
 
+  /** The source of the plan's only database, created for the test, which closes it. */
   static PostgresSource only(Plan plan) {
-    return (PostgresSource) plan.sources().get(0);
+    return new PostgresSource((PostgresDefinition) plan.sources().get(0).settings());
   }
 
   static Reading refresh(Source source) throws Exception {

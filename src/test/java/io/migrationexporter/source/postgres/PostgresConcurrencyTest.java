@@ -108,7 +108,8 @@ class PostgresConcurrencyTest {
       for (CompletableFuture<Integer> scrape : scrapes) {
         statuses.add(scrape.get(60, TimeUnit.SECONDS));
       }
-      PostgresSource source = (PostgresSource) exporter.exporter().runtime().plan().sources().get(0);
+      PostgresSource source = (PostgresSource) exporter.exporter().runtime().collector()
+          .source("postgres:main").orElseThrow();
       assertThat(source.pool().openSessions()).isLessThanOrEqualTo(2);
       assertThat(watcher.highest()).as("exporter sessions seen in pg_stat_activity")
           .isBetween(1, 2);

@@ -65,24 +65,20 @@ class PostgresConfigTest {
         }
         """);
     Plan plan = Modules.loader().load(file);
-    try {
-      assertThat(plan.checks()).singleElement().satisfies(check -> {
-        assertThat(check.name()).isEqualTo("main-connections");
-        assertThat(check.group()).isEqualTo("connections");
-        assertThat(check.sourceId()).isEqualTo("postgres:main");
-        // no connection left is what the maintenance needs; afterwards, none is no red cross
-        assertThat(check.expectation("migration")).isEqualTo(Expectation.CLOSED);
-        for (String phase : List.of("preparation", "reopening", "done")) {
-          assertThat(check.expectation(phase)).as(phase).isEqualTo(Expectation.ANY);
-        }
-      });
-      assertThat(plan.migrations()).singleElement()
-          .satisfies(m -> assertThat(m.sourceId()).isEqualTo("postgres:main"));
-      assertThat(plan.sources().get(0).describe()).contains("127.0.0.1:1/app")
-          .doesNotContain("at-least-some-chars");
-    } finally {
-      plan.closeSources();
-    }
+    assertThat(plan.checks()).singleElement().satisfies(check -> {
+      assertThat(check.name()).isEqualTo("main-connections");
+      assertThat(check.group()).isEqualTo("connections");
+      assertThat(check.sourceId()).isEqualTo("postgres:main");
+      // no connection left is what the maintenance needs; afterwards, none is no red cross
+      assertThat(check.expectation("migration")).isEqualTo(Expectation.CLOSED);
+      for (String phase : List.of("preparation", "reopening", "done")) {
+        assertThat(check.expectation(phase)).as(phase).isEqualTo(Expectation.ANY);
+      }
+    });
+    assertThat(plan.migrations()).singleElement()
+        .satisfies(m -> assertThat(m.sourceId()).isEqualTo("postgres:main"));
+    assertThat(plan.sources().get(0).describe()).contains("127.0.0.1:1/app")
+        .doesNotContain("at-least-some-chars");
   }
 
   @Test

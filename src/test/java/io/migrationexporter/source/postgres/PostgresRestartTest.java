@@ -51,7 +51,8 @@ class PostgresRestartTest {
         """);
     try (TestExporter exporter = TestExporter.start(dir, config)) {
       Await.until("source up", () -> state(exporter).up(), Duration.ofSeconds(10));
-      PostgresSource source = (PostgresSource) exporter.exporter().runtime().plan().sources().get(0);
+      PostgresSource source = (PostgresSource) exporter.exporter().runtime().collector()
+          .source("postgres:main").orElseThrow();
       java.util.Set<String> threadsBefore = threadNames();
       int openedBefore = source.pool().sessionsOpened();
 

@@ -76,16 +76,12 @@ class PostgresTlsDefaultTest {
 
   @Test
   void checkConfigShowsTheTlsModeInForce() throws Exception {
-    try (PostgresSource source = only(load(dir, """
+    assertThat(load(dir, """
         sources.postgres.main { url = "jdbc:postgresql://127.0.0.1:1/app", user = u, password = "long-enough" }
-        """))) {
-      assertThat(source.describe()).contains(", TLS require,");
-    }
-    try (PostgresSource source = only(load(dir, """
+        """).sources().get(0).describe()).contains(", TLS require,");
+    assertThat(load(dir, """
         sources.postgres.main { url = "jdbc:postgresql://127.0.0.1:1/app", user = u }
-        """))) {
-      assertThat(source.describe()).contains(", TLS as the URL or the driver says,");
-    }
+        """).sources().get(0).describe()).contains(", TLS as the URL or the driver says,");
   }
 
   /** Proves the fake server would see a password sent in clear: the test above can fail. */

@@ -37,17 +37,13 @@ class RehearsalProfileTest {
           profile { index-sort = 0.4, index-write = 0.8, foreign-key-join = 0.3 }
         }
         """));
-    try {
-      MigrationWatch watch = ((PostgresDefinition) plan.source("postgres:main").orElseThrow()
-          .definition()).migrations().get(0);
-      assertThat(watch.stepProfiles()).containsExactly(Optional.empty(),
-          Optional.of(new RehearsalProfile(0.4, 0.8, 0.3)));
-      assertThat(TimeProfile.of(watch.stepProfiles().get(0))).isEqualTo(TimeProfile.MEASURED);
-      assertThat(TimeProfile.of(watch.stepProfiles().get(1))).isEqualTo(
-          new TimeProfile(TimeProfile.MEASURED.heapWalPerSecond(), 0.4, 0.8, 0.3));
-    } finally {
-      plan.closeSources();
-    }
+    MigrationWatch watch = ((PostgresDefinition) plan.source("postgres:main").orElseThrow()
+        .settings()).migrations().get(0);
+    assertThat(watch.stepProfiles()).containsExactly(Optional.empty(),
+        Optional.of(new RehearsalProfile(0.4, 0.8, 0.3)));
+    assertThat(TimeProfile.of(watch.stepProfiles().get(0))).isEqualTo(TimeProfile.MEASURED);
+    assertThat(TimeProfile.of(watch.stepProfiles().get(1))).isEqualTo(
+        new TimeProfile(TimeProfile.MEASURED.heapWalPerSecond(), 0.4, 0.8, 0.3));
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.collect.Collector;
 import io.migrationexporter.collect.ErrorKind;
-import io.migrationexporter.collect.Source;
+import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceState;
 import io.migrationexporter.config.ConfigLoader;
 import io.migrationexporter.config.Plan;
@@ -108,8 +108,7 @@ class SaasAnswerFuzzTest {
         .cronJob("acme", "acme-nightly", true).job("acme", "acme-nightly-1", "acme-nightly", 1);
     kubernetes.terminatePod("acme", "acme-api-1", 20);
     blocking = Executors.newFixedThreadPool(2);
-    // One loader for every plan of the test, so that they share one HTTP client.
-    loader = new ConfigLoader(Modules.checkKinds(), Modules.sourceKinds(), new HashMap<>());
+    loader = Modules.loader();
   }
 
   @AfterEach
@@ -205,13 +204,9 @@ class SaasAnswerFuzzTest {
   @Test
   void theUnmutatedAnswersGiveReadings() throws Exception {
     Plan plan = loader.load(config());
-    try {
-      Map<String, SourceState> states = refresh(plan.sources());
-      assertThat(states).hasSize(6).allSatisfy((id, state) -> assertThat(state.up())
-          .as("%s: %s", id, state.lastError()).isTrue());
-    } finally {
-      plan.closeSources();
-    }
+    Map<String, SourceState> states = refresh(plan.sources());
+    assertThat(states).hasSize(6).allSatisfy((id, state) -> assertThat(state.up())
+        .as("%s: %s", id, state.lastError()).isTrue());
   }
 
   @Test
@@ -305,22 +300,21 @@ class SaasAnswerFuzzTest {
       return refresh(plan.sources().stream()
           .filter(source -> source.id().startsWith(target.sourcePrefix())).toList());
     } finally {
-      plan.closeSources();
       target.fake().clearFaults();
     }
   }
 
   /** One refresh of {@code sources} through a collector, as a scrape starts it. */
-  private Map<String, SourceState> refresh(List<Source> sources) {
-    Collector collector = Collector.create(sources, Clock.systemUTC(), blocking);
-    try {
+  private Map<String, SourceState> refresh(List<SourceDefinition> sources) {
+    try (Collector collector = Collector.create(sources, Clock.systemUTC(), blocking)) {
       collector.refreshDue().get(HANG.toMillis(), TimeUnit.MILLISECONDS);
+      return collector.states();
     } catch (TimeoutException e) {
-      throw new AssertionError("the refresh of " + collector.states().keySet() + " hung");
+      throw new AssertionError("the refresh of " + sources.stream()
+          .map(SourceDefinition::id).toList() + " hung");
     } catch (Exception e) {
       throw new AssertionError("the refresh failed outside the collector", e);
     }
-    return collector.states();
   }
 
   private void endsWell(Target target, String id, SourceState state, List<String> mutations) {

@@ -19,22 +19,18 @@ class SaasConfigTest {
   void thePixExampleDeclaresEverySaasCard() throws Exception {
     Path config = ExampleConfigs.pixWithCredentials(dir);
     Plan plan = Modules.loader().load(config);
-    try {
-      assertThat(plan.checks()).extracting(c -> c.name()).contains("uptime-monitoring",
-          "api-containers", "metabase-containers", "datawarehouse-containers",
-          "datawarehouse-ex-containers", "database-backups");
-      assertThat(plan.migrations()).extracting(m -> m.name())
-          .contains("bigint-main", "bigint-datawarehouse", "bigint-container");
-      assertThat(plan.sources()).extracting(s -> s.id()).contains(
-          "scalingo:pix/pix-api-production", "scalingo-database:pix/pix-api-production",
-          "freshping:pix", "datadog-logs:pix/migration-container");
-      assertThat(plan.sources().stream().map(s -> s.describe()).toList().toString())
-          .contains("https://api.osc-secnum-fr1.scalingo.com/", "https://api.datadoghq.eu/")
-          .doesNotContain(ExampleConfigs.SCALINGO_TOKEN, ExampleConfigs.FRESHPING_KEY,
-              ExampleConfigs.DATADOG_API_KEY, ExampleConfigs.DATADOG_APP_KEY);
-    } finally {
-      plan.closeSources();
-    }
+    assertThat(plan.checks()).extracting(c -> c.name()).contains("uptime-monitoring",
+        "api-containers", "metabase-containers", "datawarehouse-containers",
+        "datawarehouse-ex-containers", "database-backups");
+    assertThat(plan.migrations()).extracting(m -> m.name())
+        .contains("bigint-main", "bigint-datawarehouse", "bigint-container");
+    assertThat(plan.sources()).extracting(s -> s.id()).contains(
+        "scalingo:pix/pix-api-production", "scalingo-database:pix/pix-api-production",
+        "freshping:pix", "datadog-logs:pix/migration-container");
+    assertThat(plan.sources().stream().map(s -> s.describe()).toList().toString())
+        .contains("https://api.osc-secnum-fr1.scalingo.com/", "https://api.datadoghq.eu/")
+        .doesNotContain(ExampleConfigs.SCALINGO_TOKEN, ExampleConfigs.FRESHPING_KEY,
+            ExampleConfigs.DATADOG_API_KEY, ExampleConfigs.DATADOG_APP_KEY);
   }
 
   @Test
