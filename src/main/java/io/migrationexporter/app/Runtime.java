@@ -399,7 +399,9 @@ public final class Runtime implements AutoCloseable {
       if (!to.equals(from) && migration.known()) {
         journal.record("step", migration.migration().name(), from, to,
             migration.migration().name() + ": " + to,
-            migration.progress().flatMap(StepProgress::stepVolume));
+            migration.progress().flatMap(StepProgress::stepVolume),
+            old == null ? Optional.empty() : migration.measureOf(old.progress()
+                .map(StepProgress::step).orElse(-1)));
       }
       MigrationState was = old == null ? null : old.state(before.at());
       MigrationState is = migration.state(after.at());

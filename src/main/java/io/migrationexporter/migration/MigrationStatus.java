@@ -177,6 +177,17 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
             + ", now " + Words.bytes(night.get().bytes())));
   }
 
+  /** What the source measured of step {@code step}'s last attempt, if it finished and was measured. */
+  public Optional<StepMeasure> measureOf(int step) {
+    List<StepAttempt> attempts = progress.map(StepProgress::attempts).orElse(List.of());
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      if (attempts.get(i).step() == step) {
+        return attempts.get(i).measure();
+      }
+    }
+    return Optional.empty();
+  }
+
   public static MigrationStatus of(MigrationDefinition migration, StepProgress progress) {
     if (progress.step() >= migration.steps().size()) {
       throw new IllegalArgumentException("step " + progress.step() + " of migration "

@@ -97,8 +97,16 @@ public final class ReportJson {
         step.interruptions().forEach(at -> interruptions.add(at.toString()));
         stepNode.put("lock_wait_seconds", Words.seconds(step.lockWaits()));
         stepNode.put("unknown_seconds", Words.seconds(step.unknown()));
-        step.volume().ifPresent(volume -> stepNode.put("bytes", volume.bytes())
-            .put("rows", volume.rows()));
+        step.volume().ifPresent(volume -> {
+          volume.table().ifPresent(table -> stepNode.put("table", table));
+          stepNode.put("bytes", volume.bytes()).put("rows", volume.rows());
+        });
+        step.measure().ifPresent(measure -> {
+          stepNode.put("wal_bytes", measure.walBytes());
+          measure.indexSort().ifPresent(ratio -> stepNode.put("index_sort", ratio));
+          measure.indexWrite().ifPresent(ratio -> stepNode.put("index_write", ratio));
+          measure.foreignKeyJoin().ifPresent(ratio -> stepNode.put("foreign_key_join", ratio));
+        });
       }
     }
 

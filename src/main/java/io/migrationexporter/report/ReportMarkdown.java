@@ -78,8 +78,8 @@ public final class ReportMarkdown {
     for (MigrationFacts migration : night.migrations()) {
       out.append("\n## ").append(cell(migration.title())).append("\n\n")
           .append("| # | Step | Expected | Actual | Difference | Status | Started | Ended | Runs"
-              + " | Interrupted at | Lock waits | Unknown for |\n"
-              + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              + " | Interrupted at | Lock waits | Unknown for | Data |\n"
+              + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (StepFacts step : migration.steps()) {
         row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—"),
             Words.duration(step.actual(), "—"), Words.difference(step),
@@ -87,7 +87,7 @@ public final class ReportMarkdown {
             String.valueOf(step.runs()), String.join(", ", step.interruptions().stream()
                 .map(Words::time).toList()),
             step.lockWaits().isZero() ? "" : Words.duration(step.lockWaits()),
-            step.unknown().isZero() ? "" : Words.duration(step.unknown()));
+            step.unknown().isZero() ? "" : Words.duration(step.unknown()), Words.data(step));
       }
     }
 

@@ -64,13 +64,19 @@ class RehearsalScalingTest {
     RelationVolume rehearsed = started.volume().orElseThrow(
         () -> new AssertionError("no volume in the step's start: " + started));
     assertThat(rehearsed.rows()).isEqualTo(REHEARSAL_ROWS);
+    assertThat(rehearsed.table()).hasValue("lines");
+    // The event that leaves the step tells the WAL it wrote: the rewrite of the whole table.
+    Event ended = JournalFile.readAll(journal).stream()
+        .filter(e -> e.type().equals("step") && "done".equals(e.to())).findFirst().orElseThrow();
+    assertThat(ended.measure().orElseThrow(() -> new AssertionError("no measure: " + ended))
+        .walBytes()).isGreaterThan(rehearsed.bytes());
 
     Path fragment = dir.resolve("rehearsal-expectations.conf");
     Cli.Result report = Cli.run("report", "--config",
         rehearsalDir.resolve(TestExporter.CONFIG_NAME).toString(), "--journal", journal.toString(),
         "--output", dir.resolve("report").toString(), "--expectations", fragment.toString());
     assertThat(report.exit()).as(report.all()).isZero();
-    assertThat(Files.readString(fragment)).contains("id.measured-on { bytes = "
+    assertThat(Files.readString(fragment)).contains("id.measured-on { table = \"lines\", bytes = "
         + rehearsed.bytes() + ", rows = " + REHEARSAL_ROWS + " }");
 
     table(NIGHT_ROWS);
