@@ -2,6 +2,7 @@ package io.migrationexporter.report;
 
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.migration.StepMeasure;
 import io.migrationexporter.report.Night.AppDowntime;
 import io.migrationexporter.report.Night.Blocker;
@@ -487,12 +488,14 @@ public final class NightAnalysis {
         String title = info.map(StepInfo::title).orElse(step.title);
         boolean timed = step.started != null && step.ended != null
             && !step.status.equals("skipped");
+        Optional<StepDefinition> definition = info.map(StepInfo::definition);
         out.add(new StepFacts(number, info.map(StepInfo::name).orElse(""), title,
-            info.flatMap(StepInfo::expected),
+            definition.flatMap(d -> d.expectedOn(step.volume)),
             Optional.ofNullable(step.started), Optional.ofNullable(step.ended),
             timed ? Optional.of(Duration.between(step.started, step.ended)) : Optional.empty(),
             step.status, step.runs, List.copyOf(step.interruptions), step.lockWaits,
-            step.unknown, step.volume, step.measure));
+            step.unknown, step.volume, step.measure,
+            definition.flatMap(d -> d.scaledWords(step.volume))));
       }
       return new MigrationFacts(migration.name(), migration.title(), Optional.ofNullable(started),
           Optional.ofNullable(done), out);

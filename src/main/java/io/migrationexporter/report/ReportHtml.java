@@ -275,8 +275,10 @@ public final class ReportHtml {
       for (StepFacts step : migration.steps()) {
         String difference = Words.difference(step);
         out.append("<tr><td class=\"n\">").append(step.number()).append("</td><td>")
-            .append(esc(step.title())).append("</td><td class=\"n\">")
-            .append(esc(Words.duration(step.expected(), "—"))).append("</td><td class=\"n\">")
+            .append(esc(step.title())).append("</td><td class=\"n\"")
+            .append(step.scaled().map(words -> " title=\"" + esc(words) + "\"").orElse(""))
+            .append('>').append(esc(Words.duration(step.expected(), "—")))
+            .append(step.scaled().isPresent() ? " (scaled)" : "").append("</td><td class=\"n\">")
             .append(esc(Words.duration(step.actual(), "—"))).append("</td><td class=\"n ")
             .append(difference.startsWith("+") ? "late" : "early").append("\">")
             .append(esc(difference)).append("</td><td>").append(esc(step.status()))

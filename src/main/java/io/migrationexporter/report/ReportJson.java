@@ -89,6 +89,7 @@ public final class ReportJson {
         ObjectNode stepNode = steps.addObject().put("number", step.number()).put("name", step.name())
             .put("title", step.title()).put("status", step.status());
         put(stepNode, "expected_seconds", step.expected());
+        step.scaled().ifPresent(words -> stepNode.put("expected_words", words));
         put(stepNode, "actual_seconds", step.actual());
         put(stepNode, "started", step.started());
         put(stepNode, "ended", step.ended());

@@ -81,7 +81,8 @@ public final class ReportMarkdown {
               + " | Interrupted at | Lock waits | Unknown for | Data |\n"
               + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (StepFacts step : migration.steps()) {
-        row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—"),
+        row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—")
+            + step.scaled().map(words -> " (" + words + ")").orElse(""),
             Words.duration(step.actual(), "—"), Words.difference(step),
             step.status(), Words.time(step.started(), ""), Words.time(step.ended(), ""),
             String.valueOf(step.runs()), String.join(", ", step.interruptions().stream()

@@ -141,6 +141,14 @@ class ReportExpectationsTest {
     } finally {
       production.closeSources();
     }
+    // The night's report states the step's expected duration as scaled to its table.
+    Cli.Result night = Cli.run("report", "--config", config.toString(), "--journal",
+        journal.toString(), "--output", dir.resolve("night").toString());
+    assertThat(night.exit()).as(night.all()).isZero();
+    assertThat(Files.readString(dir.resolve("night/night-report.md"))).contains(
+        "| 20s (scaled from the rehearsal: 20 s on 40 GB, now 40 GB) | 20s |");
+    assertThat(Files.readString(dir.resolve("night/night-report.json"))).containsPattern(
+        "\"expected_words\" ?: ?\"scaled from the rehearsal: 20 s on 40 GB, now 40 GB\"");
   }
 
   @Test

@@ -112,10 +112,7 @@ final class RewriteEstimator {
   RewriteEstimator(RewriteTarget target, RelationSize size, RewritePlan plan, TimeProfile profile,
       long baselineLsn, Instant baselineAt, Instant startedAt) {
     this.table = target.table();
-    this.volume = size.heapBytes() > 0
-        ? Optional.of(new RelationVolume(Optional.of(table), size.heapBytes(),
-            Math.round(size.tuples())))
-        : Optional.empty();
+    this.volume = size.heapBytes() > 0 ? Optional.of(size.volume(table)) : Optional.empty();
     this.profile = profile;
     this.baselineLsn = baselineLsn;
     this.workStart = startedAt;
