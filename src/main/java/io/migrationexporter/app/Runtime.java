@@ -278,7 +278,8 @@ public final class Runtime implements AutoCloseable {
           migrations -> liveness.follow(migrations, at));
       if (last != null) {
         BoardChanges.between(last.board(), fresh).forEach(change -> journal.record(change.type(),
-            change.subject(), change.from(), change.to(), change.message(), change.volume()));
+            change.subject(), change.from(), change.to(), change.message(), change.volume(),
+            change.measure()));
       }
       built = new Built(fresh, key);
       announce(fresh);
