@@ -18,6 +18,12 @@ public interface CheckKind<D> {
   String defaultGroup();
 
   /**
+   * One check of this kind, with the source it reads, declared against {@code target} and its
+   * sentinel secrets: the example the contract every kind passes runs.
+   */
+  KindExample example(ExampleTarget target);
+
+  /**
    * Reads {@code defaults.<name>}, an empty block when neither reference.conf nor the user sets
    * it (a kind without defaults needs nothing there); every key read here is a key checks may set
    * too.

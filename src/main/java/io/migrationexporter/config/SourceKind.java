@@ -10,6 +10,12 @@ import java.util.List;
 public interface SourceKind {
   String name();
 
+  /**
+   * One source of this kind declared against {@code target}, with its sentinel secrets: the
+   * example the contract every kind passes runs.
+   */
+  KindExample example(ExampleTarget target);
+
   /** Parses one declared source and registers it, with any check it implies, in {@code plan}. */
   void declare(String sourceName, ConfigNode node, PlanBuilder plan);
 

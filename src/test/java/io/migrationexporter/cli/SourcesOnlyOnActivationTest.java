@@ -1,5 +1,6 @@
 package io.migrationexporter.cli;
 
+import io.migrationexporter.testing.UnregisteredKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.Exporter;
@@ -50,7 +51,7 @@ class SourcesOnlyOnActivationTest {
   }
 
   /** {@code counted { version = 1 }}: a check kind without defaults, so no block in reference.conf. */
-  private static final class CountedKind implements NoDefaults.SourceCheckKind {
+  private static final class CountedKind implements UnregisteredKinds.Check {
     @Override
     public String name() {
       return "counted";

@@ -40,8 +40,6 @@ class ConfigFuzzTest {
   private static final int CHECK_CONFIG_EVERY = 4;
   /** Only a hang detector: a load takes milliseconds. */
   private static final Duration HANG = Duration.ofSeconds(10);
-  private static final Pattern JAVA_LEAK = Pattern.compile(
-      "java\\.|javax\\.|Exception|\\bat io\\.|\\tat |com\\.typesafe|io\\.migrationexporter");
   private static final Pattern SUMMARY = Pattern.compile("migration-exporter: .* is invalid \\(\\d+"
       + " problems?\\)");
 
@@ -202,21 +200,7 @@ class ConfigFuzzTest {
   }
 
   private static void loadFailsOnlyWithClearProblems(Path main) {
-    try {
-      Modules.loader().load(main);
-    } catch (ConfigException refused) {
-      assertThat(refused.problems()).as("problems of a refused configuration").isNotEmpty();
-      for (ConfigProblem problem : refused.problems()) {
-        String line = problem.toString();
-        assertThat(problem.file()).as("the file of %s", line).isNotBlank();
-        assertThat(problem.message()).as("the message of %s", line).isNotBlank();
-        assertThat(line).as("a problem is one line").doesNotContain("\n", "\r");
-        assertThat(line).as("a problem shows no Java").doesNotContainPattern(JAVA_LEAK);
-      }
-    } catch (Throwable escaped) {
-      throw new AssertionError("the loader threw " + escaped + " instead of a ConfigException",
-          escaped);
-    }
+    ClearRefusals.assertLoadsOrRefusesClearly(Modules.loader(), main, List.of());
   }
 
   private static void checkConfigPrintsNoStackTrace(Path main) {
@@ -229,6 +213,6 @@ class ConfigFuzzTest {
       assertThat(lines.get(lines.size() - 1)).matches(SUMMARY);
       assertThat(check.out()).isEmpty();
     }
-    assertThat(check.err()).doesNotContain("\tat ").doesNotContainPattern(JAVA_LEAK);
+    assertThat(check.err()).doesNotContain("\tat ").doesNotContainPattern(ClearRefusals.JAVA_LEAK);
   }
 }

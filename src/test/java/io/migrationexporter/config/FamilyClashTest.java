@@ -1,5 +1,6 @@
 package io.migrationexporter.config;
 
+import io.migrationexporter.testing.UnregisteredKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -22,7 +23,7 @@ class FamilyClashTest {
   Path dir;
 
   /** A test-only kind that declares the families it is given and no source. */
-  private record DeclaringKind(String name, List<MetricDef> families) implements SourceKind {
+  private record DeclaringKind(String name, List<MetricDef> families) implements UnregisteredKinds.Source {
     @Override
     public void declare(String sourceName, ConfigNode node, PlanBuilder plan) {}
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.MetricFamilies;
+import io.migrationexporter.testing.MetricDocs;
+import io.migrationexporter.testing.MetricDocs.Row;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -12,10 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.Test;
  * {@link MetricDef} of the exporter's classes escapes the declarations.
  */
 class MetricFamiliesDocTest {
-  /** One row of a family table: {@code | `name` | type | labels | meaning |}. */
-  private record Row(String servedName, String type, List<String> labels, String meaning) {}
-
   private final MetricFamilies declared = Modules.loader().families();
 
   @Test
@@ -46,11 +42,8 @@ class MetricFamiliesDocTest {
       if (row == null) {
         continue;
       }
-      softly.assertThat(row.type()).as(name + " type")
-          .isEqualTo(family.type().name().toLowerCase(Locale.ROOT));
-      softly.assertThat(row.labels()).as(name + " labels").isEqualTo(family.labelNames());
-      softly.assertThat(row.meaning()).as(name + ": the meaning should start with the help text")
-          .startsWith(family.help());
+      softly.assertThat(MetricDocs.differences(family, row)).as(name + " in docs/metrics.md")
+          .isEmpty();
     }
     softly.assertAll();
   }
@@ -73,28 +66,10 @@ class MetricFamiliesDocTest {
     }
   }
 
-  /** The family tables' rows by served name, markdown quotes removed. */
   private static Map<String, Row> documentedFamilies() throws IOException {
-    Map<String, Row> rows = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(Project.file("docs/metrics.md"))) {
-      if (!line.startsWith("| `migration_")) {
-        continue;
-      }
-      String[] cells = line.substring(1, line.length() - 1).split("\\|", -1);
-      assertThat(cells).as("a family row has four cells, name, type, labels, meaning: " + line)
-          .hasSize(4);
-      String name = plain(cells[0]);
-      List<String> labels = plain(cells[2]).isEmpty() ? List.of()
-          : Arrays.stream(plain(cells[2]).split(",")).map(String::strip).toList();
-      assertThat(rows.put(name, new Row(name, plain(cells[1]), labels, plain(cells[3]))))
-          .as(name + " is documented twice").isNull();
-    }
+    Map<String, Row> rows = MetricDocs.rows(Project.file("docs/metrics.md"));
     assertThat(rows).as("family rows of docs/metrics.md").hasSizeGreaterThan(50);
     return rows;
-  }
-
-  private static String plain(String cell) {
-    return cell.replace("`", "").replaceAll("\\s+", " ").strip();
   }
 
   /** Every static {@link MetricDef} field of the exporter's classes. */

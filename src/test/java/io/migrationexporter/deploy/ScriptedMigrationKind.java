@@ -14,8 +14,8 @@ import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.collect.SourceSettings;
 import io.migrationexporter.config.ConfigNode;
 import io.migrationexporter.config.PlanBuilder;
-import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.migration.StepProgress;
+import io.migrationexporter.testing.UnregisteredKinds;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * through the real collection model, phases, exposition, Prometheus and Alertmanager without a
  * database.
  */
-final class ScriptedMigrationKind implements SourceKind {
+final class ScriptedMigrationKind implements UnregisteredKinds.Source {
   /** What the simulated database shows; the test changes it as the walk goes. */
   static final class Script {
     volatile boolean connectionsOpen = true;

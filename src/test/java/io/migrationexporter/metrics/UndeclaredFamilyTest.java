@@ -1,5 +1,6 @@
 package io.migrationexporter.metrics;
 
+import io.migrationexporter.testing.UnregisteredKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.app.Modules;
@@ -64,7 +65,7 @@ class UndeclaredFamilyTest {
   };
 
   /** Declares {@link #DECLARED} only, though its source also emits {@link #FORGOTTEN}. */
-  private static final class ForgetfulKind implements SourceKind {
+  private static final class ForgetfulKind implements UnregisteredKinds.Source {
     @Override
     public String name() {
       return "forgetful";

@@ -246,6 +246,11 @@ public final class TestExporter implements AutoCloseable {
     return Scrape.parse(response.body());
   }
 
+  /** Everything a user can read: /metrics, /api/status, /api/events and the board page. */
+  public String served() {
+    return metrics() + get("/api/status").body() + get("/api/events").body() + get("/").body();
+  }
+
   /** GET {@code path} with {@code headers}, which must answer JSON with {@code status}. */
   public JsonNode json(String path, int status, String... headers) {
     HttpResponse<String> response = get(path, headers);

@@ -115,6 +115,9 @@ public abstract class FakeServer implements AutoCloseable {
     return Map.of("Retry-After", "1");
   }
 
+  /** Sets what a fake needs beyond the server defaults, before it starts; nothing by default. */
+  protected void configure(Undertow.Builder builder) {}
+
   /** Binds 127.0.0.1 on a free port and serves. */
   public synchronized FakeServer start() {
     return start(null);
@@ -143,13 +146,14 @@ public abstract class FakeServer implements AutoCloseable {
       builder.addHttpsListener(0, "127.0.0.1", tls);
       scheme = "https";
     }
-    server = builder
+    builder
         // "fake-FakeScalingo task-3": a thread dump tells the fakes' threads from the exporter's
         .setWorkerOption(Options.WORKER_NAME, "fake-" + getClass().getSimpleName())
         .setIoThreads(1)
         .setWorkerThreads(64)
-        .setHandler(handler)
-        .build();
+        .setHandler(handler);
+    configure(builder);
+    server = builder.build();
     server.start();
     port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     return this;

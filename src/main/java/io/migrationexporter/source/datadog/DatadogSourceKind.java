@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import java.time.Duration;
@@ -95,5 +97,21 @@ public final class DatadogSourceKind implements SourceKind {
     plan.addSource(new SourceDefinition(id, schedule, new DatadogLogsSource.Definition(account,
         new DatadogLogsSource.Settings(name, query, heartbeatQuery, heartbeat, host, window,
             heartbeatWindow, messageField, pageSize, maxPages), migrations)), node, "query");
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.datadog.example {
+          url = "%s", api-key = "%s", application-key = "%s", timeout = %s
+          logs.steps {
+            query = "service:example", interval = %s
+            migrations.example.steps = [ { name = copy, start = "copy started" } ]
+          }
+          metrics.cpu { query = "avg:postgresql.cpu{app:example}", interval = %s }
+        }
+        """.formatted(target.url(), target.secret("datadog-api-key"),
+        target.secret("datadog-application-key"), target.timeout(), target.interval(),
+        target.interval()));
   }
 }

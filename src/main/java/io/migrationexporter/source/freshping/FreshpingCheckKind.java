@@ -2,6 +2,8 @@ package io.migrationexporter.source.freshping;
 
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
 import java.util.List;
 
@@ -49,5 +51,12 @@ public final class FreshpingCheckKind implements NoDefaults.SourceCheckKind {
           "no Freshping account '" + account + "' under sources.freshping");
     }
     return new Binding(sourceId, check.plan().request(sourceId, selector.key(), selector));
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api(new FreshpingSourceKind().example(target).hocon() + """
+        checks.example { freshping { account = example, all = true } }
+        """);
   }
 }

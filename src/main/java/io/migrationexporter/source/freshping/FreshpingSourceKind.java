@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
@@ -46,5 +48,16 @@ public final class FreshpingSourceKind implements SourceKind {
         calls.refreshTimeout(CALLS_IN_SERIES));
     plan.addSource(new SourceDefinition(FreshpingSource.id(account), schedule,
         new FreshpingSource.Settings(account, apiKey, subdomain, base, calls)), node, "api-key");
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.freshping.example {
+          api-key = "%s", subdomain = example, url = "%s/api/v1/"
+          interval = %s, timeout = %s
+        }
+        """.formatted(target.secret("freshping-api-key"), target.url(), target.interval(),
+        target.timeout()));
   }
 }

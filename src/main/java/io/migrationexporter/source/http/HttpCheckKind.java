@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.Secret;
 import java.io.IOException;
 import java.net.URI;
@@ -149,5 +151,19 @@ public final class HttpCheckKind implements CheckKind<HttpCheckKind.Defaults> {
     } catch (IllegalArgumentException e) {
       throw node.fail(key, e.getMessage());
     }
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.probe("""
+        checks.example {
+          interval = %s
+          http {
+            url = "%s/example", timeout = %s
+            headers { Authorization = "Bearer %s", X-Api-Key = "%s" }
+          }
+        }
+        """.formatted(target.interval(), target.url(), target.timeout(),
+        target.secret("http-bearer"), target.secret("http-api-key")));
   }
 }

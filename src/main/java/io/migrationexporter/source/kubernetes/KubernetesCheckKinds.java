@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,14 @@ public final class KubernetesCheckKinds {
         throw block.fail("kinds", "an empty list selects nothing");
       }
       return kinds.stream().distinct().map(WORKLOAD_KINDS::get).sorted().toList();
+    }
+
+    @Override
+    public KindExample example(ExampleTarget target) {
+      KindExample cluster = KubernetesSourceKind.cluster(target);
+      return new KindExample(cluster.hocon() + """
+          checks.example { %s { cluster = example, names = [example-app] } }
+          """.formatted(name), cluster.files(), false);
     }
   }
 }

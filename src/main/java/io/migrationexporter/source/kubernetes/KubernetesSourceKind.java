@@ -5,6 +5,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.source.saas.CallSettings;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 
@@ -207,5 +210,22 @@ public final class KubernetesSourceKind implements SourceKind {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** A cluster is read for the checks on it only: its example is a workloads check's. */
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KubernetesCheckKinds.workloads().example(target);
+  }
+
+  /** The {@code sources.kubernetes.example} block pointed at {@code target}, with its token file. */
+  static KindExample cluster(ExampleTarget target) {
+    return new KindExample("""
+        sources.kubernetes.example {
+          api-url = "%s", token-file = example-token, namespace = example
+          interval = %s, timeout = %s
+        }
+        """.formatted(target.url(), target.interval(), target.timeout()),
+        Map.of("example-token", target.secret("kubernetes-token")), false);
   }
 }

@@ -6,6 +6,8 @@ import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.CheckKeys;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
@@ -261,5 +263,16 @@ public final class PostgresSourceKind implements SourceKind {
               .map(step -> step.measuredOn().flatMap(RelationVolume::table)).toList()));
     }
     return watches;
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.postgres.example {
+          url = "jdbc:postgresql://%s:%d/example", user = example, password = "%s"
+          interval = %s, connect-timeout = %s, statement-timeout = %s, lock-timeout = 500ms
+        }
+        """.formatted(target.host(), target.port(), target.secret("postgres-password"),
+        target.interval(), target.timeout(), target.timeout()));
   }
 }

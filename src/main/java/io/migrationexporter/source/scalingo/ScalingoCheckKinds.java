@@ -3,6 +3,8 @@ package io.migrationexporter.source.scalingo;
 import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.source.saas.NoDefaults;
 import java.util.List;
 import java.util.function.BinaryOperator;
@@ -44,6 +46,13 @@ public final class ScalingoCheckKinds {
             + declaredWith + " under sources.scalingo." + account + ".apps; declare it there");
       }
       return new Binding(id, observation);
+    }
+
+    @Override
+    public KindExample example(ExampleTarget target) {
+      return KindExample.api(new ScalingoSourceKind().example(target).hocon() + """
+          checks.example { %s { account = example, app = example-app } }
+          """.formatted(name));
     }
   }
 }

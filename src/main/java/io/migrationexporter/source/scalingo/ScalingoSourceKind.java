@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.collect.SourceSchedule;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
@@ -100,5 +102,17 @@ public final class ScalingoSourceKind implements SourceKind {
       }
     });
     return new ScalingoAppSource.AppSettings(app, ignored, ignoredStates, minimum);
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.api("""
+        sources.scalingo.example {
+          token = "tk-us-%s", api-url = "%s", db-api-url = "%s", auth-url = "%s"
+          interval = %s, timeout = %s
+          apps { example-app { database {} } }
+        }
+        """.formatted(target.secret("scalingo-token"), target.url(), target.url(), target.url(),
+        target.interval(), target.timeout()));
   }
 }

@@ -4,6 +4,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.SourceDefinition;
 import io.migrationexporter.config.CheckKind;
 import io.migrationexporter.config.ConfigNode;
+import io.migrationexporter.config.ExampleTarget;
+import io.migrationexporter.config.KindExample;
 import java.time.Duration;
 import java.util.List;
 
@@ -57,5 +59,12 @@ public final class TcpCheckKind implements CheckKind<TcpCheckKind.Defaults> {
         check.plan().schedule(check.node(), timeout.plusSeconds(1)), probe);
     check.plan().addSource(source, block, "address");
     return new Binding(source.id(), TcpProbeSource.OBSERVATION);
+  }
+
+  @Override
+  public KindExample example(ExampleTarget target) {
+    return KindExample.probe("""
+        checks.example { interval = %s, tcp { address = "%s:%d", timeout = %s } }
+        """.formatted(target.interval(), target.host(), target.port(), target.timeout()));
   }
 }

@@ -15,6 +15,7 @@ import io.migrationexporter.demo.fakes.FakeKubernetes;
 import io.migrationexporter.demo.fakes.FakeScalingo;
 import io.migrationexporter.demo.fakes.FakeServer;
 import io.migrationexporter.testing.Fuzz;
+import io.migrationexporter.testing.SafeMessages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,9 +57,6 @@ class SaasAnswerFuzzTest {
   private static final String DD_API_KEY = "fuzz-dd-api-key-00000001";
   private static final String DD_APP_KEY = "fuzz-dd-app-key-00000001";
   private static final String KUBERNETES_TOKEN = "fuzz-kubernetes-token-00000001";
-  private static final Pattern JAVA_LEAK = Pattern.compile(
-      "java\\.|javax\\.|Exception|Error\\b|\\tat |at (java|io|com|okhttp3)\\.|okhttp|jackson");
-  private static final int LONGEST_MESSAGE = 300;
 
   @TempDir
   Path dir;
@@ -331,13 +328,9 @@ class SaasAnswerFuzzTest {
     assertThat(kind).as("%s failed with '%s'", what, message)
         .matches(k -> k == ErrorKind.BAD_PAYLOAD || target.alsoAllowed().contains(k),
             "BAD_PAYLOAD" + (target.alsoAllowed().isEmpty() ? "" : " or " + target.alsoAllowed()));
-    assertThat(message).as("%s: the message", what).isNotBlank()
-        .doesNotContain("\n", "\r").doesNotContainPattern(JAVA_LEAK)
-        .doesNotContain(SCALINGO_TOKEN, FRESHPING_KEY, DD_API_KEY, DD_APP_KEY, KUBERNETES_TOKEN);
-    assertThat(message.length()).as("%s: the length of '%s'", what, message)
-        .isLessThanOrEqualTo(LONGEST_MESSAGE);
-    for (String credential : scalingo.issuedCredentials()) {
-      assertThat(message).as(what).doesNotContain(credential);
-    }
+    List<String> secrets = new ArrayList<>(List.of(SCALINGO_TOKEN, FRESHPING_KEY, DD_API_KEY,
+        DD_APP_KEY, KUBERNETES_TOKEN));
+    secrets.addAll(scalingo.issuedCredentials());
+    SafeMessages.assertSafe(what, message, secrets);
   }
 }
