@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Evaluates the definitions of a plan against the sources' states, the phase and an instant into
- * a {@link Board}: no threads, no I/O, no journal; the same inputs give the same board.
+ * a {@link Board}: no threads, no I/O, no journal. The board follows from the arguments alone
+ * (and from what the {@code remembered} step of {@link #build} adds).
  *
  * @param schedules each source's schedule by source id: when its data turns stale
  */

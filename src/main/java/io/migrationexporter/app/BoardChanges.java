@@ -6,6 +6,7 @@ import io.migrationexporter.check.GateResult;
 import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import io.migrationexporter.migration.StepProgress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +27,14 @@ public final class BoardChanges {
    * @param type check, step, migration or gate
    * @param from the words before, or null when the subject is new
    * @param volume the size of the table a step rewrites, for a step change
+   * @param measure what was measured of the step a step change leaves
    */
   public record Change(String type, String subject, String from, String to, String message,
-      Optional<RelationVolume> volume) {}
+      Optional<RelationVolume> volume, Optional<StepMeasure> measure) {
+    Change(String type, String subject, String from, String to, String message) {
+      this(type, subject, from, to, message, Optional.empty(), Optional.empty());
+    }
+  }
 
   /** The changes from {@code before} to {@code after}: checks first, then migrations, then gates. */
   public static List<Change> between(Board before, Board after) {
@@ -50,7 +56,7 @@ public final class BoardChanges {
             from == null ? null : from.label(), result.state().label(),
             result.check().name() + " is " + result.state().label()
                 + (result.state() == CheckState.OK ? ": " + result.value()
-                    : ": " + result.reason()), Optional.empty()));
+                    : ": " + result.reason())));
       }
     }
   }
@@ -65,14 +71,16 @@ public final class BoardChanges {
       String to = stepWords(migration);
       if (!to.equals(from) && migration.known()) {
         changes.add(new Change("step", name, from, to, name + ": " + to,
-            migration.progress().flatMap(StepProgress::stepVolume)));
+            migration.progress().flatMap(StepProgress::stepVolume),
+            old == null ? Optional.empty()
+                : migration.measureOf(old.progress().map(StepProgress::step).orElse(-1))));
       }
       MigrationState was = old == null ? null : old.state(before.at());
       MigrationState is = migration.state(after.at());
       if (was != is) {
         changes.add(new Change("migration", name, was == null ? null : was.label(), is.label(),
             name + " is " + migration.stateWords(after.at()) + " ("
-                + migration.timeWords(after.at()) + ")", Optional.empty()));
+                + migration.timeWords(after.at()) + ")"));
       }
     }
   }
@@ -87,7 +95,7 @@ public final class BoardChanges {
             old == null ? null : openWord(old.open()), openWord(gate.open()),
             "gate " + gate.gate().name() + " is " + openWord(gate.open())
                 + (gate.open() ? "" : " (" + gate.blocking().size() + " of " + gate.selected()
-                    + " checks not ok)"), Optional.empty()));
+                    + " checks not ok)")));
       }
     }
   }

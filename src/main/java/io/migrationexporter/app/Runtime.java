@@ -37,9 +37,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The running exporter without its HTTP face: the active plan and its collector, the phase, the
- * journal, and the current {@link Board}. Reloads swap plan and collector at once; a configuration
- * that does not load leaves everything as it was.
+ * The running exporter without its HTTP face: the threads (evaluation, pacing, blocking
+ * refreshes), the active plan and its collector, the phase, the journal, and the current {@link
+ * Board}. What a board says is the {@link BoardBuilder}'s, what changed between two boards the
+ * {@link BoardChanges}'; this class only decides when to build and writes the changes to the
+ * journal. Reloads swap plan and collector at once; a configuration that does not load leaves
+ * everything as it was.
  */
 public final class Runtime implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Runtime.class.getName());
@@ -278,7 +281,8 @@ public final class Runtime implements AutoCloseable {
           migrations -> liveness.follow(migrations, at));
       if (last != null) {
         BoardChanges.between(last.board(), fresh).forEach(change -> journal.record(change.type(),
-            change.subject(), change.from(), change.to(), change.message(), change.volume()));
+            change.subject(), change.from(), change.to(), change.message(), change.volume(),
+            change.measure()));
       }
       built = new Built(fresh, key);
       announce(fresh);

@@ -15,8 +15,8 @@ import java.util.Set;
  * written by {@code report --expectations}. They take the place of the steps' own {@code
  * expected-duration}: a measure beats a guess. A step's {@code profile}, when the rehearsal
  * knew it, replaces the ETA's built-in one ({@link RehearsalProfile}). Its {@code measured-on
- * { bytes, rows }}, the size of the table the rehearsal rewrote, scales the duration to the
- * night's table once the source reads its size ({@link StepDefinition#expectedOn}).
+ * { table, bytes, rows }}, the table the rehearsal rewrote and its size, scales the duration to
+ * the night's table once the source reads its size ({@link StepDefinition#expectedOn}).
  */
 final class Expectations {
   private record Measured(ConfigNode node, Duration duration, Optional<RehearsalProfile> profile,
@@ -67,7 +67,8 @@ final class Expectations {
   }
 
   private static RelationVolume volume(ConfigNode node) {
-    RelationVolume volume = new RelationVolume((long) node.number("bytes", 1, Long.MAX_VALUE),
+    RelationVolume volume = new RelationVolume(node.optString("table"),
+        (long) node.number("bytes", 1, Long.MAX_VALUE),
         (long) node.number("rows", 0, Long.MAX_VALUE));
     node.finish();
     return volume;

@@ -1,6 +1,7 @@
 package io.migrationexporter.event;
 
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,9 +14,16 @@ import java.util.Optional;
  * @param type phase, check, gate, step, config
  * @param subject the phase, check, gate or migration name
  * @param volume for a step's start, the size of the table it rewrites, if the source read it
+ * @param measure for the end of a step (the step event that leaves it), what the source measured
+ *     of it, if it measures steps
  */
 public record Event(long sequence, Instant at, String type, String subject, String from,
-    String to, String message, Optional<RelationVolume> volume) {
+    String to, String message, Optional<RelationVolume> volume, Optional<StepMeasure> measure) {
+
+  public Event(long sequence, Instant at, String type, String subject, String from, String to,
+      String message, Optional<RelationVolume> volume) {
+    this(sequence, at, type, subject, from, to, message, volume, Optional.empty());
+  }
 
   public Event(long sequence, Instant at, String type, String subject, String from, String to,
       String message) {
@@ -24,5 +32,6 @@ public record Event(long sequence, Instant at, String type, String subject, Stri
 
   public Event {
     Objects.requireNonNull(volume);
+    Objects.requireNonNull(measure);
   }
 }

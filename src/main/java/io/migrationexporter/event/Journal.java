@@ -2,6 +2,7 @@ package io.migrationexporter.event;
 
 import io.migrationexporter.config.Redactor;
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,16 +56,19 @@ public final class Journal implements AutoCloseable {
   }
 
   public Event record(String type, String subject, String from, String to, String message) {
-    return record(type, subject, from, to, message, Optional.empty());
+    return record(type, subject, from, to, message, Optional.empty(), Optional.empty());
   }
 
-  /** An event that also tells the size of the table a step rewrites. */
+  /**
+   * An event that also tells the size of the table a step rewrites and what was measured of the
+   * step it leaves.
+   */
   public Event record(String type, String subject, String from, String to, String message,
-      Optional<RelationVolume> volume) {
+      Optional<RelationVolume> volume, Optional<StepMeasure> measure) {
     Event event;
     synchronized (this) {
       event = new Event(++sequence, clock.instant(), type, subject, from, to,
-          Redactor.redact(message), volume);
+          Redactor.redact(message), volume, measure);
       keep(event);
       if (file != null) {
         file.append(event);

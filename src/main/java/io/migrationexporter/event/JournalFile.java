@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -156,8 +158,17 @@ public final class JournalFile implements AutoCloseable {
     node.put("from", event.from());
     node.put("to", event.to());
     node.put("message", event.message());
-    event.volume().ifPresent(volume -> node.putObject("volume").put("bytes", volume.bytes())
-        .put("rows", volume.rows()));
+    event.volume().ifPresent(volume -> {
+      ObjectNode written = node.putObject("volume");
+      volume.table().ifPresent(table -> written.put("table", table));
+      written.put("bytes", volume.bytes()).put("rows", volume.rows());
+    });
+    event.measure().ifPresent(measure -> {
+      ObjectNode written = node.putObject("measure").put("wal_bytes", measure.walBytes());
+      measure.indexSort().ifPresent(ratio -> written.put("index_sort", ratio));
+      measure.indexWrite().ifPresent(ratio -> written.put("index_write", ratio));
+      measure.foreignKeyJoin().ifPresent(ratio -> written.put("foreign_key_join", ratio));
+    });
     return node.toString();
   }
 
@@ -168,7 +179,24 @@ public final class JournalFile implements AutoCloseable {
     }
     return new Event(node.get("sequence").asLong(), Instant.parse(node.get("at").asText()),
         node.get("type").asText(), node.get("subject").asText(), text(node, "from"),
-        text(node, "to"), text(node, "message"), volume(node.get("volume")));
+        text(node, "to"), text(node, "message"), volume(node.get("volume")),
+        measure(node.get("measure")));
+  }
+
+  /** A measure that does not read as one is left out, as a volume is. */
+  private static Optional<StepMeasure> measure(JsonNode node) {
+    if (node == null || !node.path("wal_bytes").canConvertToLong()
+        || node.get("wal_bytes").asLong() < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new StepMeasure(node.get("wal_bytes").asLong(), ratio(node, "index_sort"),
+        ratio(node, "index_write"), ratio(node, "foreign_key_join")));
+  }
+
+  private static OptionalDouble ratio(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isNumber() && value.asDouble() >= 0
+        ? OptionalDouble.of(value.asDouble()) : OptionalDouble.empty();
   }
 
   /** A volume that does not read as one is left out: the event stays, its figures are unknown. */
@@ -178,7 +206,10 @@ public final class JournalFile implements AutoCloseable {
         || node.get("rows").asLong() < 0) {
       return Optional.empty();
     }
-    return Optional.of(new RelationVolume(node.get("bytes").asLong(), node.get("rows").asLong()));
+    Optional<String> table = node.path("table").isTextual()
+        ? Optional.of(node.get("table").asText()) : Optional.empty();
+    return Optional.of(new RelationVolume(table, node.get("bytes").asLong(),
+        node.get("rows").asLong()));
   }
 
   private static String text(JsonNode node, String field) {

@@ -67,10 +67,11 @@ import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Turns a {@link Board} into Prometheus metric snapshots and serialized bytes. Bytes are cached on
- * the board per format and encoding: under heavy scraping, serializing once per board instead of
- * once per scrape is what keeps /metrics cheap. Each new board is rendered ahead, off the request
- * threads, in the formats scrapers asked for recently, so a steady scraper finds its bytes ready.
+ * Turns a {@link Board} into Prometheus metric snapshots and serialized bytes. Bytes are cached
+ * beside the newest boards per format and encoding ({@link BoardRenderings}): under heavy
+ * scraping, serializing once per board instead of once per scrape is what keeps /metrics cheap.
+ * Each new board is rendered ahead, off the request threads, in the formats scrapers asked for
+ * recently, so a steady scraper finds its bytes ready.
  * Only the declared families are served (the core's and the kinds'): a sample of any other is a
  * bug, logged once and left out rather than failing every scrape.
  */
@@ -260,7 +261,8 @@ public final class Exposition {
     families.add(MIGRATION_STEPS, steps.size(), name);
     for (int i = 0; i < steps.size(); i++) {
       int index = i;
-      steps.get(i).expected().ifPresent(expected ->
+      // On the night's data: scaled from a rehearsal once the source read the table's size.
+      status.stepExpected(i).ifPresent(expected ->
           families.add(STEP_EXPECTED, expected.toMillis() / 1e3, name, steps.get(index).name(),
               Integer.toString(index + 1)));
     }

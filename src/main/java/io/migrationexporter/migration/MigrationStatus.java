@@ -139,14 +139,15 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
     return (int) Math.max(1, started);
   }
 
-  /** The sum of the steps' expected durations, when each step has one. */
+  /** The sum of the steps' expected durations on the night's data, when each step has one. */
   public Optional<Duration> expectedTotal() {
     Duration total = Duration.ZERO;
-    for (StepDefinition step : migration.steps()) {
-      if (step.expected().isEmpty()) {
+    for (int i = 0; i < migration.steps().size(); i++) {
+      Optional<Duration> expected = stepExpected(i);
+      if (expected.isEmpty()) {
         return Optional.empty();
       }
-      total = total.plus(step.expected().get());
+      total = total.plus(expected.get());
     }
     return Optional.of(total);
   }
@@ -162,7 +163,7 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
    * tables' sizes once the source has read the night's (at the step's start), else as configured.
    */
   public Optional<Duration> currentStepExpected() {
-    return currentStep().flatMap(step -> step.expectedOn(progress.get().stepVolume()));
+    return progress.filter(p -> p.step() >= 0).flatMap(p -> stepExpected(p.step()));
   }
 
   /**
@@ -170,11 +171,36 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
    * rehearsal: 12 h on 40 GB, now 52 GB"; empty when it is used as configured.
    */
   public Optional<String> currentStepExpectedWords() {
-    Optional<RelationVolume> night = progress.flatMap(StepProgress::stepVolume);
-    return currentStep().filter(step -> step.expected().isPresent() && night.isPresent())
-        .flatMap(step -> step.measuredOn().map(rehearsal -> "scaled from the rehearsal: "
-            + Words.duration(step.expected().get()) + " on " + Words.bytes(rehearsal.bytes())
-            + ", now " + Words.bytes(night.get().bytes())));
+    return progress.filter(p -> p.step() >= 0).flatMap(p -> stepExpectedWords(p.step()));
+  }
+
+  /**
+   * Step {@code index}'s expected duration on the night's data: the rehearsal's scaled by the
+   * night's table size over the rehearsal's once the source has read it (the current step's at
+   * its start, a later step's before it starts), else as configured.
+   */
+  public Optional<Duration> stepExpected(int index) {
+    return migration.steps().get(index).expectedOn(nightVolume(index));
+  }
+
+  /** How step {@code index}'s expected duration was scaled, in words; empty when it was not. */
+  public Optional<String> stepExpectedWords(int index) {
+    return migration.steps().get(index).scaledWords(nightVolume(index));
+  }
+
+  private Optional<RelationVolume> nightVolume(int index) {
+    return progress.flatMap(p -> p.volumeOf(index));
+  }
+
+  /** What the source measured of step {@code step}'s last attempt, if it finished and was measured. */
+  public Optional<StepMeasure> measureOf(int step) {
+    List<StepAttempt> attempts = progress.map(StepProgress::attempts).orElse(List.of());
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      if (attempts.get(i).step() == step) {
+        return attempts.get(i).measure();
+      }
+    }
+    return Optional.empty();
   }
 
   public static MigrationStatus of(MigrationDefinition migration, StepProgress progress) {
@@ -215,8 +241,7 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
     double total = 0;
     double finished = 0;
     for (int i = 0; i < steps.size(); i++) {
-      Optional<Duration> expected = i == p.step() ? currentStepExpected()
-          : steps.get(i).expected();
+      Optional<Duration> expected = stepExpected(i);
       if (expected.isEmpty()) {
         return OptionalDouble.empty();
       }
@@ -254,7 +279,7 @@ public record MigrationStatus(MigrationDefinition migration, boolean known,
     Instant end = stepEnd.get().isBefore(now) ? now : stepEnd.get();
     int next = p.step() + 1;
     for (int i = next; i < steps.size(); i++) {
-      Optional<Duration> expected = steps.get(i).expected();
+      Optional<Duration> expected = stepExpected(i);
       if (expected.isEmpty()) {
         return Optional.empty();
       }

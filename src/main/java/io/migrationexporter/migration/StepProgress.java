@@ -2,6 +2,7 @@ package io.migrationexporter.migration;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -22,11 +23,23 @@ import java.util.OptionalDouble;
  * @param attempts the attempts at steps the source saw, oldest first
  * @param stepVolume the size of the table the current step rewrites, read at its start, if the
  *     source reads it
+ * @param upcomingVolumes by step index, the size of the table a later step will rewrite, read
+ *     before it starts, for the steps whose table the source knows (from a rehearsal)
  */
 public record StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
     OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
     String detail, Optional<Waiting> waiting, Optional<Interruption> interruption,
-    List<StepAttempt> attempts, Optional<RelationVolume> stepVolume) {
+    List<StepAttempt> attempts, Optional<RelationVolume> stepVolume,
+    Map<Integer, RelationVolume> upcomingVolumes) {
+
+  /** Progress from a source that reads the current step's table only. */
+  public StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
+      OptionalDouble stepRatio, Optional<Instant> stepEta, Optional<Instant> heartbeatAt,
+      String detail, Optional<Waiting> waiting, Optional<Interruption> interruption,
+      List<StepAttempt> attempts, Optional<RelationVolume> stepVolume) {
+    this(step, done, stepStartedAt, stepRatio, stepEta, heartbeatAt, detail, waiting,
+        interruption, attempts, stepVolume, Map.of());
+  }
 
   /** Progress from a source that does not read the size of what a step rewrites. */
   public StepProgress(int step, boolean done, Optional<Instant> stepStartedAt,
@@ -55,6 +68,7 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
     Objects.requireNonNull(interruption);
     Objects.requireNonNull(stepVolume);
     attempts = List.copyOf(attempts);
+    upcomingVolumes = Map.copyOf(upcomingVolumes);
     if (step < -1) {
       throw new IllegalArgumentException("step index " + step);
     }
@@ -70,7 +84,20 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
 
   public StepProgress withHeartbeat(Instant at) {
     return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, Optional.of(at), detail,
-        waiting, interruption, attempts, stepVolume);
+        waiting, interruption, attempts, stepVolume, upcomingVolumes);
+  }
+
+  public StepProgress withUpcomingVolumes(Map<Integer, RelationVolume> volumes) {
+    return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, heartbeatAt, detail,
+        waiting, interruption, attempts, stepVolume, volumes);
+  }
+
+  /**
+   * The size of the table step {@code index} rewrites on this night, as far as the source read
+   * it: at the step's start for the current one, before it for a later one.
+   */
+  public Optional<RelationVolume> volumeOf(int index) {
+    return index == step ? stepVolume : Optional.ofNullable(upcomingVolumes.get(index));
   }
 
   /** The newest sign of life: a heartbeat, or the current step's start. */

@@ -1,6 +1,7 @@
 package io.migrationexporter.report;
 
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,11 +80,18 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
    *     interrupted
    * @param lockWaits how long the step waited on a lock
    * @param unknown how long during the step the source could not tell where the migration was
+   * @param expected the step's expected duration on the table it rewrote (scaled from a rehearsal
+   *     when the configuration and the journal give both sizes), if configured
+   * @param scaled how {@code expected} was scaled from the rehearsal's, in words; empty if not
+   * @param volume the size of the table the step rewrote at its last start, if the source read it
+   * @param measure what the source measured of the step's last run when it finished (its WAL,
+   *     how its time split), if it measures steps
    */
   public record StepFacts(int number, String name, String title, Optional<Duration> expected,
       Optional<Instant> started, Optional<Instant> ended, Optional<Duration> actual,
       String status, int runs, List<Instant> interruptions, Duration lockWaits,
-      Duration unknown, Optional<RelationVolume> volume) {}
+      Duration unknown, Optional<RelationVolume> volume, Optional<StepMeasure> measure,
+      Optional<String> scaled) {}
 
   /**
    * Something that went wrong: a check failing or unknown again after it was ok in the same

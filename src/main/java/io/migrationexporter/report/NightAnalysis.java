@@ -2,6 +2,8 @@ package io.migrationexporter.report;
 
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.migration.StepMeasure;
 import io.migrationexporter.report.Night.AppDowntime;
 import io.migrationexporter.report.Night.Blocker;
 import io.migrationexporter.report.Night.CheckTimeline;
@@ -303,7 +305,7 @@ public final class NightAnalysis {
         continue;
       }
       if (event.type().equals("step")) {
-        tracker.step(event.to(), event.at(), event.volume());
+        tracker.step(event.to(), event.at(), event.volume(), event.measure());
       } else if (event.type().equals("migration")) {
         tracker.state(event.to(), event.at());
       }
@@ -372,6 +374,8 @@ public final class NightAnalysis {
       Duration lockWaits = Duration.ZERO;
       /** The table's size at the step's last start, if the source read it. */
       Optional<RelationVolume> volume = Optional.empty();
+      /** What the source measured of its last run, told by the event that left it. */
+      Optional<StepMeasure> measure = Optional.empty();
     }
 
     StepTracker(List<StepInfo> planned) {
@@ -383,7 +387,11 @@ public final class NightAnalysis {
       return steps.computeIfAbsent(number, n -> new Step());
     }
 
-    void step(String to, Instant at, Optional<RelationVolume> volume) {
+    void step(String to, Instant at, Optional<RelationVolume> volume,
+        Optional<StepMeasure> measure) {
+      if (measure.isPresent() && current > 0) {
+        step(current).measure = measure;
+      }
       if (unknownSince != null) {
         if (current > 0) {
           Step step = step(current);
@@ -480,12 +488,14 @@ public final class NightAnalysis {
         String title = info.map(StepInfo::title).orElse(step.title);
         boolean timed = step.started != null && step.ended != null
             && !step.status.equals("skipped");
+        Optional<StepDefinition> definition = info.map(StepInfo::definition);
         out.add(new StepFacts(number, info.map(StepInfo::name).orElse(""), title,
-            info.flatMap(StepInfo::expected),
+            definition.flatMap(d -> d.expectedOn(step.volume)),
             Optional.ofNullable(step.started), Optional.ofNullable(step.ended),
             timed ? Optional.of(Duration.between(step.started, step.ended)) : Optional.empty(),
             step.status, step.runs, List.copyOf(step.interruptions), step.lockWaits,
-            step.unknown, step.volume));
+            step.unknown, step.volume, step.measure,
+            definition.flatMap(d -> d.scaledWords(step.volume))));
       }
       return new MigrationFacts(migration.name(), migration.title(), Optional.ofNullable(started),
           Optional.ofNullable(done), out);

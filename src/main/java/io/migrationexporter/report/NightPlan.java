@@ -5,11 +5,9 @@ import io.migrationexporter.config.Plan;
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.StepDefinition;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,8 +33,12 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
 
   public record MigrationInfo(String name, String title, List<StepInfo> steps) {}
 
-  /** A step; {@code name} is its configuration key, which {@code report --expectations} names. */
-  public record StepInfo(String name, String title, Optional<Duration> expected) {}
+  /**
+   * A step; {@code name} is its configuration key, which {@code report --expectations} names.
+   *
+   * @param definition as configured, for its expected duration on the night's table
+   */
+  public record StepInfo(String name, String title, StepDefinition definition) {}
 
   public static NightPlan of(Plan plan) {
     Map<String, CheckInfo> checks = new LinkedHashMap<>();
@@ -59,7 +61,7 @@ public record NightPlan(Map<String, CheckInfo> checks, Map<String, String> appTi
   }
 
   private static StepInfo step(StepDefinition step) {
-    return new StepInfo(step.name(), step.title(), step.expected());
+    return new StepInfo(step.name(), step.title(), step);
   }
 
   /** No configuration: the report knows only what the journal names. */

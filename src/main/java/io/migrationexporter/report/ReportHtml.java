@@ -270,12 +270,15 @@ public final class ReportHtml {
                   : "")))
           .append(".</p>\n<table><tr><th>#</th><th>Step</th><th>Expected</th><th>Actual</th>"
               + "<th>Difference</th><th>Status</th><th>Started</th><th>Ended</th><th>Runs</th>"
-              + "<th>Interrupted at</th><th>Lock waits</th><th>Unknown for</th></tr>\n");
+              + "<th>Interrupted at</th><th>Lock waits</th><th>Unknown for</th><th>Data</th>"
+              + "</tr>\n");
       for (StepFacts step : migration.steps()) {
         String difference = Words.difference(step);
         out.append("<tr><td class=\"n\">").append(step.number()).append("</td><td>")
-            .append(esc(step.title())).append("</td><td class=\"n\">")
-            .append(esc(Words.duration(step.expected(), "—"))).append("</td><td class=\"n\">")
+            .append(esc(step.title())).append("</td><td class=\"n\"")
+            .append(step.scaled().map(words -> " title=\"" + esc(words) + "\"").orElse(""))
+            .append('>').append(esc(Words.duration(step.expected(), "—")))
+            .append(step.scaled().isPresent() ? " (scaled)" : "").append("</td><td class=\"n\">")
             .append(esc(Words.duration(step.actual(), "—"))).append("</td><td class=\"n ")
             .append(difference.startsWith("+") ? "late" : "early").append("\">")
             .append(esc(difference)).append("</td><td>").append(esc(step.status()))
@@ -287,7 +290,7 @@ public final class ReportHtml {
             .append(step.lockWaits().isZero() ? "" : esc(Words.duration(step.lockWaits())))
             .append("</td><td class=\"n\">")
             .append(step.unknown().isZero() ? "" : esc(Words.duration(step.unknown())))
-            .append("</td></tr>\n");
+            .append("</td><td>").append(esc(Words.data(step))).append("</td></tr>\n");
       }
       out.append("</table>\n</section>\n");
     }

@@ -89,6 +89,7 @@ public final class ReportJson {
         ObjectNode stepNode = steps.addObject().put("number", step.number()).put("name", step.name())
             .put("title", step.title()).put("status", step.status());
         put(stepNode, "expected_seconds", step.expected());
+        step.scaled().ifPresent(words -> stepNode.put("expected_words", words));
         put(stepNode, "actual_seconds", step.actual());
         put(stepNode, "started", step.started());
         put(stepNode, "ended", step.ended());
@@ -97,8 +98,16 @@ public final class ReportJson {
         step.interruptions().forEach(at -> interruptions.add(at.toString()));
         stepNode.put("lock_wait_seconds", Words.seconds(step.lockWaits()));
         stepNode.put("unknown_seconds", Words.seconds(step.unknown()));
-        step.volume().ifPresent(volume -> stepNode.put("bytes", volume.bytes())
-            .put("rows", volume.rows()));
+        step.volume().ifPresent(volume -> {
+          volume.table().ifPresent(table -> stepNode.put("table", table));
+          stepNode.put("bytes", volume.bytes()).put("rows", volume.rows());
+        });
+        step.measure().ifPresent(measure -> {
+          stepNode.put("wal_bytes", measure.walBytes());
+          measure.indexSort().ifPresent(ratio -> stepNode.put("index_sort", ratio));
+          measure.indexWrite().ifPresent(ratio -> stepNode.put("index_write", ratio));
+          measure.foreignKeyJoin().ifPresent(ratio -> stepNode.put("foreign_key_join", ratio));
+        });
       }
     }
 

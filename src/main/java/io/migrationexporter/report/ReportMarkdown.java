@@ -78,16 +78,17 @@ public final class ReportMarkdown {
     for (MigrationFacts migration : night.migrations()) {
       out.append("\n## ").append(cell(migration.title())).append("\n\n")
           .append("| # | Step | Expected | Actual | Difference | Status | Started | Ended | Runs"
-              + " | Interrupted at | Lock waits | Unknown for |\n"
-              + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              + " | Interrupted at | Lock waits | Unknown for | Data |\n"
+              + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (StepFacts step : migration.steps()) {
-        row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—"),
+        row(String.valueOf(step.number()), step.title(), Words.duration(step.expected(), "—")
+            + step.scaled().map(words -> " (" + words + ")").orElse(""),
             Words.duration(step.actual(), "—"), Words.difference(step),
             step.status(), Words.time(step.started(), ""), Words.time(step.ended(), ""),
             String.valueOf(step.runs()), String.join(", ", step.interruptions().stream()
                 .map(Words::time).toList()),
             step.lockWaits().isZero() ? "" : Words.duration(step.lockWaits()),
-            step.unknown().isZero() ? "" : Words.duration(step.unknown()));
+            step.unknown().isZero() ? "" : Words.duration(step.unknown()), Words.data(step));
       }
     }
 

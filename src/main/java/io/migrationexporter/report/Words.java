@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Times and durations as the report writes them for people: UTC, whole seconds. */
@@ -47,6 +48,19 @@ final class Words {
     return step.actual().flatMap(actual -> step.expected().map(actual::minus))
         .map(difference -> (difference.isNegative() ? "-" : "+") + duration(difference.abs()))
         .orElse("");
+  }
+
+  /**
+   * The data a step worked on, as far as the source read it: "table 40 GB, 300,000,000 rows;
+   * WAL 52 GB"; empty when it read nothing.
+   */
+  static String data(Night.StepFacts step) {
+    String table = step.volume().map(volume -> "table "
+        + io.migrationexporter.migration.Words.bytes(volume.bytes()) + ", "
+        + String.format(Locale.ROOT, "%,d", volume.rows()) + " rows").orElse("");
+    String wal = step.measure().map(measure -> "WAL "
+        + io.migrationexporter.migration.Words.bytes(measure.walBytes())).orElse("");
+    return table.isEmpty() || wal.isEmpty() ? table + wal : table + "; " + wal;
   }
 
   /** Seconds to the millisecond, for JSON. */

@@ -13,6 +13,7 @@ import io.migrationexporter.config.AppDefinition;
 import io.migrationexporter.event.Event;
 import io.migrationexporter.migration.MigrationState;
 import io.migrationexporter.migration.MigrationStatus;
+import io.migrationexporter.migration.StepDefinition;
 import io.migrationexporter.phase.PhaseController;
 import io.migrationexporter.phase.PhaseSource;
 import io.migrationexporter.phase.PhaseState;
@@ -135,12 +136,14 @@ final class Views {
     node.put("step", status.stepNumber());
     node.put("done", status.done());
     ArrayNode steps = node.putArray("step_list");
-    status.migration().steps().forEach(step -> {
+    for (int i = 0; i < status.migration().steps().size(); i++) {
+      StepDefinition step = status.migration().steps().get(i);
       ObjectNode entry = steps.addObject();
       entry.put("name", step.name());
       entry.put("title", step.title());
-      step.expected().ifPresent(d -> entry.put("expected_seconds", seconds(d)));
-    });
+      status.stepExpected(i).ifPresent(d -> entry.put("expected_seconds", seconds(d)));
+      status.stepExpectedWords(i).ifPresent(words -> entry.put("expected_words", words));
+    }
     status.currentStep().ifPresent(step -> node.put("step_name", step.name())
         .put("step_title", step.title()));
     status.currentStepExpected().ifPresent(d -> node.put("step_expected_seconds", seconds(d)));

@@ -505,7 +505,10 @@
       const item = list.appendChild(el('li', 'step step-' + position));
       item.appendChild(el('span', 'step-title', step.title));
       if (typeof step.expected_seconds === 'number') {
-        item.appendChild(el('span', 'step-expected', '~' + formatDuration(step.expected_seconds * 1000)));
+        // a rehearsal's figure scaled to the night's table says so, and how
+        const expected = item.appendChild(el('span', 'step-expected', '~' + formatDuration(step.expected_seconds * 1000)
+            + (step.expected_words ? ' (scaled)' : '')));
+        if (step.expected_words) expected.title = step.expected_words;
       }
     });
     return list;

@@ -54,7 +54,7 @@ class BoardChangesTest {
         board(T1, List.of(failing()), List.of(), List.of()));
 
     assertThat(changes).containsExactly(new Change("check", "front", "ok", "failing",
-        "front is failing: expected closed in phase maintenance, saw: 200 OK", Optional.empty()));
+        "front is failing: expected closed in phase maintenance, saw: 200 OK"));
   }
 
   @Test
@@ -63,7 +63,7 @@ class BoardChangesTest {
         board(T1, List.of(ok()), List.of(), List.of()));
 
     assertThat(changes).containsExactly(new Change("check", "front", null, "ok",
-        "front is ok: 503 Service Unavailable", Optional.empty()));
+        "front is ok: 503 Service Unavailable"));
   }
 
   @Test
@@ -72,10 +72,10 @@ class BoardChangesTest {
     Board open = board(T1, List.of(failing()), List.of(gate(true)), List.of());
 
     assertThat(BoardChanges.between(closed, open)).containsExactly(new Change("gate",
-        "ready-to-migrate", "closed", "open", "gate ready-to-migrate is open", Optional.empty()));
+        "ready-to-migrate", "closed", "open", "gate ready-to-migrate is open"));
     assertThat(BoardChanges.between(open, closed)).containsExactly(new Change("gate",
         "ready-to-migrate", "open", "closed",
-        "gate ready-to-migrate is closed (1 of 1 checks not ok)", Optional.empty()));
+        "gate ready-to-migrate is closed (1 of 1 checks not ok)"));
   }
 
   @Test
@@ -87,9 +87,9 @@ class BoardChangesTest {
 
     assertThat(changes).containsExactly(
         new Change("step", "night", "not started", "step 1 of 2: Rewrite the table",
-            "night: step 1 of 2: Rewrite the table", Optional.of(VOLUME)),
+            "night: step 1 of 2: Rewrite the table", Optional.of(VOLUME), Optional.empty()),
         new Change("migration", "night", "not_started", "running",
-            "night is Running (no estimate)", Optional.empty()));
+            "night is Running (no estimate)"));
   }
 
   @Test
@@ -107,8 +107,7 @@ class BoardChangesTest {
     assertThat(changes).as("still at step 1: only its state changed").containsExactly(
         new Change("migration", "night", "running", "interrupted",
             "night is Interrupted: the session was terminated (attempt 1 of step 1)"
-                + " (interrupted 5 s ago, no estimate until the step runs again)",
-            Optional.empty()));
+                + " (interrupted 5 s ago, no estimate until the step runs again)"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.migrationexporter.event.JournalFile;
 import io.migrationexporter.migration.MigrationDefinition;
 import io.migrationexporter.migration.RelationVolume;
 import io.migrationexporter.migration.StepDefinition;
+import io.migrationexporter.migration.StepMeasure;
 import io.migrationexporter.report.DemoNight;
 import io.migrationexporter.testing.Cli;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +82,61 @@ class ReportExpectationsTest {
   private static Event withVolume(Event event, RelationVolume volume) {
     return new Event(event.sequence(), event.at(), event.type(), event.subject(), event.from(),
         event.to(), event.message(), Optional.of(volume));
+  }
+
+  @Test
+  void theStepsMeasuredProfileAndWalTravelFromTheJournalToTheNightsEta() throws Exception {
+    Path config = DemoNight.copyInto(dir);
+    Path journal = DemoNight.journalIn(dir);
+    RelationVolume rehearsed = new RelationVolume(Optional.of("\"knowledge-elements\""),
+        40_000_000_000L, 300_000_000);
+    // The step event that leaves step 1 tells what was measured of it; an index-write ratio
+    // below what a configuration accepts is left to the built-in profile.
+    StepMeasure measured = new StepMeasure(52_000_000_000L, OptionalDouble.of(0.31),
+        OptionalDouble.of(0.001), OptionalDouble.of(0.62));
+    JournalFile.writeAll(journal, JournalFile.readAll(journal).stream()
+        .map(event -> !event.type().equals("step") || !event.subject().equals("pix-bigint")
+            ? event : event.to().startsWith("step 1 of 3") ? withVolume(event, rehearsed)
+            : event.from() != null && event.from().startsWith("step 1 of 3")
+                ? new Event(event.sequence(), event.at(), event.type(), event.subject(),
+                    event.from(), event.to(), event.message(), event.volume(),
+                    Optional.of(measured))
+                : event)
+        .toList());
+    assertThat(JournalFile.readAll(journal)).anyMatch(e -> e.measure().equals(
+        Optional.of(measured)));
+    Path fragment = dir.resolve("rehearsal.conf");
+
+    Cli.Result result = Cli.run("report", "--config", config.toString(), "--journal",
+        journal.toString(), "--output", dir.toString(), "--expectations", fragment.toString());
+
+    assertThat(result.exit()).as(result.all()).isZero();
+    assertThat(Files.readString(fragment)).contains("    knowledge-elements-answerid.measured-on"
+        + " { table = \"\\\"knowledge-elements\\\"\", bytes = 40000000000, rows = 300000000 }\n"
+        + "    # knowledge-elements-answerid.profile: index-write measured 0.001, outside 0.01 to"
+        + " 100.0: not used\n"
+        + "    knowledge-elements-answerid.profile { index-sort = 0.310,"
+        + " foreign-key-join = 0.620 }\n");
+    assertThat(Files.readString(dir.resolve("night-report.json")))
+        .containsPattern("\"wal_bytes\" ?: ?52000000000");
+    assertThat(Files.readString(dir.resolve("night-report.md")))
+        .contains("| table 40 GB, 300,000,000 rows; WAL 52 GB |");
+    assertThat(Files.readString(dir.resolve("night-report.html")))
+        .contains("<td>table 40 GB, 300,000,000 rows; WAL 52 GB</td>");
+    Files.writeString(config, Files.readString(config) + "\ninclude \"rehearsal.conf\"\n");
+    Plan production = Modules.loader().load(config);
+    List<StepDefinition> steps = production.migrations().stream()
+        .filter(m -> m.name().equals("pix-bigint")).findFirst().orElseThrow().steps();
+    // The profile reaches the PostgreSQL source's ETA: RehearsalProfileTest.
+    assertThat(steps.get(0).measuredOn()).hasValue(rehearsed);
+    // The night's report states the step's expected duration as scaled to its table.
+    Cli.Result night = Cli.run("report", "--config", config.toString(), "--journal",
+        journal.toString(), "--output", dir.resolve("night").toString());
+    assertThat(night.exit()).as(night.all()).isZero();
+    assertThat(Files.readString(dir.resolve("night/night-report.md"))).contains(
+        "| 20s (scaled from the rehearsal: 20 s on 40 GB, now 40 GB) | 20s |");
+    assertThat(Files.readString(dir.resolve("night/night-report.json"))).containsPattern(
+        "\"expected_words\" ?: ?\"scaled from the rehearsal: 20 s on 40 GB, now 40 GB\"");
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.migrationexporter.collect.MetricDef;
 import io.migrationexporter.collect.Reading;
 import io.migrationexporter.collect.RefreshContext;
 import io.migrationexporter.collect.SourceException;
+import io.migrationexporter.collect.SourceSchedule;
+import io.migrationexporter.migration.RelationVolume;
 import io.migrationexporter.migration.StepProgress;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +17,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -187,12 +191,44 @@ final class PostgresSource extends BlockingSource {
       return Optional.of("migration " + watch.name() + ": done-when of step "
           + watch.stepNames().get(tracker.currentStep()) + ": " + PgErrors.describe(e));
     }
+    try {
+      progress = progress.withUpcomingVolumes(upcomingVolumes(session, watch, progress));
+    } catch (SQLException e) {
+      session.failed(e);
+      if (PgErrors.breaksSession(e)) {
+        throw e;
+      }
+      return Optional.of("migration " + watch.name() + ": the size of a later step's table: "
+          + PgErrors.describe(e));
+    }
     out.migration(watch.name(), progress);
     tracker.lastEstimate().ifPresent(estimate -> {
       out.sample(REWRITE_WRITTEN, estimate.writtenBytes(), definition.name(), watch.name());
       out.sample(REWRITE_EXPECTED, estimate.expectedBytes(), definition.name(), watch.name());
     });
     return Optional.empty();
+  }
+
+  /**
+   * The sizes of the tables the steps after the current one will rewrite, for those whose table a
+   * rehearsal named; a table not found (yet) or never analyzed is left out.
+   */
+  private static Map<Integer, RelationVolume> upcomingVolumes(Session session,
+      MigrationWatch watch, StepProgress progress) throws SQLException {
+    Map<Integer, RelationVolume> volumes = new HashMap<>();
+    if (progress.done()) {
+      return volumes;
+    }
+    for (int step = progress.step() + 1; step < watch.stepNames().size(); step++) {
+      Optional<String> table = watch.stepTables().get(step);
+      if (table.isPresent()) {
+        Optional<RelationSize> size = RelationSize.read(session, table.get());
+        if (size.isPresent() && size.get().heapBytes() > 0) {
+          volumes.put(step, size.get().volume(table.get()));
+        }
+      }
+    }
+    return volumes;
   }
 
   /**

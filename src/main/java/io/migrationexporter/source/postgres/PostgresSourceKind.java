@@ -12,6 +12,7 @@ import io.migrationexporter.config.PlanBuilder;
 import io.migrationexporter.config.Secret;
 import io.migrationexporter.config.SourceKind;
 import io.migrationexporter.migration.MigrationDefinition;
+import io.migrationexporter.migration.RelationVolume;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -257,7 +258,9 @@ public final class PostgresSourceKind implements SourceKind {
           progressQueries.get(definition.name()), doneQueries.get(definition.name()),
           migration.matchers().stream().map(MigrationWatch.Step::doneWhen).toList(),
           definition.steps().stream()
-              .map(step -> plan.rehearsalProfile(definition.name(), step.name())).toList()));
+              .map(step -> plan.rehearsalProfile(definition.name(), step.name())).toList(),
+          definition.steps().stream()
+              .map(step -> step.measuredOn().flatMap(RelationVolume::table)).toList()));
     }
     return watches;
   }

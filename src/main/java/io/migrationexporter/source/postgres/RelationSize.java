@@ -1,5 +1,6 @@
 package io.migrationexporter.source.postgres;
 
+import io.migrationexporter.migration.RelationVolume;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +33,11 @@ record RelationSize(long heapBytes, double tuples, long indexBytes, long toastBy
       LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
       LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
       """;
+
+  /** The table's heap size and rows, as the journal and the expected durations take them. */
+  RelationVolume volume(String table) {
+    return new RelationVolume(Optional.of(table), heapBytes, Math.round(tuples));
+  }
 
   /** Empty when no table has that name in the exporter's search path. */
   static Optional<RelationSize> read(Session session, String table) throws SQLException {

@@ -1,6 +1,7 @@
 package io.migrationexporter.source.postgres;
 
 import io.migrationexporter.migration.RelationVolume;
+import io.migrationexporter.migration.StepMeasure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Estimates how far a table rewrite ({@code ALTER TABLE ... TYPE}, {@code VACUUM FULL},
@@ -104,13 +106,13 @@ final class RewriteEstimator {
   private Instant phaseStart;
   private Instant overdueSince;
   private double reported;
+  /** The phases after the heap as they began, for the measure of the step at its end. */
+  private final List<PhaseStart> phaseStarts = new ArrayList<>();
 
   RewriteEstimator(RewriteTarget target, RelationSize size, RewritePlan plan, TimeProfile profile,
       long baselineLsn, Instant baselineAt, Instant startedAt) {
     this.table = target.table();
-    this.volume = size.heapBytes() > 0
-        ? Optional.of(new RelationVolume(size.heapBytes(), Math.round(size.tuples())))
-        : Optional.empty();
+    this.volume = size.heapBytes() > 0 ? Optional.of(size.volume(table)) : Optional.empty();
     this.profile = profile;
     this.baselineLsn = baselineLsn;
     this.workStart = startedAt;
@@ -189,6 +191,7 @@ final class RewriteEstimator {
     } else if (heapEndAt != null && (current == null || phase.ordinal() > current.ordinal())) {
       phaseStart = rising ? risingSince : flatSince;
       current = phase;
+      phaseStarts.add(new PhaseStart(phase.ordinal(), phaseStart));
     }
     double remaining = remaining(phase, written, at);
     double elapsed = seconds(workStart, at);
@@ -285,6 +288,49 @@ final class RewriteEstimator {
     return seconds >= 1 && written > 0 ? written / seconds : profile.heapWalPerSecond();
   }
 
+  /**
+   * What this rewrite measured once it finished at {@code end} with the WAL at {@code wal}: the
+   * WAL it wrote, and each phase after the heap relative to the heap phase as {@link TimeProfile}
+   * models it, so that a profile measured here predicts this step's phases exactly at the heap
+   * speed seen here. Index figures need an index write seen; a sort too short to be seen between
+   * two reads counts as none.
+   */
+  StepMeasure measure(long wal, Instant end) {
+    long written = Math.max(0, wal - baselineLsn);
+    double heapSeconds = heapEndAt == null ? 0 : seconds(workStart, heapEndAt);
+    if (heapSeconds <= 0 || heapEndWal <= 0) {
+      return new StepMeasure(written, OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty());
+    }
+    double rate = heapEndWal / heapSeconds;
+    double heapTime = heapWal / rate;
+    int count = indexWal.size();
+    double sorting = 0;
+    double writing = 0;
+    double indexWritten = 0;
+    OptionalDouble foreignKeys = OptionalDouble.empty();
+    for (int i = 0; i < phaseStarts.size(); i++) {
+      PhaseStart phase = phaseStarts.get(i);
+      Instant until = i + 1 < phaseStarts.size() ? phaseStarts.get(i + 1).at() : end;
+      double lasted = Math.max(0, seconds(phase.at(), until));
+      if (phase.ordinal() == 2 * count + 1) {
+        if (foreignKeyRowsPerRow > 0) {
+          foreignKeys = OptionalDouble.of(lasted / (heapTime * foreignKeyRowsPerRow));
+        }
+      } else if (phase.ordinal() % 2 == 1) {
+        sorting += lasted;
+      } else {
+        writing += lasted;
+        indexWritten += indexWal.get(phase.ordinal() / 2 - 1);
+      }
+    }
+    boolean indexesSeen = writing > 0 && indexWritten > 0;
+    return new StepMeasure(written,
+        indexesSeen ? OptionalDouble.of(sorting / count / heapTime) : OptionalDouble.empty(),
+        indexesSeen ? OptionalDouble.of(indexWritten / writing / rate) : OptionalDouble.empty(),
+        foreignKeys);
+  }
+
   /** When the WAL started rising between the look {@code before} and {@code at}, at the rate seen. */
   private Instant startOf(Look before, double rate, Instant at) {
     return at.minusMillis(Math.round(seconds(before.at(), stopOf(before, rate, at)) * 1000));
@@ -310,6 +356,9 @@ final class RewriteEstimator {
    * @param endWal the WAL written when this phase ends (a write), or when it began (a sort)
    */
   private record Phase(String name, int ordinal, double endWal) {}
+
+  /** A phase after the heap and when it began. */
+  private record PhaseStart(int ordinal, Instant at) {}
 
   /** The WAL position seen at one refresh. */
   private record Look(long wal, Instant at) {}

@@ -86,6 +86,8 @@ final class StepTracker {
   private Instant waitingSince;
   private Instant postmasterStart;
   private long rollbacksAtStart;
+  /** The WAL position at the refresh under way, for the measure of a step that ends in it. */
+  private long wal;
   private final List<StepAttempt> attempts = new ArrayList<>();
 
   StepTracker(MigrationWatch watch) {
@@ -121,6 +123,7 @@ final class StepTracker {
    */
   StepProgress observe(Observed seen, long wal, EstimatorFactory estimators, EffectCheck effects)
       throws SQLException {
+    this.wal = wal;
     boolean restarted = seen.postmasterStart() != null && postmasterStart != null
         && !seen.postmasterStart().equals(postmasterStart);
     if (seen.postmasterStart() != null) {
@@ -218,10 +221,13 @@ final class StepTracker {
     endAttempt(at, StepAttempt.INTERRUPTED);
   }
 
+  /** Ends the last attempt; a finished rewrite keeps what its estimator measured of it. */
   private void endAttempt(Instant at, String outcome) {
     int last = attempts.size() - 1;
     if (last >= 0 && attempts.get(last).ended().isEmpty()) {
-      attempts.set(last, attempts.get(last).ended(at, outcome));
+      attempts.set(last, attempts.get(last).ended(at, outcome,
+          StepAttempt.FINISHED.equals(outcome) && estimator != null
+              ? Optional.of(estimator.measure(wal, at)) : Optional.empty()));
     }
   }
 

@@ -35,11 +35,13 @@ record TimeProfile(double heapWalPerSecond, double indexSort, double indexWrite,
 
   /**
    * The rehearsal's profile when one is configured for the step: the same migration on a copy of
-   * the same data beats medians of another; else {@link #MEASURED}. The heap's rate is measured
+   * the same data beats medians of another; else, and for a ratio it did not measure,
+   * {@link #MEASURED}. The heap's rate is measured
    * during the step either way.
    */
   static TimeProfile of(Optional<RehearsalProfile> rehearsal) {
-    return rehearsal.map(r -> new TimeProfile(MEASURED.heapWalPerSecond(), r.indexSort(),
-        r.indexWrite(), r.foreignKeyJoin())).orElse(MEASURED);
+    return rehearsal.map(r -> new TimeProfile(MEASURED.heapWalPerSecond(),
+        r.indexSort().orElse(MEASURED.indexSort()), r.indexWrite().orElse(MEASURED.indexWrite()),
+        r.foreignKeyJoin().orElse(MEASURED.foreignKeyJoin()))).orElse(MEASURED);
   }
 }

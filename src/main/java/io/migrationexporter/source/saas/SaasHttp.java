@@ -88,9 +88,13 @@ public final class SaasHttp implements AutoCloseable {
     return shared.get(SaasHttp.class, SaasHttp.class, SaasHttp::new);
   }
 
-  /** Lets the threads go and closes the idle connections, once no source uses the client. */
+  /**
+   * Once no source uses the client: cancels the calls still in flight (their answers have no
+   * reader any more), lets the threads go and closes the idle connections.
+   */
   @Override
   public void close() {
+    client.dispatcher().cancelAll();
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
   }

@@ -8,6 +8,7 @@ import io.migrationexporter.config.RehearsalProfile;
 import io.migrationexporter.testing.TestExporter;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,10 +41,24 @@ class RehearsalProfileTest {
     MigrationWatch watch = ((PostgresDefinition) plan.source("postgres:main").orElseThrow()
         .settings()).migrations().get(0);
     assertThat(watch.stepProfiles()).containsExactly(Optional.empty(),
-        Optional.of(new RehearsalProfile(0.4, 0.8, 0.3)));
+        Optional.of(new RehearsalProfile(OptionalDouble.of(0.4),
+            OptionalDouble.of(0.8), OptionalDouble.of(0.3))));
     assertThat(TimeProfile.of(watch.stepProfiles().get(0))).isEqualTo(TimeProfile.MEASURED);
     assertThat(TimeProfile.of(watch.stepProfiles().get(1))).isEqualTo(
         new TimeProfile(TimeProfile.MEASURED.heapWalPerSecond(), 0.4, 0.8, 0.3));
+  }
+
+  /** A rehearsal of a table without index measures no index ratio: the built-in ones stay. */
+  @Test
+  void aRatioTheRehearsalDidNotMeasureKeepsTheBuiltInOne() throws Exception {
+    Plan plan = Modules.loader().load(TestExporter.writeConfig(dir, SOURCE + """
+        expectations.bigint.b { duration = 10m, profile { foreign-key-join = 0.9 } }
+        """));
+    MigrationWatch watch = ((PostgresDefinition) plan.source("postgres:main").orElseThrow()
+        .settings()).migrations().get(0);
+    assertThat(TimeProfile.of(watch.stepProfiles().get(1))).isEqualTo(
+        new TimeProfile(TimeProfile.MEASURED.heapWalPerSecond(),
+            TimeProfile.MEASURED.indexSort(), TimeProfile.MEASURED.indexWrite(), 0.9));
   }
 
   @Test
@@ -66,7 +81,8 @@ class RehearsalProfileTest {
   @Test
   void aRehearsalWithSlowerSortsAnnouncesALaterEnd() throws Exception {
     RewriteTrace trace = RewriteTimeModelTest.trace("run1-10M-answers.json");
-    TimeProfile slowSorts = TimeProfile.of(Optional.of(new RehearsalProfile(1.0, 1.0, 0.55)));
+    TimeProfile slowSorts = TimeProfile.of(Optional.of(new RehearsalProfile(OptionalDouble.of(1.0),
+        OptionalDouble.empty(), OptionalDouble.empty())));
     double measured = trace.remainingError(trace.replay(TimeProfile.MEASURED), 0.25).orElseThrow();
     double rehearsed = trace.remainingError(trace.replay(slowSorts), 0.25).orElseThrow();
     // Each index's sort forecast at the heap's time rather than 0.27 of it.

@@ -1,6 +1,7 @@
 package io.migrationexporter.source.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migrationexporter.migration.StepMeasure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,9 +65,22 @@ record RewriteTrace(String label, String statement, String postgres, RelationSiz
 
   /** Feeds every sample to a new estimator with {@code profile}, as a refresh a second would. */
   List<Prediction> replay(TimeProfile profile) {
-    RewriteEstimator estimator = new RewriteEstimator(RewriteTarget.of(statement).orElseThrow(),
-        size, plan, profile, baselineWal, Instant.ofEpochMilli(baselineAt),
-        Instant.ofEpochMilli(startedAt));
+    return replay(estimator(profile));
+  }
+
+  /** What the estimator measured of the whole rewrite, replayed with {@code profile}, at its end. */
+  StepMeasure measure(TimeProfile profile) {
+    RewriteEstimator estimator = estimator(profile);
+    replay(estimator);
+    return estimator.measure(samples.get(samples.size() - 1).wal(), Instant.ofEpochMilli(endedAt));
+  }
+
+  private RewriteEstimator estimator(TimeProfile profile) {
+    return new RewriteEstimator(RewriteTarget.of(statement).orElseThrow(), size, plan, profile,
+        baselineWal, Instant.ofEpochMilli(baselineAt), Instant.ofEpochMilli(startedAt));
+  }
+
+  private List<Prediction> replay(RewriteEstimator estimator) {
     List<Prediction> predictions = new ArrayList<>();
     for (Sample sample : samples) {
       Instant at = Instant.ofEpochMilli(sample.at());
@@ -106,9 +120,7 @@ record RewriteTrace(String label, String statement, String postgres, RelationSiz
    */
   Optional<Double> walRatioError(double fraction) {
     long moment = startedAt + Math.round(fraction * (endedAt - startedAt));
-    RewriteEstimator estimator = new RewriteEstimator(RewriteTarget.of(statement).orElseThrow(),
-        size, plan, TimeProfile.MEASURED, baselineWal, Instant.ofEpochMilli(baselineAt),
-        Instant.ofEpochMilli(startedAt));
+    RewriteEstimator estimator = estimator(TimeProfile.MEASURED);
     Sample shown = null;
     for (Sample sample : samples) {
       if (sample.at() <= moment) {
