@@ -337,8 +337,10 @@ public final class Runtime implements AutoCloseable {
     }
     List<MigrationStatus> migrations = new ArrayList<>();
     for (MigrationDefinition migration : now.plan().migrations()) {
-      migrations.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
-          now.schedules().get(migration.sourceId()), at));
+      MigrationStatus status = Evaluator.evaluate(migration, sources.get(migration.sourceId()),
+          now.schedules().get(migration.sourceId()), at);
+      migrations.add(migration.processSourceId().map(id -> Evaluator.withProcess(status,
+          sources.get(id), now.schedules().get(id), at)).orElse(status));
     }
     migrations = liveness.follow(migrations, at);
     Instant validUntil = staleness(sources, now.schedules(), at);

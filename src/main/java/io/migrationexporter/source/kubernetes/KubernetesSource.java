@@ -223,7 +223,7 @@ final class KubernetesSource implements Source {
       judge = new KubernetesJudge(cluster, listed, now);
       for (KubernetesSelection selection : selections.values()) {
         if (selection instanceof KubernetesSelection.MigrationPods migration) {
-          judge.migration(migration);
+          reading.process(migration.migration(), judge.migration(migration));
         } else {
           reading.observation(selection.key(), judge.judge(selection));
         }

@@ -55,8 +55,10 @@ public final class KubernetesSourceKind implements SourceKind {
         reach.access(), namespace, pageSize, calls), schedule,
         calls.api(http, "Kubernetes cluster " + cluster, schedule.minInterval()));
     plan.addSource(source, node, node.has("kubeconfig") ? "kubeconfig" : "api-url");
-    node.children("migrations").forEach((migration, block) -> node.problems().attempt(() ->
-        source.observe(migrationPods(migration, block, namespace))));
+    node.children("migrations").forEach((migration, block) -> node.problems().attempt(() -> {
+      source.observe(migrationPods(migration, block, namespace));
+      plan.processWatched(migration, source.id(), block);
+    }));
   }
 
   /** {@code migrations.<m> { job = "pix-bigint" }} or {@code { selector = "app=pix-db" }}. */
