@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -121,8 +122,7 @@ final class KubernetesSource implements Source {
   @Override
   public String describe() {
     return "Kubernetes cluster " + settings.cluster() + ": " + settings.access().apiUrl()
-        + settings.access().kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
-            .orElse(", token file ") + settings.access().tokenFile() + settings.access().caFile()
+        + ", " + settings.access().credentials() + settings.access().caFile()
             .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + settings.calls()
         + ", lists " + (listings().isEmpty() ? "nothing" : listings().stream()
             .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());
@@ -140,7 +140,7 @@ final class KubernetesSource implements Source {
 
   @Override
   public CompletableFuture<Reading> refresh(RefreshContext context) {
-    String token;
+    Optional<String> token;
     try {
       token = settings.access().token();
     } catch (SourceException e) {
@@ -157,19 +157,18 @@ final class KubernetesSource implements Source {
     return chain.thenApply(done -> reading(listed, context.clock().instant()));
   }
 
-  private CompletableFuture<List<JsonNode>> list(Listing listing, String token, String from,
-      List<JsonNode> collected, int page, boolean restarted, RefreshContext context) {
+  private CompletableFuture<List<JsonNode>> list(Listing listing, Optional<String> token,
+      String from, List<JsonNode> collected, int page, boolean restarted, RefreshContext context) {
     HttpUrl.Builder url = listing.resource().listUrl(settings.access().apiUrl(), listing.namespace())
         .newBuilder().addQueryParameter("limit", String.valueOf(settings.pageSize()));
     if (from != null) {
       url.addQueryParameter("continue", from);
     }
-    Request request = new Request.Builder().url(url.build())
-        .header("Authorization", "Bearer " + token)
+    Request.Builder request = new Request.Builder().url(url.build())
         .header("Accept", "application/json")
-        .header("User-Agent", "migration-exporter")
-        .build();
-    return api.send(request, context).thenCompose(answer -> {
+        .header("User-Agent", "migration-exporter");
+    token.ifPresent(bearer -> request.header("Authorization", "Bearer " + bearer));
+    return api.send(request.build(), context).thenCompose(answer -> {
       if (answer.status() == 410 && from != null && !restarted) {
         // The continue token expired (etcd compacted past it): the list starts over, once.
         return list(listing, token, null, new ArrayList<>(), 1, true, context);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 
@@ -42,7 +43,9 @@ public final class KubernetesSourceKind implements SourceKind {
   public void declare(String cluster, ConfigNode node, PlanBuilder plan) {
     Reach reach = node.has("kubeconfig") ? fromKubeconfig(node) : direct(node);
     SaasHttp http = SaasHttp.shared(plan);
-    if (reach.trust().isPresent()) {
+    if (reach.clientKeys().isPresent()) {
+      http = http.presenting(reach.clientKeys().get(), reach.trust());
+    } else if (reach.trust().isPresent()) {
       http = http.trusting(reach.trust().get());
     }
     String namespace = node.has("namespace") ? node.string("namespace")
@@ -76,9 +79,12 @@ public final class KubernetesSourceKind implements SourceKind {
     return pods;
   }
 
-  /** How to reach the cluster, the CA to trust (none: the system's) and the default namespace. */
+  /**
+   * How to reach the cluster, the CA to trust (none: the system's), the client certificate to
+   * present (if any) and the default namespace.
+   */
   private record Reach(KubernetesAccess access, Optional<X509TrustManager> trust,
-      Optional<String> namespace) {}
+      Optional<KeyManager[]> clientKeys, Optional<String> namespace) {}
 
   /** The pod's service account, or {@code api-url} with {@code token-file} and {@code ca-file}. */
   private static Reach direct(ConfigNode node) {
@@ -102,14 +108,14 @@ public final class KubernetesSourceKind implements SourceKind {
             + " CA certificates of " + caFile.get() + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    return new Reach(new KubernetesAccess(apiUrl, tokenFile, Optional.empty(), caFile), trust,
+    return new Reach(new KubernetesAccess(apiUrl, tokenFile, caFile), trust, Optional.empty(),
         namespaceOf(accountDir));
   }
 
   /**
    * {@code kubeconfig} and {@code context} (default: its current context), for users with a token
-   * ({@code token} or {@code tokenFile}); exec plugins, auth providers and client certificates are
-   * refused, saying what to use instead.
+   * ({@code token} or {@code tokenFile}), a client certificate, or both; exec plugins and auth
+   * providers are refused, saying what to use instead.
    */
   private static Reach fromKubeconfig(ConfigNode node) {
     for (String key : List.of("api-url", "token-file", "ca-file", "service-account-dir")) {
@@ -142,21 +148,31 @@ public final class KubernetesSourceKind implements SourceKind {
     String userName = context.path("user").asText("");
     JsonNode user = Kubeconfig.named(root, "users", userName).orElseThrow(() ->
         node.fail(key, "context '" + contextName + "' names no user of " + file));
-    for (String unsupported : List.of("exec", "auth-provider", "client-certificate",
-        "client-certificate-data")) {
+    for (String unsupported : List.of("exec", "auth-provider")) {
       if (user.has(unsupported)) {
         throw node.fail(key, "user '" + userName + "' of " + file + " authenticates with "
             + unsupported + ", which the exporter does not support: give it a token (a service"
-            + " account's, in tokenFile) or set api-url and token-file");
+            + " account's, in tokenFile), a client certificate, or set api-url and token-file");
       }
     }
-    Path tokenFile = file;
+    Optional<KubeconfigCertificate> certificate;
+    try {
+      certificate = KubeconfigCertificate.of(user, file);
+    } catch (KubeconfigCertificate.Unusable e) {
+      throw node.fail(key, "user '" + userName + "' of " + file + ": " + e.getMessage());
+    }
+    Optional<Path> tokenFile = Optional.of(file);
     Optional<String> tokenUser = Optional.of(userName);
     if (user.path("tokenFile").isTextual()) {
-      tokenFile = file.resolveSibling(user.path("tokenFile").asText());
+      tokenFile = Optional.of(file.resolveSibling(user.path("tokenFile").asText()));
       tokenUser = Optional.empty();
     } else if (!user.path("token").isTextual()) {
-      throw node.fail(key, "user '" + userName + "' of " + file + " has no token or tokenFile");
+      if (certificate.isEmpty()) {
+        throw node.fail(key, "user '" + userName + "' of " + file + " has no token, tokenFile"
+            + " or client certificate");
+      }
+      tokenFile = Optional.empty();
+      tokenUser = Optional.empty();
     }
     Optional<Path> caFile = Optional.empty();
     Optional<X509TrustManager> trust = Optional.empty();
@@ -175,7 +191,9 @@ public final class KubernetesSourceKind implements SourceKind {
     }
     Optional<String> namespace = context.path("namespace").isTextual()
         ? Optional.of(context.path("namespace").asText()) : Optional.empty();
-    return new Reach(new KubernetesAccess(server, tokenFile, tokenUser, caFile), trust, namespace);
+    return new Reach(new KubernetesAccess(server, tokenFile, tokenUser, caFile,
+        certificate.map(c -> c.identity() + " of user " + userName)), trust,
+        certificate.map(KubeconfigCertificate::keys), namespace);
   }
 
   /** The API server as a pod sees it, from the variables Kubernetes sets in every container. */
