@@ -64,8 +64,10 @@ public record BoardBuilder(List<CheckDefinition> checks, List<GateDefinition> ga
     }
     List<MigrationStatus> statuses = new ArrayList<>();
     for (MigrationDefinition migration : migrations) {
-      statuses.add(Evaluator.evaluate(migration, sources.get(migration.sourceId()),
-          schedules.get(migration.sourceId()), at));
+      MigrationStatus status = Evaluator.evaluate(migration, sources.get(migration.sourceId()),
+          schedules.get(migration.sourceId()), at);
+      statuses.add(migration.processSourceId().map(id -> Evaluator.withProcess(status,
+          sources.get(id), schedules.get(id), at)).orElse(status));
     }
     statuses = remembered.apply(statuses);
     Instant validUntil = staleness(sources, at);

@@ -78,6 +78,20 @@ public final class Evaluator {
         .orElse(MigrationStatus.unknown(migration, "the source reported nothing for it"));
   }
 
+  /**
+   * The migration with what its process source saw of its process merged in, when that source's
+   * data is fresh; otherwise as it is: a process nobody can see now gives no sign of life.
+   */
+  public static MigrationStatus withProcess(MigrationStatus status, SourceState processSource,
+      SourceSchedule schedule, Instant now) {
+    if (whyNotFresh(processSource, schedule, now).isPresent()) {
+      return status;
+    }
+    return processSource.lastReading()
+        .flatMap(reading -> reading.process(status.migration().name()))
+        .map(process -> process.applyTo(status)).orElse(status);
+  }
+
   private static CheckResult unknown(CheckDefinition check, String phase, Expectation expected,
       String reason, Instant at) {
     return new CheckResult(check, phase, expected, CheckState.UNKNOWN, null, null,

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.migrationexporter.migration.MigrationProcess;
 import io.migrationexporter.migration.StepProgress;
 
 /**
@@ -20,11 +21,13 @@ public final class Reading {
   private final List<Sample> samples;
   private final Map<String, Observation> observations;
   private final Map<String, StepProgress> migrations;
+  private final Map<String, MigrationProcess> processes;
 
   private Reading(Builder builder) {
     this.samples = Collections.unmodifiableList(new ArrayList<>(builder.samples));
     this.observations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.observations));
     this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
+    this.processes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.processes));
   }
 
   public List<Sample> samples() {
@@ -44,6 +47,11 @@ public final class Reading {
     return Optional.ofNullable(migrations.get(name));
   }
 
+  /** What this source saw of the process running a migration it watches, by migration name. */
+  public Optional<MigrationProcess> process(String migration) {
+    return Optional.ofNullable(processes.get(migration));
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -52,6 +60,7 @@ public final class Reading {
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, Observation> observations = new LinkedHashMap<>();
     private final Map<String, StepProgress> migrations = new LinkedHashMap<>();
+    private final Map<String, MigrationProcess> processes = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -78,6 +87,13 @@ public final class Reading {
     public Builder migration(String name, StepProgress progress) {
       if (migrations.putIfAbsent(name, progress) != null) {
         throw new IllegalStateException("progress of migration " + name + " set twice");
+      }
+      return this;
+    }
+
+    public Builder process(String migration, MigrationProcess process) {
+      if (processes.putIfAbsent(migration, process) != null) {
+        throw new IllegalStateException("process of migration " + migration + " set twice");
       }
       return this;
     }

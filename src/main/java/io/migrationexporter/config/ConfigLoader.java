@@ -217,6 +217,7 @@ public final class ConfigLoader {
     if (problems.size() == problemsBeforeSources) {
       // a source refused: its migrations are missing, so a measure for them is not a mistake
       expectations.reportUnknown(builder.migrationsByName());
+      builder.reportUnknownProcesses();
     }
 
     List<CheckDefinition> checks = new ArrayList<>(builder.impliedChecks());

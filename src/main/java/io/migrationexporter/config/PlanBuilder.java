@@ -25,6 +25,8 @@ public final class PlanBuilder {
   private final Set<String> failedDeclarations = new HashSet<>();
   private final List<CheckDefinition> impliedChecks = new ArrayList<>();
   private final Map<String, MigrationDefinition> migrations = new LinkedHashMap<>();
+  /** The source watching the process of a migration (its pods), by migration name. */
+  private final Map<String, WatchedProcess> processes = new LinkedHashMap<>();
   private final Duration defaultInterval;
   private final List<String> phases;
   private final Set<String> defaultClosedPhases;
@@ -217,7 +219,33 @@ public final class PlanBuilder {
   }
 
   List<MigrationDefinition> migrationDefinitions() {
-    return List.copyOf(migrations.values());
+    return migrations.values().stream().map(m -> processes.containsKey(m.name())
+        ? m.withProcessSource(processes.get(m.name()).sourceId()) : m).toList();
+  }
+
+  private record WatchedProcess(String sourceId, ConfigNode where) {}
+
+  /**
+   * The source {@code sourceId} watches the process that runs {@code migration} (its pods), declared
+   * at {@code where}: what it sees of it feeds the migration's state.
+   */
+  public void processWatched(String migration, String sourceId, ConfigNode where) {
+    WatchedProcess earlier = processes.putIfAbsent(migration, new WatchedProcess(sourceId, where));
+    if (earlier != null) {
+      throw where.failHere("the process of migration '" + migration + "' is already watched by "
+          + earlier.sourceId());
+    }
+  }
+
+  /** Records a problem for each watched process whose migration no source declares. */
+  void reportUnknownProcesses() {
+    processes.forEach((migration, watched) -> {
+      if (!migrations.containsKey(migration)) {
+        watched.where().failHere("no migration '" + migration + "' is declared (declared: "
+            + (migrations.isEmpty() ? "none" : String.join(", ", migrations.keySet()))
+            + "): name the migration whose steps a source follows, under its own name");
+      }
+    });
   }
 
   List<SourceDefinition> sources() {

@@ -2,6 +2,7 @@ package io.migrationexporter.migration;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A migration followed by one source: its ordered steps. The source recognises the steps (from
@@ -10,15 +11,27 @@ import java.util.List;
  *
  * @param silentAfter how long a started migration may go without a sign of life before it is
  *     reported silent
+ * @param processSourceId the source that watches the process running the migration (its
+ *     Kubernetes pods), whose signs of life and stops feed the migration's state, if one does
  */
 public record MigrationDefinition(String name, String title, String sourceId,
-    List<StepDefinition> steps, Duration silentAfter) {
+    List<StepDefinition> steps, Duration silentAfter, Optional<String> processSourceId) {
   /** {@code defaults.migration-silent-after} of the bundled configuration. */
   public static final Duration DEFAULT_SILENT_AFTER = Duration.ofMinutes(5);
 
   public MigrationDefinition(String name, String title, String sourceId,
       List<StepDefinition> steps) {
     this(name, title, sourceId, steps, DEFAULT_SILENT_AFTER);
+  }
+
+  public MigrationDefinition(String name, String title, String sourceId,
+      List<StepDefinition> steps, Duration silentAfter) {
+    this(name, title, sourceId, steps, silentAfter, Optional.empty());
+  }
+
+  /** The same migration, its process watched by the source {@code id}. */
+  public MigrationDefinition withProcessSource(String id) {
+    return new MigrationDefinition(name, title, sourceId, steps, silentAfter, Optional.of(id));
   }
 
   public MigrationDefinition {

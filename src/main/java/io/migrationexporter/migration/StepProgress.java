@@ -100,6 +100,11 @@ public record StepProgress(int step, boolean done, Optional<Instant> stepStarted
     return index == step ? stepVolume : Optional.ofNullable(upcomingVolumes.get(index));
   }
 
+  public StepProgress withInterruption(Interruption stopped) {
+    return new StepProgress(step, done, stepStartedAt, stepRatio, stepEta, heartbeatAt, detail,
+        waiting, Optional.of(stopped), attempts, stepVolume);
+  }
+
   /** The newest sign of life: a heartbeat, or the current step's start. */
   public Optional<Instant> signOfLife() {
     if (heartbeatAt.isEmpty()) {

@@ -2,6 +2,7 @@ package io.migrationexporter.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -19,6 +22,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -41,7 +46,7 @@ public final class Pem {
   private static final byte[] VERSION_0 = {0x02, 0x01, 0x00};
 
   /** A PEM file that cannot be used; the message says why in words safe to print. */
-  static final class PemException extends Exception {
+  public static final class PemException extends Exception {
     PemException(String message) {
       super(message, null, false, false);
     }
@@ -66,6 +71,43 @@ public final class Pem {
       throw new PemException("no PEM block (-----BEGIN ...-----) found");
     }
     return blocks;
+  }
+
+  /** Whether {@code key} is the private half of {@code certificate}'s: it signs, it verifies. */
+  public static boolean belongsTo(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> key.getAlgorithm();
+    };
+    byte[] challenge = new byte[32];
+    new SecureRandom().nextBytes(challenge);
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** Key managers presenting {@code chain} (its own certificate first) with {@code key}. */
+  public static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key)
+      throws GeneralSecurityException, IOException {
+    // The key store only carries the key to the key manager, in memory; any password will do.
+    char[] password = Long.toHexString(new SecureRandom().nextLong()).toCharArray();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("own", key, password, chain.toArray(new X509Certificate[0]));
+    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
+        KeyManagerFactory.getDefaultAlgorithm());
+    keyManagers.init(keys, password);
+    return keyManagers.getKeyManagers();
   }
 
   /**
@@ -99,7 +141,7 @@ public final class Pem {
   }
 
   /** Every CERTIFICATE block, in order: the server's own certificate first, then its chain. */
-  static List<X509Certificate> certificates(String text) throws PemException {
+  public static List<X509Certificate> certificates(String text) throws PemException {
     List<X509Certificate> certificates = new ArrayList<>();
     CertificateFactory factory;
     try {
@@ -128,7 +170,7 @@ public final class Pem {
    * The first private key of the text, read as a key of {@code algorithm} ("RSA", "EC", "EdDSA"),
    * the algorithm of the certificate it belongs to.
    */
-  static PrivateKey privateKey(String text, String algorithm) throws PemException {
+  public static PrivateKey privateKey(String text, String algorithm) throws PemException {
     for (Block block : blocks(text)) {
       byte[] pkcs8 = switch (block.type()) {
         case "PRIVATE KEY" -> block.der();

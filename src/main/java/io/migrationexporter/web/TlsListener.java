@@ -6,10 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.xnio.SslClientAuthMode;
@@ -127,7 +123,7 @@ final class TlsListener {
     } catch (Pem.PemException e) {
       throw node.fail(keyOf(node, "key", "key_file"), e.getMessage());
     }
-    if (!matches(key, leaf)) {
+    if (!Pem.belongsTo(key, leaf)) {
       throw node.fail(keyOf(node, "key", "key_file"), "the private key does not belong to the"
           + " certificate " + leaf.getSubjectX500Principal().getName());
     }
@@ -290,41 +286,11 @@ final class TlsListener {
   }
 
   /** Proves that the key belongs to the certificate: sign with one, verify with the other. */
-  private static boolean matches(PrivateKey key, X509Certificate certificate) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> key.getAlgorithm();
-    };
-    byte[] challenge = new byte[32];
-    new SecureRandom().nextBytes(challenge);
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(challenge);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
-
   private static SSLContext context(List<X509Certificate> chain, PrivateKey key,
       List<X509Certificate> cas) throws GeneralSecurityException, IOException {
-    // The key store only carries the key to the key manager, in memory; any password will do.
-    char[] password = Long.toHexString(new SecureRandom().nextLong()).toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("server", key, password, chain.toArray(new X509Certificate[0]));
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
-        KeyManagerFactory.getDefaultAlgorithm());
-    keyManagers.init(keys, password);
     TrustManager[] trustManagers = cas.isEmpty() ? null : Pem.trustManagers(cas);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers.getKeyManagers(), trustManagers, null);
+    context.init(Pem.keyManagers(chain, key), trustManagers, null);
     return context;
   }
 }

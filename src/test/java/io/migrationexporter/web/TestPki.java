@@ -39,8 +39,7 @@ public final class TestPki {
    */
   public TestPki server(String name, String keyType) throws Exception {
     List<String> args = new ArrayList<>(List.of("req", "-x509", "-newkey"));
-    args.addAll(keyType.equals("rsa") ? List.of("rsa:2048")
-        : List.of("ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"));
+    args.addAll(newKey(keyType));
     args.addAll(List.of("-nodes", "-keyout", name + ".key", "-out", name + ".crt", "-days", "2",
         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"));
     openssl(args.toArray(new String[0]));
@@ -49,6 +48,14 @@ public final class TestPki {
 
   /** A server's TLS context from {@link #server}'s {@code name.crt} and {@code name.key}. */
   public SSLContext serverContext(String name) throws Exception {
+    return serverContext(name, null);
+  }
+
+  /**
+   * The same, trusting the client certificates {@code clientCa} ({@link #authority}) signs, or
+   * the JVM's CAs when null.
+   */
+  public SSLContext serverContext(String name, String clientCa) throws Exception {
     openssl("pkcs12", "-export", "-in", name + ".crt", "-inkey", name + ".key", "-out",
         name + ".server.p12", "-passout", "pass:test");
     KeyStore store = KeyStore.getInstance("PKCS12");
@@ -58,18 +65,29 @@ public final class TestPki {
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, "test".toCharArray());
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
+    TrustManagerFactory trust = null;
+    if (clientCa != null) {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      try (InputStream in = Files.newInputStream(file(clientCa + ".crt"))) {
+        trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+            .generateCertificate(in));
+      }
+      trust = TrustManagerFactory.getInstance("PKIX");
+      trust.init(trusted);
+    }
+    context.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
     return context;
   }
 
   /** {@code name.traditional.key}: PKCS#1 for RSA, SEC1 for EC. */
-  TestPki traditional(String name) throws Exception {
+  public TestPki traditional(String name) throws Exception {
     openssl("pkey", "-in", name + ".key", "-traditional", "-out", name + ".traditional.key");
     return this;
   }
 
   /** A CA ({@code name.crt}, {@code name.key}). */
-  TestPki authority(String name) throws Exception {
+  public TestPki authority(String name) throws Exception {
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
         "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=" + name);
     return this;
@@ -77,13 +95,30 @@ public final class TestPki {
 
   /** A client certificate signed by {@code ca}, as {@code name.p12} with password "test". */
   TestPki client(String name, String ca) throws Exception {
-    openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+    return client(name, ca, "ec");
+  }
+
+  /**
+   * The same with an "rsa" or "ec" key; also {@code name.crt} and a PKCS#8 {@code name.key}, as
+   * a kubeconfig names them.
+   */
+  public TestPki client(String name, String ca, String keyType) throws Exception {
+    List<String> args = new ArrayList<>(List.of("req", "-new", "-newkey"));
+    args.addAll(newKey(keyType));
+    args.addAll(List.of("-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj",
+        "/CN=" + name));
+    openssl(args.toArray(new String[0]));
     openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key",
         "-CAcreateserial", "-out", name + ".crt", "-days", "2");
     openssl("pkcs12", "-export", "-in", name + ".crt", "-inkey", name + ".key", "-out",
         name + ".p12", "-passout", "pass:test");
     return this;
+  }
+
+  /** openssl's arguments after -newkey for an "rsa" (2048 bits) or "ec" (P-256) key. */
+  private static List<String> newKey(String keyType) {
+    return keyType.equals("rsa") ? List.of("rsa:2048")
+        : List.of("ec", "-pkeyopt", "ec_paramgen_curve:prime256v1");
   }
 
   private void openssl(String... args) throws Exception {

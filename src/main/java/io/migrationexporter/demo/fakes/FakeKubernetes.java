@@ -207,6 +207,35 @@ public final class FakeKubernetes extends FakeServer {
         .put("restartCount", count));
   }
 
+  /**
+   * The pod's only container restarted {@code count} times, its last run ended just now for
+   * {@code reason} (OOMKilled) as the kubelet reports it, and it runs again.
+   */
+  public void restartPod(String namespace, String name, int count, String reason) {
+    Instant now = Instant.now();
+    update("pods", namespace, name, item -> {
+      ObjectNode container = ((ObjectNode) item.get("status")).putArray("containerStatuses")
+          .addObject().put("name", "app").put("ready", true).put("restartCount", count);
+      container.putObject("state").putObject("running").put("startedAt", now.toString());
+      container.putObject("lastState").putObject("terminated").put("reason", reason)
+          .put("exitCode", 137).put("startedAt", now.minusSeconds(300).toString())
+          .put("finishedAt", now.toString());
+    });
+  }
+
+  /** The pod's only container ended just now for {@code reason}, and the pod with it: Failed. */
+  public void failPod(String namespace, String name, String reason) {
+    Instant now = Instant.now();
+    update("pods", namespace, name, item -> {
+      ObjectNode status = (ObjectNode) item.get("status");
+      status.put("phase", "Failed");
+      status.putArray("containerStatuses").addObject().put("name", "app").put("ready", false)
+          .put("restartCount", 0).putObject("state").putObject("terminated")
+          .put("reason", reason).put("exitCode", 137)
+          .put("startedAt", now.minusSeconds(600).toString()).put("finishedAt", now.toString());
+    });
+  }
+
   /** The Job ended with {@code condition} (Complete or Failed), its pod with the matching phase. */
   public void finishJob(String namespace, String name, String condition) {
     update("jobs", namespace, name, item -> {
@@ -336,7 +365,9 @@ public final class FakeKubernetes extends FakeServer {
 
   @Override
   protected Reply route(Call call) {
-    if (call.bearer().filter(tokens::contains).isEmpty()) {
+    // Started requiring client certificates, a request without a token is the certificate's user.
+    boolean byCertificate = requiresClientCertificates() && call.bearer().isEmpty();
+    if (!byCertificate && call.bearer().filter(tokens::contains).isEmpty()) {
       return status(401, "Unauthorized", "Unauthorized");
     }
     if (!call.method().equals("GET")) {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLContext;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 
 /**
  * A fake SaaS API on 127.0.0.1 and a free port, for tests and the demo: strict about credentials
@@ -51,6 +52,8 @@ public abstract class FakeServer implements AutoCloseable {
   private volatile String echoPlaceholder;
   private Undertow server;
   private int port;
+  /** Whether TLS clients must present a certificate the server trusts. */
+  private boolean clientCertificates;
   private String scheme = "http";
 
   /** A request as the fake's routes see it. */
@@ -128,6 +131,15 @@ public abstract class FakeServer implements AutoCloseable {
     return start(tls);
   }
 
+  /**
+   * The same, requiring a client certificate {@code tls}'s trust managers verify, as an API
+   * server authenticating its users by certificate does: without one, no TLS session.
+   */
+  public synchronized FakeServer startTlsRequiringClientCertificates(SSLContext tls) {
+    clientCertificates = true;
+    return start(tls);
+  }
+
   private FakeServer start(SSLContext tls) {
     HttpHandler handler = new HttpHandler() {
       @Override
@@ -144,6 +156,9 @@ public abstract class FakeServer implements AutoCloseable {
       builder.addHttpListener(0, "127.0.0.1");
     } else {
       builder.addHttpsListener(0, "127.0.0.1", tls);
+      if (clientCertificates) {
+        builder.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED);
+      }
       scheme = "https";
     }
     builder
@@ -157,6 +172,11 @@ public abstract class FakeServer implements AutoCloseable {
     server.start();
     port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     return this;
+  }
+
+  /** Whether TLS already authenticated every client by its certificate. */
+  protected boolean requiresClientCertificates() {
+    return clientCertificates;
   }
 
   public int port() {

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The parts of a kubeconfig file the source reads: a context's cluster (server, CA), user (a
- * token, inline or in a file) and namespace. Users authenticating with exec plugins, auth
- * providers or client certificates are refused by the source kind, with what to use instead.
+ * token, inline or in a file, or a client certificate) and namespace. Users authenticating with
+ * exec plugins or auth providers are refused by the source kind, with what to use instead.
  */
 final class Kubeconfig {
   /** A kubeconfig of many clusters stays far under this. */

@@ -2,6 +2,7 @@ package io.migrationexporter.source.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migrationexporter.collect.Observation;
+import io.migrationexporter.migration.MigrationProcess;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.Autoscaler;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.CronJob;
 import io.migrationexporter.source.kubernetes.KubernetesObjects.Job;
@@ -62,12 +63,13 @@ final class KubernetesJudge {
 
   /**
    * Samples the pods of a migration: how many are in each phase, their restarts, when the newest
-   * started, and whether its Job finished, as Scalingo's one-off containers are reported.
+   * started, and whether its Job finished; returns what they say of the migration's process.
    */
-  void migration(KubernetesSelection.MigrationPods selection) {
+  MigrationProcess migration(KubernetesSelection.MigrationPods selection) {
     String namespace = selection.namespace();
-    List<Pod> pods = items(Resource.PODS, namespace).stream().map(KubernetesObjects::pod)
-        .filter(pod -> selection.selectsPod(pod.labels())).toList();
+    List<JsonNode> podItems = items(Resource.PODS, namespace).stream()
+        .filter(item -> selection.selectsPod(KubernetesObjects.labels(item))).toList();
+    List<Pod> pods = podItems.stream().map(KubernetesObjects::pod).toList();
     List<String> labels = List.of(cluster, namespace, selection.migration());
     for (String phase : POD_PHASES) {
       samples.put(new Sample(KubernetesSource.MIGRATION_PODS, with(labels, phase)),
@@ -78,15 +80,17 @@ final class KubernetesJudge {
     pods.stream().flatMap(pod -> pod.startedAt().stream()).max(Instant::compareTo).ifPresent(at ->
         samples.put(new Sample(KubernetesSource.MIGRATION_STARTED, labels),
             at.toEpochMilli() / 1000.0));
+    Optional<JsonNode> jobItem = Optional.empty();
     for (String job : selection.names()) {
-      Optional<String> finished = items(Resource.JOBS, namespace).stream()
-          .map(KubernetesObjects::job).filter(j -> j.name().equals(job)).findFirst()
-          .flatMap(Job::finished);
+      jobItem = items(Resource.JOBS, namespace).stream()
+          .filter(item -> KubernetesObjects.name(item).equals(job)).findFirst();
+      Optional<String> finished = jobItem.map(KubernetesObjects::job).flatMap(Job::finished);
       for (String condition : JOB_ENDS) {
         samples.put(new Sample(KubernetesSource.MIGRATION_JOB_FINISHED, with(labels, condition)),
             finished.equals(Optional.of(condition)) ? 1.0 : 0.0);
       }
     }
+    return MigrationPodsProcess.of(podItems, jobItem, now);
   }
 
   private static String phaseOf(Pod pod) {

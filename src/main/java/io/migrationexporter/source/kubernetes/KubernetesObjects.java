@@ -193,7 +193,7 @@ final class KubernetesObjects {
         age.isNegative() ? Duration.ZERO : Duration.ofSeconds(age.toSeconds()));
   }
 
-  private static long count(JsonNode parent, String field, long absent, String where) {
+  static long count(JsonNode parent, String field, long absent, String where) {
     JsonNode value = parent.path(field);
     if (value.isMissingNode() || value.isNull()) {
       return absent;
@@ -204,7 +204,7 @@ final class KubernetesObjects {
     return value.asLong();
   }
 
-  private static Instant instant(JsonNode value, String where) {
+  static Instant instant(JsonNode value, String where) {
     if (!value.isTextual()) {
       throw new WrongShape(where + " is not a timestamp");
     }

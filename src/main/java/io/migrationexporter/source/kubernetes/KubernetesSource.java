@@ -78,15 +78,20 @@ final class KubernetesSource implements Source {
     @Override
     public Source open(SourceDefinition definition, SharedResources shared) {
       SaasHttp http = SaasHttp.shared(shared);
+      // both read when the configuration was loaded: only a file changed since then fails here
       try {
         Optional<X509TrustManager> trust = access.trust();
-        if (trust.isPresent()) {
+        if (access.clientCertificate().isPresent()) {
+          http = http.presenting(access.clientCertificate().get().keys(), trust);
+        } else if (trust.isPresent()) {
           http = http.trusting(trust.get());
         }
       } catch (IOException | GeneralSecurityException e) {
-        // read when the configuration was loaded: only a file changed since then gets here
         throw new IllegalStateException("cannot read the CA of cluster " + cluster + " ("
             + e.getClass().getSimpleName() + ")");
+      } catch (KubeconfigCertificate.Unusable e) {
+        throw new IllegalStateException("the client certificate of cluster " + cluster
+            + " cannot be used any more: " + e.getMessage());
       }
       return new KubernetesSource(this, definition.requests(KubernetesSelection.class),
           calls.api(http, "Kubernetes cluster " + cluster, definition.schedule().minInterval()));
@@ -96,8 +101,7 @@ final class KubernetesSource implements Source {
     public String describe(SourceDefinition definition) {
       TreeSet<Listing> listings = listings(definition.requests(KubernetesSelection.class));
       return "Kubernetes cluster " + cluster + ": " + access.apiUrl()
-          + access.kubeconfigUser().map(user -> ", user " + user + " of kubeconfig ")
-              .orElse(", token file ") + access.tokenFile() + access.caFile()
+          + ", " + access.credentials() + access.caFile()
               .map(ca -> ", CA " + ca).orElse(", system CAs") + ", " + calls
           + ", lists " + (listings.isEmpty() ? "nothing" : listings.stream()
               .map(l -> l.resource().rbacName() + " in " + l.namespace()).toList());
@@ -142,7 +146,7 @@ final class KubernetesSource implements Source {
 
   @Override
   public CompletableFuture<Reading> refresh(RefreshContext context) {
-    String token;
+    Optional<String> token;
     try {
       token = settings.access().token();
     } catch (SourceException e) {
@@ -159,19 +163,18 @@ final class KubernetesSource implements Source {
     return chain.thenApply(done -> reading(listed, context.clock().instant()));
   }
 
-  private CompletableFuture<List<JsonNode>> list(Listing listing, String token, String from,
-      List<JsonNode> collected, int page, boolean restarted, RefreshContext context) {
+  private CompletableFuture<List<JsonNode>> list(Listing listing, Optional<String> token,
+      String from, List<JsonNode> collected, int page, boolean restarted, RefreshContext context) {
     HttpUrl.Builder url = listing.resource().listUrl(settings.access().apiUrl(), listing.namespace())
         .newBuilder().addQueryParameter("limit", String.valueOf(settings.pageSize()));
     if (from != null) {
       url.addQueryParameter("continue", from);
     }
-    Request request = new Request.Builder().url(url.build())
-        .header("Authorization", "Bearer " + token)
+    Request.Builder request = new Request.Builder().url(url.build())
         .header("Accept", "application/json")
-        .header("User-Agent", "migration-exporter")
-        .build();
-    return api.send(request, context).thenCompose(answer -> {
+        .header("User-Agent", "migration-exporter");
+    token.ifPresent(bearer -> request.header("Authorization", "Bearer " + bearer));
+    return api.send(request.build(), context).thenCompose(answer -> {
       if (answer.status() == 410 && from != null && !restarted) {
         // The continue token expired (etcd compacted past it): the list starts over, once.
         return list(listing, token, null, new ArrayList<>(), 1, true, context);
@@ -225,7 +228,7 @@ final class KubernetesSource implements Source {
       judge = new KubernetesJudge(cluster, listed, now);
       for (KubernetesSelection selection : selections) {
         if (selection instanceof KubernetesSelection.MigrationPods migration) {
-          judge.migration(migration);
+          reading.process(migration.migration(), judge.migration(migration));
         } else {
           reading.observation(selection.key(), judge.judge(selection));
         }

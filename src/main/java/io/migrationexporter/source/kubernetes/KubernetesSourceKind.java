@@ -65,6 +65,7 @@ public final class KubernetesSourceKind implements SourceKind {
     node.children("migrations").forEach((migration, block) -> node.problems().attempt(() -> {
       KubernetesSelection.MigrationPods pods = migrationPods(migration, block, namespace);
       plan.request(id, pods.key(), pods);
+      plan.processWatched(migration, id, block);
     }));
   }
 
@@ -107,14 +108,13 @@ public final class KubernetesSourceKind implements SourceKind {
             + " CA certificates of " + caFile.get() + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    return new Reach(new KubernetesAccess(apiUrl, tokenFile, Optional.empty(), caFile,
-        Optional.empty()), namespaceOf(accountDir));
+    return new Reach(new KubernetesAccess(apiUrl, tokenFile, caFile), namespaceOf(accountDir));
   }
 
   /**
    * {@code kubeconfig} and {@code context} (default: its current context), for users with a token
-   * ({@code token} or {@code tokenFile}); exec plugins, auth providers and client certificates are
-   * refused, saying what to use instead.
+   * ({@code token} or {@code tokenFile}), a client certificate, or both; exec plugins and auth
+   * providers are refused, saying what to use instead.
    */
   private static Reach fromKubeconfig(ConfigNode node) {
     for (String key : List.of("api-url", "token-file", "ca-file", "service-account-dir")) {
@@ -147,21 +147,31 @@ public final class KubernetesSourceKind implements SourceKind {
     String userName = context.path("user").asText("");
     JsonNode user = Kubeconfig.named(root, "users", userName).orElseThrow(() ->
         node.fail(key, "context '" + contextName + "' names no user of " + file));
-    for (String unsupported : List.of("exec", "auth-provider", "client-certificate",
-        "client-certificate-data")) {
+    for (String unsupported : List.of("exec", "auth-provider")) {
       if (user.has(unsupported)) {
         throw node.fail(key, "user '" + userName + "' of " + file + " authenticates with "
             + unsupported + ", which the exporter does not support: give it a token (a service"
-            + " account's, in tokenFile) or set api-url and token-file");
+            + " account's, in tokenFile), a client certificate, or set api-url and token-file");
       }
     }
-    Path tokenFile = file;
+    Optional<KubeconfigCertificate> certificate;
+    try {
+      certificate = KubeconfigCertificate.of(user, file);
+    } catch (KubeconfigCertificate.Unusable e) {
+      throw node.fail(key, "user '" + userName + "' of " + file + ": " + e.getMessage());
+    }
+    Optional<Path> tokenFile = Optional.of(file);
     Optional<String> tokenUser = Optional.of(userName);
     if (user.path("tokenFile").isTextual()) {
-      tokenFile = file.resolveSibling(user.path("tokenFile").asText());
+      tokenFile = Optional.of(file.resolveSibling(user.path("tokenFile").asText()));
       tokenUser = Optional.empty();
     } else if (!user.path("token").isTextual()) {
-      throw node.fail(key, "user '" + userName + "' of " + file + " has no token or tokenFile");
+      if (certificate.isEmpty()) {
+        throw node.fail(key, "user '" + userName + "' of " + file + " has no token, tokenFile"
+            + " or client certificate");
+      }
+      tokenFile = Optional.empty();
+      tokenUser = Optional.empty();
     }
     Optional<Path> caFile = Optional.empty();
     Optional<String> caData = Optional.empty();
@@ -171,7 +181,8 @@ public final class KubernetesSourceKind implements SourceKind {
       caFile = Optional.of(file);
       caData = Optional.of(cluster.path("certificate-authority-data").asText());
     }
-    KubernetesAccess access = new KubernetesAccess(server, tokenFile, tokenUser, caFile, caData);
+    KubernetesAccess access = new KubernetesAccess(server, tokenFile, tokenUser, caFile, caData,
+        certificate.map(c -> new KubernetesAccess.ClientCertificate(c.identity(), file, userName)));
     try {
       access.trust();
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {

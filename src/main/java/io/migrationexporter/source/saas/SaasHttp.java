@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.migrationexporter.collect.SharedResources;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -74,13 +78,41 @@ public final class SaasHttp implements AutoCloseable {
    * it shares the dispatcher and connection pool, so the bounds above still hold.
    */
   public SaasHttp trusting(X509TrustManager trust) {
+    return tls(null, trust);
+  }
+
+  /**
+   * This client presenting the client certificate of {@code keys} (a Kubernetes user's), trusting
+   * {@code trust}'s certificates, else the JVM's; it shares the dispatcher and connection pool.
+   */
+  public SaasHttp presenting(KeyManager[] keys, Optional<X509TrustManager> trust) {
+    return tls(keys, trust.orElseGet(SaasHttp::systemTrust));
+  }
+
+  private SaasHttp tls(KeyManager[] keys, X509TrustManager trust) {
     try {
       SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, new TrustManager[] {trust}, null);
+      tls.init(keys, new TrustManager[] {trust}, null);
       return new SaasHttp(client.newBuilder().sslSocketFactory(tls.getSocketFactory(), trust).build());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("TLS is not available in this JVM", e);
     }
+  }
+
+  private static X509TrustManager systemTrust() {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is not available in this JVM", e);
+    }
+    throw new IllegalStateException("no X.509 trust manager in this JVM");
   }
 
   /** The one instance of the SaaS sources, created by the first one opened. */

@@ -193,10 +193,24 @@ class KubernetesConfigTest {
     Path config = TestExporter.writeConfig(dir, source + """
         migrations.bigint { job = pix-bigint }
         migrations.rehearsal { selector = "app=pix-rehearsal", namespace = staging } }
+        sources.datadog.pix {
+          site = eu, api-key = dd-key-0123456789, application-key = dd-app-0123456789
+          logs.night {
+            query = "service:pix-migration"
+            migrations {
+              bigint { steps = [ { name = copy, start = "^copy started$" } ] }
+              rehearsal { steps = [ { name = copy, start = "^copy started$" } ] }
+            }
+          }
+        }
         """);
     Plan plan = Modules.loader().load(config);
-    assertThat(plan.sources()).singleElement().satisfies(s -> assertThat(s.describe())
-        .endsWith("lists [pods in pix, jobs.batch in pix, pods in staging]"));
+    assertThat(plan.sources()).filteredOn(s -> s.id().equals("kubernetes:prod")).singleElement()
+        .satisfies(s -> assertThat(s.describe())
+            .endsWith("lists [pods in pix, jobs.batch in pix, pods in staging]"));
+    assertThat(plan.migrations()).extracting(m -> m.processSourceId().orElseThrow())
+        .as("the pods feed the state of the migrations of the same names")
+        .containsExactly("kubernetes:prod", "kubernetes:prod");
   }
 
   @Test

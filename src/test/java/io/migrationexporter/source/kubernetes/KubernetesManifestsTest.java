@@ -1,9 +1,14 @@
 package io.migrationexporter.source.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.migrationexporter.app.Modules;
 import io.migrationexporter.config.Plan;
@@ -197,5 +202,63 @@ class KubernetesManifestsTest {
     } catch (IOException e) {
       throw new AssertionError("a dashboard ConfigMap holds no JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The API's typed models (fabric8's, generated from the Kubernetes and Prometheus Operator
+   * OpenAPI schemas) of every kind the base and overlays render: a field of the wrong type, or one
+   * the schema does not have (a misspelling the API server would drop), fails.
+   */
+  static final Map<String, Class<?>> MODELS = Map.of(
+      "v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
+      "v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class,
+      "v1/Service", io.fabric8.kubernetes.api.model.Service.class,
+      "apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class,
+      "rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class,
+      "rbac.authorization.k8s.io/v1/RoleBinding",
+      io.fabric8.kubernetes.api.model.rbac.RoleBinding.class,
+      "monitoring.coreos.com/v1/ServiceMonitor",
+      io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
+      "monitoring.coreos.com/v1/PrometheusRule",
+      io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
+
+  /** Reads into the models with unknown fields refused: their catch-all map is switched off. */
+  static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
+        @Override
+        public Boolean hasAnySetter(Annotated annotated) {
+          return false;
+        }
+      });
+
+  static void matchesItsSchema(JsonNode resource) throws IOException {
+    String type = resource.path("apiVersion").asText() + "/" + resource.path("kind").asText();
+    assertThat(MODELS).as("a model for " + type).containsKey(type);
+    STRICT.treeToValue(resource, MODELS.get(type));
+  }
+
+  @Test
+  void everyRenderedObjectMatchesTheApisSchema() throws Exception {
+    List<JsonNode> all = new ArrayList<>(rendered);
+    all.addAll(kustomize(OPERATOR));
+    all.addAll(kustomize(SIDECAR));
+    for (JsonNode resource : all) {
+      matchesItsSchema(resource);
+    }
+    assertThat(all.stream().map(r -> r.path("kind").asText()).collect(Collectors.toSet()))
+        .as("every kind was read").containsExactlyInAnyOrderElementsOf(MODELS.keySet().stream()
+            .map(type -> type.substring(type.lastIndexOf('/') + 1)).toList());
+
+    ObjectNode misspelt = only("Deployment").deepCopy();
+    ((ObjectNode) misspelt.path("spec").path("template").path("spec").path("containers").get(0))
+        .set("readinessprobe", misspelt.path("spec").path("template").path("spec")
+            .path("containers").get(0).path("readinessProbe"));
+    assertThatThrownBy(() -> matchesItsSchema(misspelt)).as("a field the schema does not have")
+        .hasMessageContaining("readinessprobe");
+    ObjectNode wrongType = only("Deployment").deepCopy();
+    ((ObjectNode) wrongType.path("spec")).put("replicas", "two");
+    assertThatThrownBy(() -> matchesItsSchema(wrongType)).as("a field of the wrong type")
+        .hasMessageContaining("replicas");
   }
 }
