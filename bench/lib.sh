@@ -9,6 +9,22 @@ listening_port() { sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# begin_work NAME: WORK, a new temporary directory, and PIDS, the processes to stop on exit, when
+# they are stopped and WORK removed (kept with KEEP=1); LOAD_BEFORE and STARTED_AT for the report.
+begin_work() {
+  WORK=$(mktemp -d "/tmp/bench-$1.XXXXXX")
+  PIDS=()
+  trap cleanup_work EXIT
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
+}
+cleanup_work() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ "${KEEP:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+
 # The target (bench/Target.java): sets TARGET_PID, TARGET_PORT and TARGET (its base URL).
 start_target() {
   log "starting the target"

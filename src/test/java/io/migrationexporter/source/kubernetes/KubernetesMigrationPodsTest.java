@@ -7,7 +7,6 @@ import io.migrationexporter.demo.fakes.FakeDatadog;
 import io.migrationexporter.demo.fakes.FakeKubernetes;
 import io.migrationexporter.testing.Await;
 import io.migrationexporter.testing.TestExporter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +40,7 @@ class KubernetesMigrationPodsTest {
 
   @BeforeEach
   void fakes() throws Exception {
-    serviceAccount = Files.createDirectories(dir.resolve("serviceaccount"));
-    Files.writeString(serviceAccount.resolve("token"), TOKEN + "\n");
-    Files.writeString(serviceAccount.resolve("namespace"), "pix");
+    serviceAccount = KubernetesSourceTest.serviceAccount(dir, TOKEN);
     fake = new FakeKubernetes();
     fake.start();
     fake.acceptToken(TOKEN);

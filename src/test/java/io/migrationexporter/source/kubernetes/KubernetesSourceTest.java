@@ -28,11 +28,17 @@ class KubernetesSourceTest {
   FakeKubernetes fake;
   TestExporter exporter;
 
+  /** A pod's service account directory under {@code dir}: {@code token}, namespace pix. */
+  static Path serviceAccount(Path dir, String token) throws Exception {
+    Path account = Files.createDirectories(dir.resolve("serviceaccount"));
+    Files.writeString(account.resolve("token"), token + "\n");
+    Files.writeString(account.resolve("namespace"), "pix");
+    return account;
+  }
+
   @BeforeEach
   void fake() throws Exception {
-    serviceAccount = Files.createDirectories(dir.resolve("serviceaccount"));
-    Files.writeString(serviceAccount.resolve("token"), TOKEN + "\n");
-    Files.writeString(serviceAccount.resolve("namespace"), "pix");
+    serviceAccount = serviceAccount(dir, TOKEN);
     fake = new FakeKubernetes();
     fake.start();
     fake.acceptToken(TOKEN);
