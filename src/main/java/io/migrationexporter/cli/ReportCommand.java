@@ -8,9 +8,12 @@ import io.migrationexporter.event.JournalFile;
 import io.migrationexporter.report.Night;
 import io.migrationexporter.report.NightPlan;
 import io.migrationexporter.report.NightReport;
+import io.migrationexporter.report.PrometheusAlerts;
 import io.migrationexporter.report.ReportExpectations;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +67,12 @@ final class ReportCommand implements Callable<Integer> {
       + " measured duration to FILE, a HOCON fragment that a configuration includes to expect"
       + " them (a rehearsal's figures for the production night). Needs --config.")
   Path expectations;
+
+  @Option(names = "--prometheus", paramLabel = "URL", converter = HttpUrlConverter.class,
+      description = "Also tell the alerts that fired in the window, from this Prometheus's"
+          + " ALERTS series, such as http://127.0.0.1:9090 (http://user:password@host:9090 for"
+          + " basic auth). If it cannot be read, the report says so.")
+  URI prometheus;
 
   @Override
   public Integer call() {
@@ -120,6 +129,11 @@ final class ReportCommand implements Callable<Integer> {
       err.println("migration-exporter report: " + journalFile + ": " + e.getMessage());
       return 1;
     }
+    if (prometheus != null) {
+      night = night.withAlerts(PrometheusAlerts.read(prometheus, night.from(), night.to()));
+      night.alerts().unread().ifPresent(why -> err.println("migration-exporter report: warning:"
+          + " the night's alerts " + why));
+    }
     PrintWriter out = spec.commandLine().getOut();
     Path writing = output;
     try {
@@ -141,6 +155,24 @@ final class ReportCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /** An http or https URL. */
+  static final class HttpUrlConverter implements ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
+      try {
+        URI uri = new URI(value);
+        if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            && uri.getHost() != null) {
+          return uri;
+        }
+      } catch (URISyntaxException e) {
+        // told below, without the value: it may hold a password
+      }
+      throw new picocli.CommandLine.TypeConversionException("not an http or https URL such as"
+          + " http://127.0.0.1:9090");
+    }
   }
 
   /** An ISO-8601 date and time with its offset or Z. */

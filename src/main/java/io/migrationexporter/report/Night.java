@@ -5,6 +5,7 @@ import io.migrationexporter.migration.StepMeasure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,13 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
     List<CheckTimeline> checks, List<GateTimeline> gates, Downtime downtime,
     List<GateWait> gateWaits, Optional<Instant> migrationStarted,
     Optional<Duration> gateOpenToMigrationStart, List<MigrationFacts> migrations,
-    List<Incident> incidents) {
+    List<Incident> incidents, Alerts alerts) {
+
+  /** The same night with the alerts read from Prometheus, or the reason they could not be. */
+  public Night withAlerts(Alerts read) {
+    return new Night(from, to, phases, checks, gates, downtime, gateWaits, migrationStarted,
+        gateOpenToMigrationStart, migrations, incidents, read);
+  }
 
   /** How long the team waited on gates in all. */
   public Duration waitedOnGates() {
@@ -98,4 +105,33 @@ public record Night(Instant from, Instant to, List<PhasePeriod> phases,
    * phase, a migration silent, interrupted or unknown, a reload refused.
    */
   public record Incident(Instant at, String kind, String subject, String words) {}
+
+  /**
+   * The alerts that fired during the night, as Prometheus's {@code ALERTS} series tell them, or
+   * why they were not read: {@code unread} is empty only when they were, so "no alert" is never
+   * said of alerts nobody asked for.
+   */
+  public record Alerts(Optional<String> unread, List<Alert> fired) {
+    public static Alerts notRead(String why) {
+      return new Alerts(Optional.of(why), List.of());
+    }
+
+    public static Alerts read(List<Alert> fired) {
+      return new Alerts(Optional.empty(), List.copyOf(fired));
+    }
+  }
+
+  /**
+   * One alert firing from {@code from} to {@code to} (empty: still firing when the window ends),
+   * with its severity and the labels that tell what it is about (migration, check, app,
+   * instance).
+   */
+  public record Alert(String name, String severity, Map<String, String> labels, Instant from,
+      Optional<Instant> to) {
+    /** Its labels as {@code name=value, ...}, or an empty string. */
+    public String about() {
+      return String.join(", ", labels.entrySet().stream()
+          .map(label -> label.getKey() + "=" + label.getValue()).toList());
+    }
+  }
 }

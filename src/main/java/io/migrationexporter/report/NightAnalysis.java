@@ -73,7 +73,8 @@ public final class NightAnalysis {
     Optional<Duration> gateToMigration = migrationStarted.flatMap(start -> lastOpening(gates,
         start).map(opened -> Duration.between(opened, start)));
     return new Night(from, to, phases, checks, gates, downtime(checks), gateWaits(gates, checks),
-        migrationStarted, gateToMigration, migrations, incidents());
+        migrationStarted, gateToMigration, migrations, incidents(),
+        Night.Alerts.notRead(PrometheusAlerts.NOT_ASKED));
   }
 
   private List<PhasePeriod> phases() {

@@ -5,6 +5,8 @@ import io.migrationexporter.report.Night.Blocker;
 import io.migrationexporter.report.Night.CheckTimeline;
 import io.migrationexporter.report.Night.GateTimeline;
 import io.migrationexporter.report.Night.GateWait;
+import io.migrationexporter.report.Night.Alert;
+import io.migrationexporter.report.Night.Alerts;
 import io.migrationexporter.report.Night.Incident;
 import io.migrationexporter.report.Night.MigrationFacts;
 import io.migrationexporter.report.Night.Period;
@@ -299,7 +301,9 @@ public final class ReportHtml {
   private void incidents() {
     out.append("<section>\n<h2>Incidents</h2>\n");
     if (night.incidents().isEmpty()) {
-      out.append("<p>None.</p>\n</section>\n");
+      out.append("<p>None.</p>\n");
+      alerts();
+      out.append("</section>\n");
       return;
     }
     out.append("<table><tr><th>At</th><th>What</th><th>Of</th><th>Words</th></tr>\n");
@@ -308,7 +312,28 @@ public final class ReportHtml {
           .append(esc(incident.kind())).append("</td><td>").append(esc(incident.subject()))
           .append("</td><td>").append(esc(incident.words())).append("</td></tr>\n");
     }
-    out.append("</table>\n</section>\n");
+    out.append("</table>\n");
+    alerts();
+    out.append("</section>\n");
+  }
+
+  private void alerts() {
+    out.append("<h3>Alerts</h3>\n");
+    Alerts alerts = night.alerts();
+    if (alerts.unread().isPresent() || alerts.fired().isEmpty()) {
+      out.append("<p>").append(esc(alerts.unread().map(why -> "Alerts " + why + ".")
+          .orElse("None fired."))).append("</p>\n");
+      return;
+    }
+    out.append("<table><tr><th>Alert</th><th>Severity</th><th>About</th><th>From</th>"
+        + "<th>To</th></tr>\n");
+    for (Alert alert : alerts.fired()) {
+      out.append("<tr><td>").append(esc(alert.name())).append("</td><td>")
+          .append(esc(alert.severity())).append("</td><td>").append(esc(alert.about()))
+          .append("</td><td>").append(Words.time(alert.from())).append("</td><td>")
+          .append(esc(Words.time(alert.to(), "still firing"))).append("</td></tr>\n");
+    }
+    out.append("</table>\n");
   }
 
   static String esc(String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migrationexporter.report.Night.Alert;
 import io.migrationexporter.report.Night.AppDowntime;
 import io.migrationexporter.report.Night.Blocker;
 import io.migrationexporter.report.Night.CheckTimeline;
@@ -115,6 +116,17 @@ public final class ReportJson {
     for (Incident incident : night.incidents()) {
       incidents.addObject().put("at", incident.at().toString()).put("kind", incident.kind())
           .put("subject", incident.subject()).put("words", incident.words());
+    }
+    ObjectNode alerts = root.putObject("alerts");
+    night.alerts().unread().ifPresentOrElse(why -> alerts.put("read", false).put("why", why),
+        () -> alerts.put("read", true));
+    ArrayNode fired = alerts.putArray("fired");
+    for (Alert alert : night.alerts().fired()) {
+      ObjectNode node = fired.addObject().put("alert", alert.name())
+          .put("severity", alert.severity());
+      alert.labels().forEach(node::put);
+      node.put("from", alert.from().toString());
+      put(node, "to", alert.to());
     }
 
     ArrayNode checks = root.putArray("checks");

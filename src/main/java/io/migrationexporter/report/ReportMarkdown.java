@@ -5,6 +5,8 @@ import io.migrationexporter.report.Night.Blocker;
 import io.migrationexporter.report.Night.CheckTimeline;
 import io.migrationexporter.report.Night.GateTimeline;
 import io.migrationexporter.report.Night.GateWait;
+import io.migrationexporter.report.Night.Alert;
+import io.migrationexporter.report.Night.Alerts;
 import io.migrationexporter.report.Night.Incident;
 import io.migrationexporter.report.Night.MigrationFacts;
 import io.migrationexporter.report.Night.Period;
@@ -99,6 +101,19 @@ public final class ReportMarkdown {
       out.append("| At | What | Of | Words |\n|---|---|---|---|\n");
       for (Incident incident : night.incidents()) {
         row(Words.time(incident.at()), incident.kind(), incident.subject(), incident.words());
+      }
+    }
+
+    out.append("\n### Alerts\n\n");
+    Alerts alerts = night.alerts();
+    if (alerts.unread().isPresent() || alerts.fired().isEmpty()) {
+      out.append(alerts.unread().map(why -> "Alerts " + why + ".").orElse("None fired."))
+          .append('\n');
+    } else {
+      out.append("| Alert | Severity | About | From | To |\n|---|---|---|---|---|\n");
+      for (Alert alert : alerts.fired()) {
+        row(alert.name(), alert.severity(), alert.about(), Words.time(alert.from()),
+            Words.time(alert.to(), "still firing"));
       }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migrationexporter.report.DemoNight;
 import io.migrationexporter.testing.Cli;
+import io.migrationexporter.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -105,5 +106,47 @@ class ReportCommandTest {
     assertThat(badTime.exit()).isEqualTo(2);
     assertThat(badTime.err()).contains("'yesterday' is not a date and time such as"
         + " 2026-12-05T01:30:00Z").doesNotContain("\tat ");
+  }
+
+  @Test
+  void withoutPrometheusTheReportSaysAlertsWereNotRead() throws Exception {
+    DemoNight.copyInto(dir);
+
+    Cli.Result result = Cli.run("report", "--journal", DemoNight.journalIn(dir).toString(),
+        "--output", dir.toString());
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(Files.readString(dir.resolve("night-report.md")))
+        .contains("Alerts not read: give report --prometheus URL to tell them.")
+        .doesNotContain("None fired.");
+    assertThat(Files.readString(dir.resolve("night-report.json")))
+        .contains("\"read\" : false", "give report --prometheus URL");
+  }
+
+  @Test
+  void anUnreachablePrometheusIsAWarningAndOneLineOfTheReport() throws Exception {
+    DemoNight.copyInto(dir);
+    String prometheus = "http://127.0.0.1:" + Ports.closed();
+
+    Cli.Result result = Cli.run("report", "--journal", DemoNight.journalIn(dir).toString(),
+        "--prometheus", prometheus, "--output", dir.toString());
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.err()).startsWith("migration-exporter report: warning: the night's alerts"
+        + " could not be read from " + prometheus + ": ").hasLineCount(1)
+        .doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("night-report.html")))
+        .contains("<p>Alerts could not be read from " + prometheus + ": ");
+    assertThat(Files.readString(dir.resolve("night-report.md")))
+        .contains("Alerts could not be read from " + prometheus + ": ");
+  }
+
+  @Test
+  void aPrometheusThatIsNotAnHttpUrlIsAUsageErrorThatHidesIt() {
+    Cli.Result result = Cli.run("report", "--journal", "x", "--prometheus", "ftp://u:s3cret@x");
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("not an http or https URL such as http://127.0.0.1:9090")
+        .doesNotContain("s3cret");
   }
 }
