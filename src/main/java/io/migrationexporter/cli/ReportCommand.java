@@ -74,6 +74,10 @@ final class ReportCommand implements Callable<Integer> {
           + " basic auth). If it cannot be read, the report says so.")
   URI prometheus;
 
+  @Option(names = "--prometheus-token-file", paramLabel = "FILE", description = "A file holding"
+      + " the bearer token --prometheus asks for (a proxy in front of it, a managed Prometheus).")
+  Path prometheusTokenFile;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -86,6 +90,21 @@ final class ReportCommand implements Callable<Integer> {
       err.println("migration-exporter report: --expectations needs --config FILE: the steps'"
           + " names are in the configuration");
       return 2;
+    }
+    Optional<String> prometheusToken = Optional.empty();
+    if (prometheusTokenFile != null) {
+      if (prometheus == null) {
+        err.println("migration-exporter report: --prometheus-token-file goes with --prometheus"
+            + " URL");
+        return 2;
+      }
+      try {
+        prometheusToken = Optional.of(Files.readString(prometheusTokenFile).strip());
+      } catch (IOException e) {
+        err.println("migration-exporter report: --prometheus-token-file " + prometheusTokenFile
+            + " cannot be read" + (Files.exists(prometheusTokenFile) ? "" : ": it does not exist"));
+        return 2;
+      }
     }
     NightPlan plan;
     Path journalFile = journal;
@@ -130,7 +149,8 @@ final class ReportCommand implements Callable<Integer> {
       return 1;
     }
     if (prometheus != null) {
-      night = night.withAlerts(PrometheusAlerts.read(prometheus, night.from(), night.to()));
+      night = night.withAlerts(PrometheusAlerts.read(prometheus, prometheusToken,
+          night.from(), night.to()));
       night.alerts().unread().ifPresent(why -> err.println("migration-exporter report: warning:"
           + " the night's alerts " + why));
     }

@@ -44,10 +44,10 @@ public final class PrometheusAlerts {
 
   /**
    * The alerts that fired between {@code from} and {@code to} (or now, if earlier), read from the
-   * Prometheus at {@code base} ({@code http://user:password@host:9090} for basic auth); never
-   * throws: what went wrong is the reason they were not read.
+   * Prometheus at {@code base} ({@code http://user:password@host:9090} for basic auth, or a
+   * {@code bearerToken}); never throws: what went wrong is the reason they were not read.
    */
-  public static Alerts read(URI base, Instant from, Instant to) {
+  public static Alerts read(URI base, Optional<String> bearerToken, Instant from, Instant to) {
     Instant end = to.isAfter(Instant.now()) ? Instant.now() : to;
     String shown = withoutCredentials(base);
     if (!end.isAfter(from)) {
@@ -64,6 +64,7 @@ public final class PrometheusAlerts {
         request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
             base.getUserInfo().getBytes(StandardCharsets.UTF_8)));
       }
+      bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
       HttpResponse<String> response = HTTP.send(request.build(),
           HttpResponse.BodyHandlers.ofString());
       return parse(response.statusCode(), response.body(), step, Instant.ofEpochSecond(

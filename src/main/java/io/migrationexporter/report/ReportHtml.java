@@ -132,6 +132,8 @@ public final class ReportHtml {
           migration.title());
     }
     fact(String.valueOf(night.incidents().size()), "incidents");
+    fact(night.alerts().unread().isPresent() ? "not read"
+        : String.valueOf(night.alerts().fired().size()), "alerts fired");
     out.append("</section>\n");
   }
 

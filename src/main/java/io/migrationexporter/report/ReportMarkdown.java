@@ -39,7 +39,9 @@ public final class ReportMarkdown {
         .append("- Waited on the gate: ").append(Words.duration(night.waitedOnGates())).append('\n')
         .append("- Gate open to migration start: ")
         .append(Words.duration(night.gateOpenToMigrationStart(), "—")).append('\n')
-        .append("- Incidents: ").append(night.incidents().size()).append("\n\n");
+        .append("- Incidents: ").append(night.incidents().size()).append('\n')
+        .append("- Alerts fired: ").append(night.alerts().unread().isPresent() ? "not read"
+            : String.valueOf(night.alerts().fired().size())).append("\n\n");
 
     out.append("## Phases\n\n| Phase | From | To | Lasted | Entered by |\n|---|---|---|---|---|\n");
     for (PhasePeriod phase : night.phases()) {

@@ -149,4 +149,21 @@ class ReportCommandTest {
     assertThat(result.err()).contains("not an http or https URL such as http://127.0.0.1:9090")
         .doesNotContain("s3cret");
   }
+
+  @Test
+  void aTokenFileThatCannotBeReadIsAUsageError() {
+    Path missing = dir.resolve("prometheus-token");
+
+    Cli.Result alone = Cli.run("report", "--journal", "x", "--prometheus-token-file",
+        missing.toString());
+    Cli.Result unreadable = Cli.run("report", "--journal", "x", "--prometheus",
+        "http://127.0.0.1:9090", "--prometheus-token-file", missing.toString());
+
+    assertThat(alone.exit()).isEqualTo(2);
+    assertThat(alone.err()).isEqualTo("migration-exporter report: --prometheus-token-file goes"
+        + " with --prometheus URL\n");
+    assertThat(unreadable.exit()).isEqualTo(2);
+    assertThat(unreadable.err()).isEqualTo("migration-exporter report: --prometheus-token-file "
+        + missing + " cannot be read: it does not exist\n");
+  }
 }

@@ -2,15 +2,18 @@ package io.migrationexporter.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.migrationexporter.report.Night.Alert;
 import io.migrationexporter.report.Night.Alerts;
 import io.migrationexporter.testing.Ports;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +85,51 @@ class PrometheusAlertsTest {
     Instant now = Instant.now();
 
     Alerts alerts = PrometheusAlerts.read(URI.create("http://night:s3cret@127.0.0.1:" + port),
+        Optional.of("t0ken"),
         now.minus(Duration.ofHours(1)), now);
 
     assertThat(alerts.fired()).isEmpty();
     assertThat(alerts.unread()).hasValueSatisfying(why -> assertThat(why)
         .startsWith("could not be read from http://127.0.0.1:" + port + ": ")
-        .doesNotContain("s3cret", "night:"));
+        .doesNotContain("s3cret", "night:", "t0ken"));
+  }
+
+  @Test
+  void basicAuthAndABearerTokenAreSentAndARefusalIsWhy() throws IOException {
+    List<String> authorizations = new ArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/query_range", exchange -> {
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      authorizations.add(authorization);
+      boolean allowed = "Basic bmlnaHQ6czNjcmV0".equals(authorization)
+          || "Bearer t0ken".equals(authorization);
+      byte[] body = (allowed ? "{\"status\":\"success\",\"data\":{\"result\":[]}}"
+          : "Unauthorized").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(allowed ? 200 : 401, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String base = "127.0.0.1:" + server.getAddress().getPort();
+      Instant now = Instant.now();
+      Instant hourAgo = now.minus(Duration.ofHours(1));
+
+      Alerts basic = PrometheusAlerts.read(URI.create("http://night:s3cret@" + base),
+          Optional.empty(), hourAgo, now);
+      Alerts bearer = PrometheusAlerts.read(URI.create("http://" + base), Optional.of("t0ken"),
+          hourAgo, now);
+      Alerts refused = PrometheusAlerts.read(URI.create("http://" + base), Optional.empty(),
+          hourAgo, now);
+
+      assertThat(authorizations).containsExactly("Basic bmlnaHQ6czNjcmV0", "Bearer t0ken", null);
+      assertThat(basic).isEqualTo(Alerts.read(List.of()));
+      assertThat(bearer).isEqualTo(Alerts.read(List.of()));
+      assertThat(refused.unread()).contains("could not be read from http://" + base
+          + ": HTTP 401, not Prometheus's JSON");
+    } finally {
+      server.stop(0);
+    }
   }
 
   private static Instant at(long epochSecond) {
