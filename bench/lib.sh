@@ -43,11 +43,12 @@ start_target() {
 
 # gen_config APPS HANG_EVERY INTERVAL FILE: APPS HTTP checks against the target, phase
 # maintenance (503 is ok), refreshed every INTERVAL; every HANG_EVERY-th app points at a hanging
-# path (0: none). With ADMIN_TOKEN set, the phase can be changed with it.
+# path (0: none). With ADMIN_TOKEN set, the phase can be changed with it; with REQUEST_BUDGET
+# set, server.request-budget takes it.
 gen_config() {
   local apps=$1 hang_every=$2 interval=$3 file=$4 i path
   {
-    echo "server { listen = \"127.0.0.1:0\"${ADMIN_TOKEN:+, admin-token = \"$ADMIN_TOKEN\"} }"
+    echo "server { listen = \"127.0.0.1:0\"${ADMIN_TOKEN:+, admin-token = \"$ADMIN_TOKEN\"}${REQUEST_BUDGET:+, request-budget = $REQUEST_BUDGET} }"
     echo "phases { initial = maintenance, state-file = \"$(basename "$file" .conf).state.json\" }"
     echo "defaults { interval = $interval, http.timeout = ${PROBE_TIMEOUT_S}s }"
     echo 'apps {'
@@ -113,6 +114,27 @@ start_exporter() {
 stop_exporter() {
   kill "$EX_PID" 2>/dev/null || true
   wait "$EX_PID" 2>/dev/null || true
+}
+
+# full_refresh CONF -> "seconds fresh ok timeouts" for the exporter running CONF (made by
+# gen_config with ADMIN_TOKEN, interval 1h and REQUEST_BUDGET=${SCRAPE_TIMEOUT_S}s): a reload in
+# which every URL changed (a query string the target ignores) replaces all sources at once, and
+# the scrape sent after it waits for their refresh. Timed from the reload to the scrape's answer;
+# fresh: checks whose own http: source was read after the reload began; ok: 503 seen; timeouts:
+# error kind timeout.
+full_refresh() {
+  local conf=$1 t0 body
+  sed -i 's#\(url = "[^"?]*\)"#\1?round=2"#' "$conf"
+  t0=$(date +%s.%N)
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" \
+    "http://127.0.0.1:$EX_PORT/-/reload" || die "the reload of $conf was refused"
+  body=$(curl -sf --max-time 30 -H "X-Prometheus-Scrape-Timeout-Seconds: $SCRAPE_TIMEOUT_S" \
+    "http://127.0.0.1:$EX_PORT/metrics")
+  awk -v t0="$t0" -v t1="$(date +%s.%N)" '
+    /^migration_source_last_success_timestamp_seconds\{source="http:/ && $NF + 0 >= t0 - 0.001 {fresh++}
+    /^migration_check_status\{/ && $NF == "1.0" {ok++}
+    /^migration_http_error\{.*kind="timeout"/ && $NF == "1.0" {timeouts++}
+    END {printf "%.2f %d %d %d\n", t1 - t0, fresh, ok, timeouts}' <<< "$body"
 }
 
 # wrk_latency WRK_OUTPUT -> "req/s p50_ms p99_ms", or "ERROR" when a request failed
