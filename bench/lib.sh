@@ -124,6 +124,8 @@ stop_exporter() {
 # error kind timeout.
 full_refresh() {
   local conf=$1 t0 body
+  # A second call would change no URL, reload nothing and time nothing.
+  ! grep -q '?round=2"' "$conf" || die "full_refresh runs once per configuration: $conf"
   sed -i 's#\(url = "[^"?]*\)"#\1?round=2"#' "$conf"
   t0=$(date +%s.%N)
   curl -sf -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" \
